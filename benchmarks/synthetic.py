@@ -1,0 +1,144 @@
+"""Realistic synthetic ledgers for the benchmark: duplicates, containments, aggregates planted.
+
+Deterministic for a given size and seed, so runs compare.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from ledger import (
+    Approximation,
+    Claim,
+    Instrument,
+    Ledger,
+    Period,
+    Qualifier,
+    QualifierKind,
+    Source,
+    make_money,
+)
+from ledger.names import Names
+
+DONOR_INSTITUTIONS = (
+    "World Bank",
+    "Inter-American Development Bank",
+    "Asian Development Bank",
+    "European Union",
+    "International Monetary Fund",
+    "African Development Bank",
+)
+
+
+def _places(names: Names, rnd: random.Random) -> tuple[list[str], list[str]]:
+    import pycountry
+
+    countries = sorted(
+        {names.canonical(c.name) for c in pycountry.countries if names.ancestors(names.canonical(c.name))}
+    )
+    rnd.shuffle(countries)
+    return countries[:60] + list(DONOR_INSTITUTIONS), countries[60:]
+
+
+def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
+    """About `n_claims` claims reporting about n/2.5 pledges, with the traps analysts meet."""
+    rnd = random.Random(seed)
+    names = Names.default()
+    donors, recipients = _places(names, rnd)
+    n_sources = max(1, n_claims // 20)
+    sources = tuple(
+        Source(f"S{i}", f"Outlet {i % 97}", f"Report {i}", date(2000 + i % 25, 1 + i % 12, 1 + i % 28))
+        for i in range(n_sources)
+    )
+    claims: list[Claim] = []
+
+    def add(
+        donor: str,
+        recipient: str,
+        amount: Decimal,
+        period: Period,
+        instrument: Instrument,
+        approximation: Approximation = Approximation.EXACT,
+        qualifiers: tuple[Qualifier, ...] = (),
+    ) -> str:
+        claim_id = f"C{len(claims)}"
+        claims.append(
+            Claim(
+                id=claim_id,
+                source=sources[rnd.randrange(n_sources)].id,
+                donor=donor,
+                recipient=recipient,
+                amount=make_money(amount, "USD"),
+                approximation=approximation,
+                period=period,
+                instrument=instrument,
+                qualifiers=qualifiers,
+                quote=f"Donor {donor} pledged {amount} to {recipient}.",
+            )
+        )
+        return claim_id
+
+    while len(claims) < n_claims:
+        donor = rnd.choice(donors)
+        recipient = rnd.choice(recipients)
+        year = rnd.randrange(2000, 2025)
+        span = rnd.choice((0, 0, 0, 1, 2, 4))
+        period = Period(date(year, 1, 1), date(year + span, 12, 31))
+        amount = Decimal(rnd.randrange(1, 2000)) * 1_000_000
+        instrument = rnd.choice((Instrument.GRANT, Instrument.LOAN, Instrument.UNKNOWN, Instrument.UNKNOWN))
+        first = add(donor, recipient, amount, period, instrument)
+        for _ in range(rnd.choice((0, 0, 1, 1, 2, 3))):  # the same pledge told again, rounded
+            add(donor, recipient, amount, period, instrument, rnd.choice(list(Approximation)))
+        roll = rnd.random()
+        if roll < 0.08:  # an earlier, smaller announcement inside it
+            add(
+                donor,
+                recipient,
+                (amount * Decimal(rnd.randrange(20, 70)) / 100).quantize(Decimal(1)),
+                Period(date(year, 1, 1), date(year, 12, 31)),
+                instrument,
+            )
+        elif roll < 0.11:  # money already provided, on top of which this comes
+            add(
+                donor,
+                recipient,
+                amount / 4,
+                Period(None, date(year, 1, 1)),
+                instrument,
+                qualifiers=(Qualifier(QualifierKind.ALREADY_PROVIDED),),
+            )
+        elif roll < 0.13:  # an increase from last year's level
+            old = add(
+                donor,
+                recipient,
+                amount * 9 / 10,
+                Period(date(year - 1, 1, 1), date(year - 1, 12, 31)),
+                instrument,
+                qualifiers=(Qualifier(QualifierKind.BASELINE),),
+            )
+            claims[-2] = _with(claims[-2], Qualifier(QualifierKind.INCREASE_FROM, old))
+        elif roll < 0.15:
+            claims[-1] = _with(claims[-1], Qualifier(QualifierKind.REPACKAGED))
+        elif roll < 0.16:  # a conference total over donors, for the country or now and then its region
+            where = (names.ancestors(recipient) or (recipient,))[0] if rnd.random() < 0.2 else recipient
+            add(
+                "all donors",
+                where,
+                amount * rnd.randrange(2, 6),
+                Period(date(year, 1, 1), date(year, 12, 31)),
+                Instrument.UNKNOWN,
+                Approximation.ABOUT,
+                (Qualifier(QualifierKind.AGGREGATE),),
+            )
+        elif roll < 0.161:  # a unit slip
+            add(donor, recipient, amount / 1000, period, instrument)
+        del first
+    return Ledger(sources=sources, claims=tuple(claims[:n_claims]), name=f"synthetic {n_claims}")
+
+
+def _with(claim: Claim, qualifier: Qualifier) -> Claim:
+    from dataclasses import replace
+
+    return replace(claim, qualifiers=(*claim.qualifiers, qualifier))

@@ -1,0 +1,155 @@
+"""Find containment: a smaller pledge of the same donor that sits inside a larger one.
+
+Wholes are indexed by donor, currency and recipient; a part looks up its own recipient and the
+regions around it, then takes the smallest larger pledge whose period holds its own. Explicit
+"part of" / "includes" force the relation; "in addition to" forbids it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .findings import PledgeView, describe_claim, describe_pledge, make_finding
+from .model import Decision, Finding, FindingKind, QualifierKind
+from .normalise import Normalised, Role
+
+# How many larger pledges one part is checked against, at most: keeps the work linear when one
+# donor and recipient hold thousands of pledges.
+CANDIDATES_PER_PART = 64
+
+Key = tuple[str, str, str, int | None]
+# A whole spanning more years than this is filed as open-ended rather than under every year.
+MAX_FILED_YEARS = 12
+
+
+def _years_covered(view: PledgeView) -> range | tuple[None]:
+    start, end = view.period.start, view.period.end
+    if start is None or end is None or end.year - start.year >= MAX_FILED_YEARS:
+        return (None,)
+    return range(start.year, end.year + 1)
+
+
+def _first_year(view: PledgeView) -> tuple[int | None, ...]:
+    start = view.period.start
+    return (None,) if start is None else (start.year, None)
+
+
+def _apart(part: PledgeView, whole: PledgeView) -> bool:
+    whole_ids = set(whole.pledge.claims)
+    part_ids = set(part.pledge.claims)
+    return any(set(m.claim.targets(QualifierKind.IN_ADDITION_TO)) & whole_ids for m in part.members) or any(
+        set(m.claim.targets(QualifierKind.IN_ADDITION_TO)) & part_ids for m in whole.members
+    )
+
+
+def _explicit_pairs(views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
+    """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
+    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
+    pairs: dict[str, tuple[str, str]] = {}
+    for view in views:
+        for member in view.members:
+            for target in member.claim.targets(QualifierKind.PART_OF):
+                whole = pledge_of.get(target)
+                if whole and whole != view.id:
+                    pairs[view.id] = (whole, member.id)
+            for target in member.claim.targets(QualifierKind.INCLUDES):
+                part = pledge_of.get(target)
+                if part and part != view.id:
+                    pairs[part] = (view.id, member.id)
+    return pairs
+
+
+def find_containment(
+    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
+) -> tuple[Finding, ...]:
+    """One `contained` finding per pledge that sits inside a larger pledge of the same donor."""
+    by_id = {v.id: v for v in views}
+    explicit = _explicit_pairs(views)
+    candidates = [v for v in views if v.role is Role.PLEDGE and not v.all_donors]
+    # Wholes are filed under each year they cover (open periods under None), so a part only meets
+    # the wholes that cover its first year.
+    wholes: dict[Key, list[PledgeView]] = defaultdict(list)
+    for view in candidates:
+        for year in _years_covered(view):
+            wholes[(view.donor, view.compare_currency, view.recipient, year)].append(view)
+    for bucket in wholes.values():
+        bucket.sort(key=lambda v: (v.compare_range.nominal, v.id))
+    nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in wholes.items()}
+
+    findings: list[Finding] = []
+    for part in candidates:
+        if part.id in explicit:
+            continue
+        whole = _tightest_whole(normal, part, wholes, nominals)
+        if whole is not None:
+            findings.append(_finding(normal, part, whole, None, decisions))
+    for part_id, (whole_id, said_by) in sorted(explicit.items()):
+        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))
+    findings.sort(key=lambda f: f.id)
+    return tuple(findings)
+
+
+def _tightest_whole(
+    normal: Normalised,
+    part: PledgeView,
+    wholes: Mapping[Key, list[PledgeView]],
+    nominals: Mapping[Key, list[Decimal]],
+) -> PledgeView | None:
+    best: PledgeView | None = None
+    keys = [
+        (part.donor, part.compare_currency, recipient, year)
+        for recipient in (part.recipient, *normal.names.ancestors(part.recipient))
+        for year in _first_year(part)
+    ]
+    for key in keys:
+        bucket = wholes.get(key)
+        if not bucket:
+            continue
+        start = bisect_right(nominals[key], part.compare_range.nominal)
+        for whole in bucket[start : start + CANDIDATES_PER_PART]:
+            if best is not None and whole.compare_range.nominal >= best.compare_range.nominal:
+                break
+            if (
+                whole.id != part.id
+                and part.compare_range.low <= whole.compare_range.high
+                and whole.period.contains(part.period)
+                and part.period.known == whole.period.known
+                and not _apart(part, whole)
+            ):
+                best = whole
+                break
+    return best
+
+
+def _finding(
+    normal: Normalised,
+    part: PledgeView,
+    whole: PledgeView,
+    said_by: str | None,
+    decisions: Mapping[str, Decision],
+) -> Finding:
+    rule = (
+        f'claim {said_by} says so ("part of" / "includes")'
+        if said_by
+        else "same donor; smaller amount; recipient and period inside the larger pledge's"
+    )
+    quotes = "; ".join(describe_claim(m, normal.sources) for m in (*part.members, *whole.members))
+    message = (
+        f"{describe_pledge(part)} probably sits inside {describe_pledge(whole)}; "
+        f"count the larger pledge only. {quotes}"
+    )
+    return make_finding(
+        FindingKind.CONTAINED,
+        [part.id, whole.id],
+        [*part.pledge.claims, *whole.pledge.claims],
+        rule,
+        message,
+        part.pledge.range.nominal,
+        part.pledge.currency,
+        decisions,
+        part=part.id,
+        whole=whole.id,
+    )

@@ -1,0 +1,402 @@
+"""The ledger's values: sources, claims, pledges, findings, decisions, totals.
+
+Every value is a frozen dataclass; collections are tuples (or frozensets), never None.
+Nothing here knows about Excel or the web.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from .money import DEFAULT_TOLERANCE, AmountRange, Approximation, Money, Rate
+
+__all__ = [
+    "Approximation",
+    "Claim",
+    "Decision",
+    "Finding",
+    "FindingKind",
+    "Instrument",
+    "Ledger",
+    "Origin",
+    "Period",
+    "Pledge",
+    "Problem",
+    "Qualifier",
+    "QualifierKind",
+    "Rate",
+    "Settings",
+    "Severity",
+    "Source",
+    "Verdict",
+    "YearConvention",
+]
+
+
+class Instrument(StrEnum):
+    GRANT = "grant"
+    LOAN = "loan"
+    GUARANTEE = "guarantee"
+    DEBT_RELIEF = "debt_relief"
+    IN_KIND = "in_kind"
+    MIXED = "mixed"
+    UNKNOWN = "unknown"
+
+
+class QualifierKind(StrEnum):
+    REPACKAGED = "repackaged"
+    AGGREGATE = "aggregate"
+    ALREADY_PROVIDED = "already_provided"
+    BASELINE = "baseline"
+    PER_YEAR = "per_year"
+    IN_ADDITION_TO = "in_addition_to"
+    PART_OF = "part_of"
+    INCLUDES = "includes"
+    SAME_AS = "same_as"
+    INCREASE_FROM = "increase_from"
+
+
+# Qualifiers that must name another claim, and those that may.
+TARGETED_QUALIFIERS = frozenset(
+    {
+        QualifierKind.IN_ADDITION_TO,
+        QualifierKind.PART_OF,
+        QualifierKind.INCLUDES,
+        QualifierKind.SAME_AS,
+    }
+)
+OPTIONALLY_TARGETED_QUALIFIERS = frozenset({QualifierKind.INCREASE_FROM})
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    """What a source says about a claim's relation to other money: `in addition to CNN-2`."""
+
+    kind: QualifierKind
+    target: str | None = None  # a claim id, for the relational qualifiers
+
+    def __str__(self) -> str:
+        words = self.kind.value.replace("_", " ")
+        return f"{words} {self.target}" if self.target else words
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value came from, for messages: workbook, sheet, row and column (letters)."""
+
+    workbook: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    # field name -> column letters as the workbook laid them out, shared by every row of a sheet
+    columns: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def cell(self) -> str:
+        """`Claims!G12`, `Claims!12` (a whole row), `Claims` or '' as far as known."""
+        if not self.sheet:
+            return ""
+        if self.row is None:
+            return self.sheet
+        return f"{self.sheet}!{self.column}{self.row}"
+
+    def at(self, column: str) -> Origin:
+        """The same row, another column (letters)."""
+        return Origin(self.workbook, self.sheet, self.row, column, self.columns)
+
+    def field(self, name: str) -> Origin:
+        """The same row, at the column that holds field `name` (e.g. "amount"), when known."""
+        return self.at(dict(self.columns).get(name, self.column))
+
+    def __str__(self) -> str:
+        return self.cell
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An error or warning as a value, with its origin: `Claims!G12: amount "3OOm" is not a number`."""
+
+    message: str
+    origin: Origin = Origin()
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.origin.cell}: {self.message}" if self.origin.cell else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The span the money covers (not the date it was announced). Either end may be open.
+
+    `known` is False when the source gives no span at all; `text` keeps what the analyst typed.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"period starts after it ends: {self.start} > {self.end}")
+
+    @property
+    def known(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None and self.end is not None
+
+    def overlaps(self, other: Period) -> bool:
+        """Unknown periods overlap everything: they cannot rule a match out."""
+        if not self.known or not other.known:
+            return True
+        if self.end is not None and other.start is not None and self.end < other.start:
+            return False
+        if other.end is not None and self.start is not None and other.end < self.start:
+            return False
+        return True
+
+    def contains(self, other: Period) -> bool:
+        """True when `other` lies inside this period. An unknown period contains and fits anything."""
+        if not self.known or not other.known:
+            return True
+        if self.start is not None and (other.start is None or other.start < self.start):
+            return False
+        if self.end is not None and (other.end is None or other.end > self.end):
+            return False
+        return True
+
+    def iso(self) -> str:
+        """ISO 8601 interval, `..` for an open end, '' when unknown."""
+        if not self.known:
+            return ""
+        start = self.start.isoformat() if self.start else ".."
+        end = self.end.isoformat() if self.end else ".."
+        return f"{start}/{end}"
+
+    @property
+    def label(self) -> str:
+        """For people: "2011", "2011-2013", "2011-06-22 to 2013-06-21", "until 2011-06-22", "unknown"."""
+        start, end = self.start, self.end
+        if start and end:
+            if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+                return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+            return f"{start.isoformat()} to {end.isoformat()}"
+        if end:
+            return f"until {end.isoformat()}"
+        if start:
+            return f"from {start.isoformat()}"
+        return "unknown"
+
+    def __str__(self) -> str:
+        return self.text or self.iso() or "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    publisher: str = ""
+    title: str = ""
+    date: date | None = None
+    url: str = ""
+    origin: Origin = Origin()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement in one source that money was or will be pledged."""
+
+    id: str
+    source: str  # a Source id
+    donor: str
+    amount: Money
+    announced_by: str = ""
+    recipient: str = ""
+    purpose: str = ""
+    approximation: Approximation = Approximation.EXACT
+    period: Period = Period()
+    instrument: Instrument = Instrument.UNKNOWN
+    qualifiers: tuple[Qualifier, ...] = ()
+    quote: str = ""
+    origin: Origin = Origin()
+
+    @property
+    def currency(self) -> str:
+        return str(self.amount.currency.code)
+
+    @property
+    def value(self) -> Decimal:
+        amount: Decimal = self.amount.amount
+        return amount
+
+    def has(self, kind: QualifierKind) -> bool:
+        return any(q.kind is kind for q in self.qualifiers)
+
+    def targets(self, kind: QualifierKind) -> tuple[str, ...]:
+        return tuple(q.target for q in self.qualifiers if q.kind is kind and q.target)
+
+
+class YearConvention(StrEnum):
+    SPREAD = "spread"  # multi-year pledges spread over their years, to the cent
+    WHOLE = "whole"  # multi-year pledges kept whole, outside single-year totals (as UN FTS does)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    base_currency: str = "USD"
+    tolerance: Decimal = DEFAULT_TOLERANCE
+    fiscal_year_start: int = 1  # month; 1 means calendar years
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tolerance, Decimal) or not Decimal(0) <= self.tolerance < Decimal(1):
+            raise ValueError(f"tolerance must be a Decimal from 0 to under 1, got {self.tolerance!r}")
+        if not 1 <= self.fiscal_year_start <= 12:
+            raise ValueError(f"fiscal year start must be a month from 1 to 12, got {self.fiscal_year_start}")
+
+
+class Verdict(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The analyst's verdict on a finding, keyed by the finding's stable id."""
+
+    finding: str
+    verdict: Verdict
+    note: str = ""
+    by: str = ""
+    at: str = ""  # ISO timestamp, as recorded by whoever stores decisions
+    origin: Origin = Origin()
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """Everything an analyst has recorded: the input to `reconcile`."""
+
+    sources: tuple[Source, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (name, means), on top of the shipped table
+    rates: tuple[Rate, ...] = ()
+    settings: Settings = Settings()
+    decisions: tuple[Decision, ...] = ()
+    name: str = ""
+
+    def with_source(self, source: Source) -> Ledger:
+        """A new ledger with `source` added."""
+        return replace(self, sources=(*self.sources, source))
+
+    def with_claim(self, claim: Claim) -> Ledger:
+        """A new ledger with `claim` added."""
+        return replace(self, claims=(*self.claims, claim))
+
+    def with_decision(self, decision: Decision) -> Ledger:
+        """A new ledger with `decision` recorded (replacing an earlier one on the same finding)."""
+        kept = tuple(d for d in self.decisions if d.finding != decision.finding)
+        return replace(self, decisions=(*kept, decision))
+
+    def without_decision(self, finding_id: str) -> Ledger:
+        """A new ledger with the decision on `finding_id` taken back: the finding is undecided again."""
+        return replace(self, decisions=tuple(d for d in self.decisions if d.finding != finding_id))
+
+    def decide(self, finding_id: str, verdict: Verdict | str, note: str = "") -> Ledger:
+        """Accept or reject a finding: a new ledger with that decision."""
+        return self.with_decision(Decision(finding_id, Verdict(verdict), note))
+
+
+class FindingKind(StrEnum):
+    DUPLICATE = "duplicate"
+    CONTAINED = "contained"
+    AGGREGATE = "aggregate"
+    AGGREGATE_TOO_SMALL = "aggregate_too_small"
+    REPACKAGED = "repackaged"
+    BASELINE = "baseline"
+    ALREADY_PROVIDED = "already_provided"
+    UNIT_ERROR = "unit_error"
+    OTHER_CURRENCY = "other_currency"
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    """One underlying commitment and the claims that report it. Amounts are in `currency`."""
+
+    id: str
+    claims: tuple[str, ...]
+    donor: str
+    recipient: str
+    purpose: str
+    currency: str
+    instrument: Instrument
+    period: Period
+    range: AmountRange
+    converted_from: tuple[str, ...] = ()  # currencies converted with the analyst's rates
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A suggestion with its evidence, for the analyst to accept or reject."""
+
+    id: str
+    kind: FindingKind
+    claims: tuple[str, ...]
+    rule: str
+    message: str
+    amount_at_stake: Decimal
+    currency: str
+    decision: Verdict | None = None
+    note: str = ""
+    pledge: str | None = None  # repackaged, baseline, already_provided, unit_error
+    part: str | None = None  # contained
+    whole: str | None = None  # contained
+    aggregate: str | None = None  # aggregate, aggregate_too_small
+    parts: tuple[str, ...] = ()  # aggregate, aggregate_too_small
+    baseline: str | None = None  # baseline: the pledge holding the old level
+
+    @property
+    def applies(self) -> bool:
+        """Accepted and undecided findings shape the pledges and totals; rejected ones do not."""
+        return self.decision is not Verdict.REJECT
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyTotals:
+    """Totals in one currency. Ranges are low / nominal / high."""
+
+    currency: str
+    naive: Decimal
+    distinct: AmountRange
+    new_money: AmountRange
+    by_instrument: tuple[tuple[str, AmountRange], ...] = ()
+    by_donor: tuple[tuple[str, AmountRange], ...] = ()
+    by_recipient: tuple[tuple[str, AmountRange], ...] = ()
+    by_year: tuple[tuple[str, Decimal], ...] = ()  # pledges spread over their years, to the cent
+    by_year_whole: tuple[tuple[str, Decimal], ...] = ()  # multi-year pledges kept whole
+    converted_from: tuple[str, ...] = ()
+    rates: tuple[str, ...] = ()  # how each converted figure was converted
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """What `reconcile` returns: pledges, findings, totals, and the problems met on the way."""
+
+    ledger: Ledger
+    pledges: tuple[Pledge, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    totals: tuple[CurrencyTotals, ...] = ()
+    base_totals: CurrencyTotals | None = None
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

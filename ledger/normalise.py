@@ -1,0 +1,204 @@
+"""First pass: check the ledger's references and turn each claim into comparable figures.
+
+A normal claim carries the canonical donor and recipient, its amount range in its own currency
+and in the currency it is compared in (the base currency when the analyst gave a rate), and its
+role: an ordinary pledge, an aggregate, or past money (already provided or a baseline).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+
+from .model import (
+    TARGETED_QUALIFIERS,
+    Claim,
+    Ledger,
+    Problem,
+    QualifierKind,
+    Rate,
+    Settings,
+    Severity,
+    Source,
+)
+from .money import AmountRange, amount_range
+from .names import Names
+from .periods import period_years
+
+
+class Role(StrEnum):
+    PLEDGE = "pledge"
+    AGGREGATE = "aggregate"
+    PAST = "past"  # already provided, or the old level an increase is measured from
+
+
+@dataclass(frozen=True, slots=True)
+class NormalClaim:
+    claim: Claim
+    donor: str
+    recipient: str
+    all_donors: bool
+    role: Role
+    range: AmountRange  # in the claim's own currency, "per year" rates totalled over the period
+    compare_currency: str  # the claim's currency, or the base currency when a rate converts it
+    compare_range: AmountRange
+    source_date: date | None
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def converted(self) -> bool:
+        return self.compare_currency != self.claim.currency
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    claims: tuple[NormalClaim, ...]
+    by_id: Mapping[str, NormalClaim]
+    sources: Mapping[str, Source]
+    rates: Mapping[str, Rate]  # currency -> the rate used to reach the base currency
+    names: Names
+    settings: Settings
+    problems: tuple[Problem, ...] = ()
+
+
+def role_of(claim: Claim) -> Role:
+    if claim.has(QualifierKind.AGGREGATE):
+        return Role.AGGREGATE
+    if claim.has(QualifierKind.ALREADY_PROVIDED) or claim.has(QualifierKind.BASELINE):
+        return Role.PAST
+    return Role.PLEDGE
+
+
+def choose_rates(rates: tuple[Rate, ...], base: str) -> dict[str, Rate]:
+    """One rate per currency into the base currency: the most recent the analyst gave."""
+    chosen: dict[str, Rate] = {}
+    for rate in sorted(rates, key=lambda r: (r.currency, r.as_of or date.min)):
+        if rate.base == base and rate.currency != base:
+            chosen[rate.currency] = rate
+    return chosen
+
+
+def reference_problems(ledger: Ledger) -> list[Problem]:
+    """Duplicated IDs, claims naming a missing source, qualifiers naming a missing claim: each at its cell."""
+    problems: list[Problem] = []
+    source_ids = Counter(s.id for s in ledger.sources)
+    for source in ledger.sources:
+        if source_ids[source.id] > 1:
+            problems.append(
+                Problem(f'source ID "{source.id}" is used more than once', source.origin.field("id"))
+            )
+    claim_ids = Counter(c.id for c in ledger.claims)
+    for claim in ledger.claims:
+        where = claim.origin
+        if claim_ids[claim.id] > 1:
+            problems.append(Problem(f'claim ID "{claim.id}" is used more than once', where.field("id")))
+        if claim.source not in source_ids:
+            problems.append(
+                Problem(
+                    f'claim {claim.id} names source "{claim.source}", which is not in Sources',
+                    where.field("source"),
+                )
+            )
+        for qualifier in claim.qualifiers:
+            if qualifier.target is None:
+                if qualifier.kind in TARGETED_QUALIFIERS:
+                    problems.append(
+                        Problem(
+                            f'claim {claim.id}: "{qualifier}" needs a claim ID', where.field("qualifiers")
+                        )
+                    )
+                continue
+            if qualifier.target == claim.id:
+                problems.append(
+                    Problem(f'claim {claim.id}: "{qualifier}" points at itself', where.field("qualifiers"))
+                )
+            elif qualifier.target not in claim_ids:
+                problems.append(
+                    Problem(
+                        f'claim {claim.id}: "{qualifier}" names claim {qualifier.target}, which is not in Claims',
+                        where.field("qualifiers"),
+                    )
+                )
+    return problems
+
+
+def _incomparable_same_as(
+    normal: list[NormalClaim], by_id: Mapping[str, NormalClaim], base: str
+) -> list[Problem]:
+    problems = []
+    for n in normal:
+        for target in n.claim.targets(QualifierKind.SAME_AS):
+            other = by_id.get(target)
+            if other is not None and other.compare_currency != n.compare_currency:
+                problems.append(
+                    Problem(
+                        f'claim {n.id} is "same as" {target}, but one is in {n.claim.currency} and the other in '
+                        f"{other.claim.currency} with no rate to {base}; add a rate to merge them",
+                        n.claim.origin.field("qualifiers"),
+                        Severity.WARNING,
+                    )
+                )
+    return problems
+
+
+def normalise(ledger: Ledger) -> Normalised:
+    """Canonical names, amount ranges and roles for every claim, with the ledger's reference errors."""
+    settings = ledger.settings
+    names = Names.default().with_aliases(ledger.aliases)
+    sources = {s.id: s for s in ledger.sources}
+    rates = choose_rates(ledger.rates, settings.base_currency)
+    problems = reference_problems(ledger)
+    normal: list[NormalClaim] = []
+    for claim in ledger.claims:
+        stated = amount_range(claim.value, claim.approximation, settings.tolerance)
+        if claim.has(QualifierKind.PER_YEAR):
+            years = period_years(claim.period)
+            if years is None:
+                problems.append(
+                    Problem(
+                        f'claim {claim.id} is "per year" but its period "{claim.period}" has no start and end; '
+                        "counted as one year",
+                        claim.origin.field("period"),
+                        Severity.WARNING,
+                    )
+                )
+            else:
+                stated = stated.scaled(Decimal(years))
+        currency = claim.currency
+        rate = rates.get(currency)
+        compare_currency, compare_range = currency, stated
+        if rate is not None:
+            compare_currency, compare_range = rate.base, stated.scaled(rate.rate)
+        source = sources.get(claim.source)
+        normal.append(
+            NormalClaim(
+                claim=claim,
+                donor=names.canonical(claim.donor),
+                recipient=names.canonical(claim.recipient),
+                all_donors=names.is_all_donors(claim.donor),
+                role=role_of(claim),
+                range=stated,
+                compare_currency=compare_currency,
+                compare_range=compare_range,
+                source_date=source.date if source else None,
+            )
+        )
+    by_id = MappingProxyType({n.id: n for n in normal})
+    problems.extend(_incomparable_same_as(normal, by_id, settings.base_currency))
+    return Normalised(
+        claims=tuple(normal),
+        by_id=by_id,
+        sources=MappingProxyType(sources),
+        rates=MappingProxyType(rates),
+        names=names,
+        settings=settings,
+        problems=tuple(problems),
+    )

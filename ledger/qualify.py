@@ -1,0 +1,126 @@
+"""Money that is not new: already provided, the baseline of an increase, repackaged money.
+
+These come from what the sources themselves say (the claims' qualifiers), so each rule reads the
+qualifiers of a pledge's claims and says what the pledge means for new money.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from .findings import PledgeView, describe_amount, describe_claim, describe_pledge, make_finding
+from .model import Decision, Finding, FindingKind, QualifierKind
+from .normalise import Normalised, Role
+
+
+def find_already_provided(
+    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
+) -> tuple[Finding, ...]:
+    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment."""
+    findings = []
+    for view in views:
+        saying = [m for m in view.members if m.claim.has(QualifierKind.ALREADY_PROVIDED)]
+        if not saying:
+            continue
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
+        findings.append(
+            make_finding(
+                FindingKind.ALREADY_PROVIDED,
+                [view.id],
+                view.pledge.claims,
+                'a source says this money was "already provided"',
+                f"{describe_pledge(view)} was already provided: past money, not a new pledge. {quotes}",
+                view.pledge.range.nominal,
+                view.pledge.currency,
+                decisions,
+                pledge=view.id,
+            )
+        )
+    return tuple(findings)
+
+
+def find_repackaged(
+    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
+) -> tuple[Finding, ...]:
+    """Money re-announced as new: still a pledge, but not new money."""
+    findings = []
+    for view in views:
+        saying = [m for m in view.members if m.claim.has(QualifierKind.REPACKAGED)]
+        if not saying or view.role is Role.PAST:
+            continue
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
+        findings.append(
+            make_finding(
+                FindingKind.REPACKAGED,
+                [view.id],
+                view.pledge.claims,
+                'a source says this money is (or may be) "repackaged" existing money',
+                f"{describe_pledge(view)} may be existing money announced again; accepted, it leaves new money. "
+                f"{quotes}",
+                view.pledge.range.nominal,
+                view.pledge.currency,
+                decisions,
+                pledge=view.id,
+            )
+        )
+    return tuple(findings)
+
+
+def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]:
+    """(baseline pledge, new pledge) -> the claim that said "increase from"."""
+    pledge_of = {claim: v for v in views for claim in v.pledge.claims}
+    by_id = {v.id: v for v in views}
+    pairs: dict[tuple[str, str], str] = {}
+    # Baselines a pledge may be measured from when its claims just say "increase": same donor,
+    # recipient and currency, ending before the pledge starts.
+    baselines: dict[tuple[str, str, str], list[tuple[date, str]]] = defaultdict(list)
+    for view in views:
+        if any(m.claim.has(QualifierKind.BASELINE) for m in view.members) and view.period.end:
+            baselines[(view.donor, view.recipient, view.compare_currency)].append((view.period.end, view.id))
+    for bucket in baselines.values():
+        bucket.sort()
+    for view in views:
+        for member in view.members:
+            targets = member.claim.targets(QualifierKind.INCREASE_FROM)
+            for target in targets:
+                old = pledge_of.get(target)
+                if old is not None and old.id != view.id:
+                    pairs.setdefault((old.id, view.id), member.id)
+            if member.claim.has(QualifierKind.INCREASE_FROM) and not targets and view.period.start:
+                bucket = baselines.get((view.donor, view.recipient, view.compare_currency), [])
+                i = bisect_right(bucket, (view.period.start, "")) - 1
+                if i >= 0 and by_id[bucket[i][1]].id != view.id:
+                    pairs.setdefault((bucket[i][1], view.id), member.id)
+    return pairs
+
+
+def find_baselines(
+    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
+) -> tuple[Finding, ...]:
+    """An increase "from X to Y": only Y - X is new money; X is the old level."""
+    by_id = {v.id: v for v in views}
+    findings = []
+    for (old_id, new_id), said_by in sorted(_baseline_pairs(views).items()):
+        old, new = by_id[old_id], by_id[new_id]
+        increase = max(new.compare_range.nominal - old.compare_range.nominal, Decimal(0))
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in (*old.members, *new.members))
+        findings.append(
+            make_finding(
+                FindingKind.BASELINE,
+                [old_id, new_id],
+                [*old.pledge.claims, *new.pledge.claims],
+                f"claim {said_by} describes an increase from an earlier level",
+                f"{describe_pledge(new)} is an increase from {describe_pledge(old)}: only the increase, "
+                f"about {describe_amount(increase, new.compare_currency)}, is new money. {quotes}",
+                old.compare_range.nominal,
+                new.compare_currency,
+                decisions,
+                pledge=new_id,
+                baseline=old_id,
+            )
+        )
+    return tuple(findings)

@@ -1,0 +1,54 @@
+"""The reconciliation in words: the headline an analyst would quote, and the findings."""
+
+from __future__ import annotations
+
+from .findings import describe_amount
+from .model import CurrencyTotals, Instrument, Reconciliation
+
+
+def headline(totals: CurrencyTotals) -> str:
+    """`Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to USD 1.52bn, of which USD 1bn is loans.`"""
+    cur = totals.currency
+    distinct = totals.distinct
+    if distinct.low == distinct.high:
+        span = describe_amount(distinct.nominal, cur)
+    else:
+        span = f"{describe_amount(distinct.low, cur)} to {describe_amount(distinct.high, cur)}"
+    sentence = f"Reports add up to {describe_amount(totals.naive, cur)}; the distinct pledges are {span}"
+    loans = dict(totals.by_instrument).get(Instrument.LOAN.value)
+    if loans is not None and loans.nominal:
+        sentence += f", of which {describe_amount(loans.nominal, cur)} is loans"
+    return (
+        f"{sentence} (nominal {describe_amount(distinct.nominal, cur)}); "
+        f"new money {describe_amount(totals.new_money.nominal, cur)}."
+    )
+
+
+def summary_text(result: Reconciliation) -> str:
+    """A plain-text report: headline per currency, the pledges, the findings, the problems."""
+    lines: list[str] = []
+    title = result.ledger.name or "Ledger"
+    lines += [title, "=" * len(title), ""]
+    if result.errors:
+        lines.append(f"{len(result.errors)} problem(s); nothing was reconciled:")
+        lines += [f"  {p}" for p in result.errors]
+        return "\n".join(lines)
+    for totals in result.totals:
+        lines.append(headline(totals))
+    if result.base_totals is not None:
+        lines.append(f"In {result.base_totals.currency}, with your rates: {headline(result.base_totals)}")
+    lines += ["", f"Pledges ({len(result.pledges)}):"]
+    for p in result.pledges:
+        r = p.range
+        lines.append(
+            f"  {p.id}: {p.donor} -> {p.recipient or '?'}, {p.instrument.value}, {p.period}: "
+            f"{describe_amount(r.low, p.currency)} / {describe_amount(r.nominal, p.currency)} / "
+            f"{describe_amount(r.high, p.currency)}  [{', '.join(p.claims)}]"
+        )
+    lines += ["", f"Findings ({len(result.findings)}):"]
+    for f in result.findings:
+        decided = f" [{f.decision.value}]" if f.decision else " [undecided]"
+        lines.append(f"  {f.id} {f.kind.value}{decided}: {f.message}")
+    if result.warnings:
+        lines += ["", "Warnings:"] + [f"  {w}" for w in result.warnings]
+    return "\n".join(lines)
