@@ -119,9 +119,9 @@ class ClaimParser:
             fail("amount", f"claim {claim_id or '(no ID)'} has no amount; a blank is never taken as zero")
         else:
             try:
-                parsed = parse_amount(
-                    raw_amount if isinstance(raw_amount, int | Decimal) else text(raw_amount)
-                )
+                # a float is passed through so that parse_amount refuses it loudly
+                typed = raw_amount if isinstance(raw_amount, int | Decimal | float) else text(raw_amount)
+                parsed = parse_amount(typed)  # type: ignore[arg-type]
             except (ParseError, TypeError) as exc:
                 fail("amount", str(exc))
             else:

@@ -1,4 +1,8 @@
-"""The command line: `python -m ledger example`, `python -m ledger reconcile LEDGER`.
+"""The command line.
+
+    python -m ledger reconcile LEDGER [-o REPORT.xlsx] [--json]
+    python -m ledger template -o FILE
+    python -m ledger example [--json]
 
 Exit codes: 0 reconciled (findings or not), 1 the ledger has errors (all listed, nothing
 reconciled), 2 bad usage or a file that is not a readable spreadsheet.
@@ -7,30 +11,97 @@ reconciled), 2 bad usage or a file that is not a readable spreadsheet.
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import example_ledger, reconcile
-from .jsonform import to_json
-from .model import Reconciliation
+from .jsonform import problem_json, reconciliation_json
+from .model import Problem, Reconciliation
 from .summary import summary_text
+
+EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def _print_result(result: Reconciliation, as_json: bool) -> int:
     if as_json:
-        print(to_json(result))
+        print(json.dumps(reconciliation_json(result), indent=2, ensure_ascii=False))
     else:
         print(summary_text(result))
     for problem in result.errors:
         print(str(problem), file=sys.stderr)
-    return 1 if result.errors else 0
+    return EXIT_LEDGER_ERRORS if result.errors else EXIT_OK
+
+
+def _print_load_errors(problems: Sequence[Problem], as_json: bool, workbook: str) -> int:
+    print(f"{workbook}: {len(problems)} problem(s); nothing was reconciled:", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"errors": [problem_json(p) for p in problems]}, indent=2, ensure_ascii=False))
+    return EXIT_LEDGER_ERRORS
+
+
+def _reconcile_file(path: Path, output: Path | None, as_json: bool) -> int:
+    from .workbook_ledger import read_ledger
+    from .workbook_reading import UnreadableWorkbook
+
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        built = read_ledger(path, name=path.name, progress=sys.stderr.isatty())
+    except UnreadableWorkbook as exc:
+        print(f"{path.name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if built.errors:
+        return _print_load_errors(built.errors, as_json, path.name)
+    for warning in built.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    result = reconcile(built.ledger)
+    if output is not None and not result.errors:
+        _write_report(result, output)
+    return _print_result(result, as_json)
+
+
+def _write_report(result: Reconciliation, output: Path) -> None:
+    try:
+        from exports.report import write_report  # the Excel report, once it exists
+    except ImportError:
+        print(
+            "note: the Excel report is not available yet; writing the ledger workbook instead",
+            file=sys.stderr,
+        )
+        from .workbook_writing import write_ledger
+
+        write_ledger(result.ledger, output)
+        return
+    write_report(result, output)
+
+
+def _template(output: Path) -> int:
+    from importlib import resources
+
+    template = resources.files("workbook_templates").joinpath("ledger.xlsx")
+    with resources.as_file(template) as source:
+        shutil.copyfile(source, output)
+    print(f"wrote the blank ledger template to {output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m ledger", description=__doc__.splitlines()[0] if __doc__ else ""
+        prog="python -m ledger", description="Find the double counting in a ledger of announced pledges."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    rec = commands.add_parser("reconcile", help="read a ledger workbook and reconcile it")
+    rec.add_argument("ledger", type=Path, help="the ledger: .xlsx, .xlsm, .xls, .ods or .csv")
+    rec.add_argument("-o", "--output", type=Path, help="write the Excel report here")
+    rec.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
+    template = commands.add_parser("template", help="write the blank ledger template")
+    template.add_argument("-o", "--output", type=Path, required=True, help="where to write it (.xlsx)")
     example = commands.add_parser("example", help="reconcile the worked example (Central America 2011)")
     example.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
     return parser
@@ -38,7 +109,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
     if args.command == "example":
         return _print_result(reconcile(example_ledger()), args.json)
-    return 2
+    if args.command == "template":
+        return _template(args.output)
+    return _reconcile_file(args.ledger, args.output, args.json)

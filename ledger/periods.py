@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -400,3 +401,23 @@ def year_shares(period: Period, fiscal_year_start: int = 1) -> tuple[tuple[str, 
         shares.append((fiscal_year_label(cursor, fiscal_year_start), (last - cursor).days + 1))
         cursor = last + ONE_DAY
     return tuple(shares)
+
+
+def year_weights(period: Period, fiscal_year_start: int = 1) -> tuple[tuple[str, Decimal], ...]:
+    """The years a bounded period touches, each with the share of that year it covers (a full year is 1).
+
+    Spreading money by these weights gives every full year the same amount ("$200m a year" is 200m
+    in 2012, a leap year, too) and part-years their share. () when the period is not bounded.
+    """
+    _check_fiscal_start(fiscal_year_start)
+    if period.start is None or period.end is None:
+        return ()
+    weights: list[tuple[str, Decimal]] = []
+    cursor = period.start
+    while cursor <= period.end:
+        year_start, year_end = _fiscal_year_containing(cursor, fiscal_year_start)
+        last = min(year_end, period.end)
+        covered = Decimal((last - cursor).days + 1) / Decimal((year_end - year_start).days + 1)
+        weights.append((fiscal_year_label(cursor, fiscal_year_start), covered))
+        cursor = last + ONE_DAY
+    return tuple(weights)

@@ -27,7 +27,7 @@ from .findings import PledgeView
 from .model import CurrencyTotals, Finding, FindingKind, Problem, Severity, Verdict
 from .money import AmountRange, allocate, quantize
 from .normalise import Normalised
-from .periods import year_shares
+from .periods import year_weights
 
 ZERO = AmountRange.zero()
 Bounds = Callable[[AmountRange], AmountRange]
@@ -171,13 +171,13 @@ def _years(
         amount = quantize(c.distinct.nominal, currency)
         if amount == 0:
             continue
-        shares = year_shares(c.view.period, fiscal_start)
+        shares = year_weights(c.view.period, fiscal_start)
         if not shares:
             spread["unspecified"] += amount
             whole["unspecified"] += amount
             continue
         for (label, _), part in zip(
-            shares, allocate(amount, [days for _, days in shares], currency), strict=True
+            shares, allocate(amount, [weight for _, weight in shares], currency), strict=True
         ):
             spread[label] += part
         whole[shares[0][0] if len(shares) == 1 else "multi-year"] += amount

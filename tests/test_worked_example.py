@@ -114,10 +114,10 @@ def test_per_year_view_spreads_world_bank_loans_over_its_two_years(result: Recon
     (usd,) = result.totals
     by_year = dict(usd.by_year)
     assert sum(by_year.values()) == usd.distinct.nominal
-    # 1bn from 2011-06-22 to 2013-06-21 spread by days (193, 366 and 172 of 731), to the cent
-    assert by_year["2012"] == Decimal("500683994.53")
-    assert by_year["2013"] == Decimal("235294117.65")
-    assert by_year["2011"] == 300 * M + Decimal("264021887.82")
+    # 1bn from 2011-06-22 to 2013-06-21: all of 2012, 193/365 of 2011 and 172/365 of 2013
+    assert by_year["2012"] == 500 * M
+    assert by_year["2013"] == Decimal("235616438.36")
+    assert by_year["2011"] == 300 * M + Decimal("264383561.64")
     assert dict(usd.by_year_whole)["multi-year"] == 1000 * M
     assert dict(usd.by_year_whole)["2011"] == 300 * M
 
