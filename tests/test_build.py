@@ -117,7 +117,7 @@ def test_settings_and_rates_are_read() -> None:
 def test_with_rates_the_same_pledge_is_found_across_currencies() -> None:
     book = ledger.ledger_from_dict(
         {
-            "sources": SOURCES + [{"id": "S2", "publisher": "Wire"}],
+            "sources": [*SOURCES, {"id": "S2", "publisher": "Wire"}],
             "claims": [
                 claim(donor="Australia", amount="A$1bn", period="2011"),
                 claim(
