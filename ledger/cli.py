@@ -45,12 +45,12 @@ def _print_load_errors(problems: Sequence[Problem], as_json: bool, workbook: str
 
 
 def _reconcile_file(path: Path, output: Path | None, as_json: bool) -> int:
-    from .workbook_ledger import read_ledger
-    from .workbook_reading import UnreadableWorkbook
-
     if not path.is_file():
         print(f"{path}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    from .workbook_ledger import read_ledger
+    from .workbook_reading import UnreadableWorkbook
+
     try:
         built = read_ledger(path, name=path.name, progress=sys.stderr.isatty())
     except UnreadableWorkbook as exc:

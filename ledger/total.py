@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .findings import PledgeView
-from .model import CurrencyTotals, Finding, FindingKind, Problem, Severity, Verdict
+from .model import CurrencyTotals, Finding, FindingKind, Period, Problem, Severity, Verdict
 from .money import AmountRange, allocate, quantize
 from .normalise import Normalised
 from .periods import year_weights
@@ -121,7 +121,9 @@ def contributions(views: tuple[PledgeView, ...], findings: tuple[Finding, ...]) 
                     view,
                     view.pledge.currency,
                     distinct[view.id],
-                    _narrowest(new_money[view.id], distinct[view.id]),
+                    _narrowest(new_money[view.id], distinct[view.id])
+                    if new_money[view.id] is not distinct[view.id]
+                    else distinct[view.id],
                 )
             )
     return tuple(result)
@@ -167,14 +169,21 @@ def _years(
 ) -> tuple[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]]:
     spread: dict[str, Decimal] = defaultdict(Decimal)
     whole: dict[str, Decimal] = defaultdict(Decimal)
+    weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
     for c in contribs:
         amount = quantize(c.distinct.nominal, currency)
         if amount == 0:
             continue
-        shares = year_weights(c.view.period, fiscal_start)
+        shares = weights.get(c.view.period)
+        if shares is None:
+            shares = weights[c.view.period] = year_weights(c.view.period, fiscal_start)
         if not shares:
             spread["unspecified"] += amount
             whole["unspecified"] += amount
+            continue
+        if len(shares) == 1:
+            spread[shares[0][0]] += amount
+            whole[shares[0][0]] += amount
             continue
         for (label, _), part in zip(
             shares, allocate(amount, [weight for _, weight in shares], currency), strict=True
