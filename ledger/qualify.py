@@ -17,23 +17,30 @@ from .model import Decision, Finding, FindingKind, QualifierKind
 from .normalise import Normalised, Role
 
 
-def find_already_provided(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
+def _said_of_pledges(
+    normal: Normalised,
+    views: tuple[PledgeView, ...],
+    decisions: Mapping[str, Decision],
+    qualifier: QualifierKind,
+    kind: FindingKind,
+    rule: str,
+    meaning: str,
+    roles: frozenset[Role],
 ) -> tuple[Finding, ...]:
-    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment."""
+    """A finding for each pledge (of the given roles) that one of its claims qualifies so."""
     findings = []
     for view in views:
-        saying = [m for m in view.members if m.claim.has(QualifierKind.ALREADY_PROVIDED)]
-        if not saying:
+        saying = [m for m in view.members if m.claim.has(qualifier)]
+        if not saying or view.role not in roles:
             continue
         quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
         findings.append(
             make_finding(
-                FindingKind.ALREADY_PROVIDED,
+                kind,
                 [view.id],
                 view.pledge.claims,
-                'a source says this money was "already provided"',
-                f"{describe_pledge(view)} was already provided: past money, not a new pledge. {quotes}",
+                rule,
+                f"{describe_pledge(view)} {meaning} {quotes}",
                 view.pledge.range.nominal,
                 view.pledge.currency,
                 decisions,
@@ -41,33 +48,38 @@ def find_already_provided(
             )
         )
     return tuple(findings)
+
+
+def find_already_provided(
+    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
+) -> tuple[Finding, ...]:
+    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment."""
+    return _said_of_pledges(
+        normal,
+        views,
+        decisions,
+        QualifierKind.ALREADY_PROVIDED,
+        FindingKind.ALREADY_PROVIDED,
+        'a source says this money was "already provided"',
+        "was already provided: past money, not a new pledge.",
+        frozenset(Role),
+    )
 
 
 def find_repackaged(
     normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
 ) -> tuple[Finding, ...]:
     """Money re-announced as new: still a pledge, but not new money."""
-    findings = []
-    for view in views:
-        saying = [m for m in view.members if m.claim.has(QualifierKind.REPACKAGED)]
-        if not saying or view.role is Role.PAST:
-            continue
-        quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
-        findings.append(
-            make_finding(
-                FindingKind.REPACKAGED,
-                [view.id],
-                view.pledge.claims,
-                'a source says this money is (or may be) "repackaged" existing money',
-                f"{describe_pledge(view)} may be existing money announced again; accepted, it leaves new money. "
-                f"{quotes}",
-                view.pledge.range.nominal,
-                view.pledge.currency,
-                decisions,
-                pledge=view.id,
-            )
-        )
-    return tuple(findings)
+    return _said_of_pledges(
+        normal,
+        views,
+        decisions,
+        QualifierKind.REPACKAGED,
+        FindingKind.REPACKAGED,
+        'a source says this money is (or may be) "repackaged" existing money',
+        "may be existing money announced again; accepted, it leaves new money.",
+        frozenset({Role.PLEDGE, Role.AGGREGATE}),
+    )
 
 
 def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]:
