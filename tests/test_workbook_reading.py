@@ -1,0 +1,515 @@
+"""Reading workbooks: values and addresses out, hostile or broken files refused with a one-line reason."""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import io
+import struct
+import warnings
+import zipfile
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl.utils.cell import get_column_letter
+
+from ledger.workbook_reading import (
+    Limits,
+    UnreadableWorkbook,
+    Workbook,
+    _float,
+    cell_name,
+    read_workbook,
+)
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _xlsx_bytes(sheets: dict[str, list[list[object]]], hidden_rows: tuple[int, ...] = ()) -> bytes:
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row_number, row in enumerate(rows, start=1):
+            for column_number, value in enumerate(row, start=1):
+                if value is not None:
+                    sheet.cell(row=row_number, column=column_number, value=value)  # type: ignore[arg-type]
+        for row_number in hidden_rows:
+            sheet.row_dimensions[row_number].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+    'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    '<sheet name="Claims" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _raw_xlsx(sheet_data: str, *, dimension: str = "A1", prolog: str = "") -> bytes:
+    """A minimal hand-written xlsx, for shapes openpyxl will not write."""
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def _ods_bytes(table_body: str, *, manifest_extra: str = "") -> bytes:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Claims">{table_body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+        'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        f'manifest:full-path="content.xml" manifest:media-type="text/xml">{manifest_extra}'
+        "</manifest:file-entry></manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+_ODS_VALUE = (
+    '<table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell>'
+)
+
+
+def _replace_member(data: bytes, member: str, new_content: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, new_content if info.filename == member else source.read(info))
+    return buffer.getvalue()
+
+
+def _refusal(data: bytes, **options: object) -> str:
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(data, **options)  # type: ignore[arg-type]
+    reason = str(caught.value)
+    assert "\n" not in reason and len(reason) < 200 and "Traceback" not in reason
+    return reason
+
+
+# --- addresses -------------------------------------------------------------------------------------------
+
+
+def test_cell_name_examples() -> None:
+    assert cell_name(11, 6) == "G12"
+    assert cell_name(0, 0) == "A1"
+    assert cell_name(0, 25) == "Z1"
+    assert cell_name(0, 26) == "AA1"
+    assert cell_name(1048575, 16383) == "XFD1048576"
+
+
+@given(st.integers(0, 1_048_575), st.integers(0, 16_383))
+def test_cell_name_agrees_with_openpyxl(row_index: int, column_index: int) -> None:
+    assert cell_name(row_index, column_index) == f"{get_column_letter(column_index + 1)}{row_index + 1}"
+
+
+def test_cell_name_refuses_negative_positions() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        cell_name(-1, 0)
+
+
+# --- values ----------------------------------------------------------------------------------------------
+
+
+def test_xlsx_values_keep_their_addresses_and_types() -> None:
+    data = _xlsx_bytes(
+        {
+            "Claims": [
+                [None, None, None],
+                ["donor", "amount", "date", "ok", "when"],
+                ["US", 300_000_000, datetime.date(2010, 3, 31), True, datetime.datetime(2010, 3, 31, 14, 5)],
+                ["UK", 0.1, None, False, None],
+                [None, None, None],
+            ]
+        }
+    )
+    book = read_workbook(data, name="ledger.xlsx")
+    assert book.name == "ledger.xlsx"
+    claims = book.sheet("Claims")
+    assert claims is not None
+    assert claims.rows[0] == (None, None, None, None, None)  # row 0 is spreadsheet row 1, kept when empty
+    assert claims.rows[1] == ("donor", "amount", "date", "ok", "when")
+    us = claims.rows[2]
+    assert us[1] == 300_000_000 and type(us[1]) is int
+    assert us[2] in (datetime.date(2010, 3, 31), datetime.datetime(2010, 3, 31))
+    assert us[3] is True
+    assert us[4] == datetime.datetime(2010, 3, 31, 14, 5)
+    assert claims.rows[3][1] == Decimal("0.1")  # not 0.1000000000000000055511151231257827
+    assert len(claims.rows) == 4  # the trailing empty row is trimmed
+    assert claims.cell(2, 0) == "US" and claims.cell(99, 99) is None
+    assert cell_name(2, 1) == "B3"
+
+
+def test_trailing_empty_columns_are_trimmed_and_rows_are_rectangular() -> None:
+    claims = read_workbook(_xlsx_bytes({"Claims": [["a"], ["b", None, "c"]]})).sheets[0]
+    assert claims.rows == (("a", None, None), ("b", None, "c"))
+
+
+def test_hidden_rows_are_kept() -> None:
+    claims = read_workbook(_xlsx_bytes({"Claims": [["a"], ["hidden"], ["c"]]}, hidden_rows=(2,))).sheets[0]
+    assert [row[0] for row in claims.rows] == ["a", "hidden", "c"]
+
+
+def test_sheet_lookup_ignores_case_and_spaces() -> None:
+    book = read_workbook(_xlsx_bytes({"Pledge Claims": [["x"]], "Sources": [["y"]]}))
+    assert book.sheet("pledge  claims ") is not None
+    assert book.sheet("PLEDGECLAIMS") is not None
+    assert book.sheet("Decisions") is None
+
+
+def test_only_the_sheets_asked_for_are_read() -> None:
+    book = read_workbook(
+        _xlsx_bytes({"Claims": [["x"]], "Sources": [["y"]], "Notes": [["z"]]}), sheets=["claims"]
+    )
+    assert [sheet.name for sheet in book.sheets] == ["Claims"]
+
+
+def test_paths_and_file_objects_are_read_like_bytes(tmp_path: Path) -> None:
+    data = _xlsx_bytes({"Claims": [["x", 1]]})
+    path = tmp_path / "upload.xlsx"
+    path.write_bytes(data)
+    from_path = read_workbook(path)
+    assert from_path.name == "upload.xlsx"
+    assert read_workbook(str(path)).sheets == from_path.sheets
+    assert read_workbook(io.BytesIO(data), name="upload.xlsx") == from_path
+
+
+def test_format_comes_from_the_content_not_the_extension(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(_xlsx_bytes({"Claims": [["x"]]}))
+    assert read_workbook(path).sheets[0].rows == (("x",),)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_floats_become_int_or_the_shortest_round_tripping_decimal(value: float) -> None:
+    converted = _float(value)
+    if value.is_integer():
+        assert type(converted) is int and converted == value
+    else:
+        assert isinstance(converted, Decimal)
+        assert float(converted) == value
+        assert converted == Decimal(repr(value))
+
+
+def test_ods_is_read_and_empty_repeats_cost_nothing() -> None:
+    body = (
+        f"<table:table-row>{_ODS_VALUE}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    book = read_workbook(_ods_bytes(body), name="claims.ods")
+    assert book.sheets[0].name == "Claims"
+    assert book.sheets[0].rows == ((7,),)
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------
+
+
+def test_csv_utf8_with_bom_and_semicolons() -> None:
+    data = codecs.BOM_UTF8 + "donor;amount\nFrance;€ 3 000\n;\n".encode()
+    book = read_workbook(data, name="pledges 2010.csv")
+    assert [sheet.name for sheet in book.sheets] == ["pledges 2010"]
+    assert book.sheets[0].rows == (("donor", "amount"), ("France", "€ 3 000"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_csv_utf16_with_bom_and_tabs(encoding: str) -> None:
+    bom = codecs.BOM_UTF16_LE if encoding == "utf-16-le" else codecs.BOM_UTF16_BE
+    data = bom + "donor\tamount\r\nJapan\t1,5 bn\r\n".encode(encoding)
+    assert read_workbook(data, name="c.csv").sheets[0].rows == (("donor", "amount"), ("Japan", "1,5 bn"))
+
+
+def test_csv_with_commas_and_quotes() -> None:
+    data = b'donor,quote\nUS,"nearly $300m, the largest"\n'
+    assert read_workbook(data, name="c.csv").sheets[0].rows[1] == ("US", "nearly $300m, the largest")
+
+
+def test_csv_that_is_not_utf8_is_refused() -> None:
+    assert "UTF-8" in _refusal("donor;montant\nFrançois;3\n".encode("cp1252"), name="c.csv")
+
+
+def test_csv_over_the_row_limit_is_refused_with_the_count() -> None:
+    data = "".join(f"{n},x\n" for n in range(12)).encode()
+    assert _refusal(data, name="claims.csv", limits=Limits(max_rows=10)) == (
+        "sheet claims has 12 rows; the limit is 10"
+    )
+
+
+# --- limits ----------------------------------------------------------------------------------------------
+
+
+def test_rows_over_the_limit_are_refused_with_the_number() -> None:
+    data = _xlsx_bytes({"Claims": [[n] for n in range(12)]})
+    assert _refusal(data, limits=Limits(max_rows=10)) == "sheet Claims has 12 rows; the limit is 10"
+
+
+def test_columns_over_the_limit_are_refused() -> None:
+    data = _xlsx_bytes({"Claims": [list(range(12))]})
+    assert _refusal(data, limits=Limits(max_columns=10)) == "sheet Claims has 12 columns; the limit is 10"
+
+
+def test_limits_apply_only_to_the_sheets_asked_for_in_xlsx() -> None:
+    data = _xlsx_bytes({"Claims": [["x"]], "Big": [[n] for n in range(12)]})
+    assert read_workbook(data, sheets=["Claims"], limits=Limits(max_rows=10)).sheets[0].rows == (("x",),)
+
+
+def test_too_many_sheets_is_refused_even_when_only_one_is_asked_for() -> None:
+    data = _xlsx_bytes({f"S{n}": [["x"]] for n in range(5)})
+    assert _refusal(data, sheets=["S1"], limits=Limits(max_sheets=4)) == (
+        "the workbook has 5 sheets; the limit is 4"
+    )
+
+
+def test_upload_over_the_size_limit_is_refused() -> None:
+    assert "larger than the limit" in _refusal(b"x" * 2000, limits=Limits(max_bytes=1000))
+
+
+def test_total_uncompressed_size_over_the_limit_is_refused() -> None:
+    data = _xlsx_bytes({"Claims": [["x" * 100] for _ in range(200)]})
+    assert "unpacks to" in _refusal(data, limits=Limits(max_uncompressed=10_000))
+
+
+def test_far_away_cell_is_refused_without_building_the_grid() -> None:
+    # calamine alone would allocate 16384 x 1048576 cells for this and abort the process
+    data = _raw_xlsx(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+    )
+    assert _refusal(data) == "sheet Claims has 1,048,576 rows; the limit is 200,000"
+
+
+def test_far_away_cell_hidden_by_a_missing_reference_is_found() -> None:
+    data = _raw_xlsx('<row><c r="A1"><v>1</v></c></row><row r="900000"><c><v>2</v></c></row>')
+    assert _refusal(data) == "sheet Claims has 900,000 rows; the limit is 200,000"
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        # an r-less cell closed normally, balanced by a cell whose end tag has a space in it
+        '<row r="1"><c r="A1"><v>1</v></c ></row><row r="700000"><c><v>2</v></c></row>',
+        # single quotes and spaces around "=", which calamine accepts
+        "<row r='1'><c r = 'A700000'><v>1</v></c></row>",
+    ],
+)
+def test_unusual_spellings_cannot_hide_a_far_cell(sheet_data: str) -> None:
+    assert _refusal(_raw_xlsx(sheet_data)) == "sheet Claims has 700,000 rows; the limit is 200,000"
+
+
+def test_a_lying_dimension_and_styled_empty_cells_cost_nothing() -> None:
+    data = _raw_xlsx(
+        '<row r="1"><c r="A1"><v>5</v></c></row><row r="1048576"><c r="XFD1048576" s="1"/></row>',
+        dimension="A1:XFD1048576",
+    )
+    assert read_workbook(data).sheets[0].rows == ((5,),)
+
+
+def test_ods_with_a_billion_repeated_cells_is_refused() -> None:
+    body = (
+        '<table:table-row table:number-rows-repeated="999999999">'
+        '<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="999999999">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+    )
+    assert _refusal(_ods_bytes(body)) == "sheet Claims has 999,999,999 rows; the limit is 200,000"
+
+
+def test_ods_value_after_a_long_empty_run_is_refused() -> None:
+    body = (
+        f"<table:table-row>{_ODS_VALUE}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="300"/>{_ODS_VALUE}</table:table-row>'
+    )
+    assert _refusal(_ods_bytes(body)) == "sheet Claims has 1,000,002 rows; the limit is 200,000"
+
+
+# --- hostile and broken files ----------------------------------------------------------------------------
+
+
+def test_zip_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    zeros = bytes(1024 * 1024)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(600):  # 600 MB of zeros, streamed, never held in memory
+                member.write(zeros)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    reason = _refusal(path.read_bytes())
+    assert "zip bomb" in reason
+
+
+def test_member_larger_than_it_declares_is_refused() -> None:
+    # zipfile stops at the declared size without noticing; calamine's reader would read on
+    sheet = '<row r="1"><c r="A1"><v>1</v></c></row>' * 2000
+    data = bytearray(_raw_xlsx(sheet))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    truth = archive.read(info)
+    half = len(truth) // 2
+    forged_crc = zlib.crc32(truth[:half])
+    local = info.header_offset
+    struct.pack_into("<I", data, local + 14, forged_crc)
+    struct.pack_into("<I", data, local + 22, half)
+    central = bytes(data).index(b"PK\x01\x02")
+    while bytes(data[central + 46 : central + 46 + len(info.filename)]) != info.filename.encode():
+        central = bytes(data).index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 16, forged_crc)
+    struct.pack_into("<I", data, central + 24, half)
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).read(info.filename) == truth[:half]  # zipfile is fooled
+    assert "more data than it declares" in _refusal(bytes(data))
+
+
+def test_duplicate_member_names_are_refused() -> None:
+    data = _xlsx_bytes({"Claims": [["x"]]})
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate we are making on purpose
+        with zipfile.ZipFile(buffer, "w") as target:
+            for info in source.infolist():
+                target.writestr(info.filename, source.read(info))
+            target.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>")
+    assert "two files named xl/worksheets/sheet1.xml" in _refusal(buffer.getvalue())
+
+
+def test_truncated_upload_is_refused_as_damaged() -> None:
+    data = _xlsx_bytes({"Claims": [[f"row {n}"] for n in range(200)]})
+    assert _refusal(data[: len(data) // 2]).startswith("the file is damaged or incomplete")
+
+
+def test_entity_bomb_is_refused() -> None:
+    doctype = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    )
+    data = _raw_xlsx('<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row>', prolog=doctype)
+    assert "XML bomb" in _refusal(data)
+
+
+def test_entity_bomb_in_a_small_part_is_refused() -> None:
+    data = _xlsx_bytes({"Claims": [["x"]]})
+    workbook_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    doctype = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    if workbook_xml.startswith(b"<?xml"):
+        declaration_end = workbook_xml.index(b"?>") + 2
+        hostile = workbook_xml[:declaration_end] + doctype + workbook_xml[declaration_end:]
+    else:
+        hostile = doctype + workbook_xml
+    assert "XML bomb" in _refusal(_replace_member(data, "xl/workbook.xml", hostile))
+
+
+def test_encrypted_zip_entries_are_refused_as_password_protected() -> None:
+    data = bytearray(_xlsx_bytes({"Claims": [["x"]]}))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    for info in archive.infolist():
+        struct.pack_into("<H", data, info.header_offset + 6, info.flag_bits | 1)
+    position = bytes(data).find(b"PK\x01\x02")
+    while position >= 0:
+        flags = struct.unpack_from("<H", data, position + 8)[0]
+        struct.pack_into("<H", data, position + 8, flags | 1)
+        position = bytes(data).find(b"PK\x01\x02", position + 4)
+    assert "password" in _refusal(bytes(data))
+
+
+def test_encrypted_ods_is_refused_as_password_protected() -> None:
+    data = _ods_bytes(
+        f"<table:table-row>{_ODS_VALUE}</table:table-row>",
+        manifest_extra='<manifest:encryption-data manifest:checksum-type="SHA1"/>',
+    )
+    assert "password" in _refusal(data)
+
+
+def test_encrypted_ooxml_in_an_ole2_container_is_refused_as_password_protected() -> None:
+    data = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(100)
+    )
+    assert "password" in _refusal(data)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"BM" + bytes(100), "a BMP image"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "a PNG image"),
+        (b"%PDF-1.7\n", "a PDF document"),
+    ],
+)
+def test_other_formats_are_named(content: bytes, kind: str) -> None:
+    assert _refusal(content, name="claims.xls") == f"claims.xls is not a spreadsheet (it looks like {kind})"
+
+
+def test_empty_file_is_refused() -> None:
+    assert _refusal(b"", name="claims.xlsx") == "the file is empty (0 bytes)"
+
+
+def test_zip_without_a_workbook_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    assert "not a spreadsheet" in _refusal(buffer.getvalue(), name="claims.xlsx")
+
+
+def test_missing_worksheet_part_is_refused_in_one_line() -> None:
+    data = _xlsx_bytes({"Claims": [["x"]]})
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info.filename, source.read(info))
+    _refusal(buffer.getvalue())
+
+
+def test_reading_returns_a_workbook_value() -> None:
+    book = read_workbook(_xlsx_bytes({"Claims": [["x"]]}))
+    assert isinstance(book, Workbook)
+    assert book == read_workbook(_xlsx_bytes({"Claims": [["x"]]}))
+    assert hash(book.sheets[0]) == hash(book.sheets[0])
