@@ -16,6 +16,9 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from . import example_ledger, reconcile
 from .jsonform import problem_json, reconciliation_json
@@ -49,12 +52,13 @@ def _reconcile_file(path: Path, output: Path | None, as_json: bool) -> int:
         print(f"{path}: no such file", file=sys.stderr)
         return EXIT_USAGE
     from .workbook_ledger import read_ledger
-    from .workbook_reading import UnreadableWorkbook
 
-    try:
-        built = read_ledger(path, name=path.name, progress=sys.stderr.isatty())
-    except UnreadableWorkbook as exc:
-        print(f"{path.name}: {exc}", file=sys.stderr)
+    with _ProgressBar() as progress:
+        built = read_ledger(path, name=path.name, progress=progress)
+    unreadable = [p for p in built.errors if p.origin.sheet == ""]
+    if unreadable and len(built.errors) == 1 and not built.ledger.claims:
+        # the file is not a readable spreadsheet (or holds no ledger at all): one line, exit 2
+        print(str(unreadable[0].message), file=sys.stderr)
         return EXIT_USAGE
     if built.errors:
         return _print_load_errors(built.errors, as_json, path.name)
@@ -64,6 +68,32 @@ def _reconcile_file(path: Path, output: Path | None, as_json: bool) -> int:
     if output is not None and not result.errors:
         _write_report(result, output)
     return _print_result(result, as_json)
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr, shown only for workbooks of more than a few thousand rows."""
+
+    SHOWN_FROM = 5000
+
+    def __init__(self) -> None:
+        self.bar: tqdm[Any] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        bar = self.bar
+        if bar is None:
+            if total < self.SHOWN_FROM:
+                return
+            bar = self.bar = tqdm(
+                total=total, unit="row", desc="reading claims", file=sys.stderr, leave=False
+            )
+        bar.update(done - bar.n)
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _write_report(result: Reconciliation, output: Path) -> None:

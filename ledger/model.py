@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from os import PathLike
+from typing import BinaryIO
 
 from .money import DEFAULT_TOLERANCE, AmountRange, Approximation, Money, Rate
 
@@ -308,6 +310,23 @@ class Ledger:
     def without_decision(self, finding_id: str) -> Ledger:
         """A new ledger with the decision on `finding_id` taken back: the finding is undecided again."""
         return replace(self, decisions=tuple(d for d in self.decisions if d.finding != finding_id))
+
+    @classmethod
+    def from_workbook(cls, workbook: str | PathLike[str] | bytes | BinaryIO) -> Ledger:
+        """Read a ledger workbook (.xlsx, .xlsm, .xls, .ods or .csv; a path, bytes or an uploaded file).
+
+        Raises LedgerError listing every problem, each at its cell (`Claims!G12: ...`).
+        """
+        # the reading adapter is imported here so that the model itself never depends on it
+        from .workbook_ledger import load_ledger
+
+        return load_ledger(workbook)
+
+    def to_workbook(self, target: str | PathLike[str] | BinaryIO) -> None:
+        """Write this ledger as a workbook in the template's format (reads back equal)."""
+        from .workbook_writing import write_ledger
+
+        write_ledger(self, target)
 
     def decide(self, finding_id: str, verdict: Verdict | str, note: str = "") -> Ledger:
         """Accept or reject a finding: a new ledger with that decision."""

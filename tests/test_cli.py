@@ -14,7 +14,12 @@ import ledger
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ledger", *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
+        [sys.executable, "-m", "ledger", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 
@@ -45,3 +50,62 @@ def test_a_missing_file_exits_2_with_a_reason(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_template_then_reconcile_a_filled_ledger(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.xlsx"
+    done = run("template", "-o", str(blank))
+    assert done.returncode == 0, done.stderr
+    empty = run("reconcile", str(blank))
+    assert empty.returncode == 0, empty.stderr  # a blank ledger reconciles to nothing
+
+    filled = tmp_path / "example.xlsx"
+    ledger.example_ledger().to_workbook(filled)
+    done = run("reconcile", str(filled), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    jsonschema.validate(document, ledger.schema())
+    assert document["totals"]["USD"]["distinct"] == {
+        "low": "1270000000.00",
+        "nominal": "1300000000.00",
+        "high": "1520000000.00",
+    }
+
+
+def test_a_ledger_with_errors_exits_1_and_names_every_cell(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "broken.xlsx"
+    ledger.example_ledger().to_workbook(path)
+    book = openpyxl.load_workbook(path)
+    claims = book["Claims"]
+    claims["G2"] = "3OOm"
+    claims["H3"] = "XYZ"
+    book.save(path)
+    done = run("reconcile", str(path), "--json")
+    assert done.returncode == 1
+    assert 'Claims!G2: amount "3OOm"' in done.stderr
+    assert "Claims!H3" in done.stderr and "XYZ" in done.stderr
+    assert "Traceback" not in done.stderr
+    errors = json.loads(done.stdout)["errors"]
+    assert {e["origin"]["cell"] for e in errors} >= {"Claims!G2", "Claims!H3"}
+
+
+def test_a_file_that_is_not_a_spreadsheet_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "photo.xlsx"
+    path.write_bytes(b"BM" + bytes(200))
+    done = run("reconcile", str(path))
+    assert done.returncode == 2
+    assert "not a spreadsheet" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_large_workbook_shows_a_progress_bar(tmp_path: Path) -> None:
+    from benchmarks.synthetic import synthetic_ledger
+
+    path = tmp_path / "large.xlsx"
+    synthetic_ledger(6000).to_workbook(path)
+    done = run("reconcile", str(path), "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "reading claims" in done.stderr
+    assert "/6000" in done.stderr

@@ -1,0 +1,870 @@
+"""Read a ledger workbook (xlsx, xlsm, xls, ods or a CSV of claims) into a Ledger, with every problem at its cell.
+
+The sheets are Sources, Claims, Rates, Aliases, Decisions and Settings (names matched ignoring case and
+spaces); only those are read. Each sheet's header row is its first non-empty row (within the first 10);
+headers are matched forgivingly ("Amount (USD)", "Pledger"), cells strictly: a value that cannot be read
+is a problem that names its cell, what was found and what was expected, and every problem is reported at
+once. With any error the ledger must not be used (`Built.unwrap` raises LedgerError listing them all).
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from decimal import Decimal
+from operator import itemgetter
+from pathlib import PurePath
+from typing import Any, BinaryIO, TypeVar
+from xml.etree.ElementTree import Element
+
+import python_calamine
+from defusedxml import ElementTree as SafeElementTree
+from moneyed import Currency, Money
+
+from .amounts import ParsedAmount, parse_amount
+from .build import (
+    Built,
+    ClaimParser,
+    LedgerError,
+    decision_from_fields,
+    rate_from_fields,
+    settings_from_fields,
+    source_from_fields,
+    text,
+)
+from .errors import ParseError
+from .model import Claim, Instrument, Ledger, Origin, Period, Problem, Settings, Severity, Source
+from .money import Approximation, is_currency, make_money
+from .normalise import reference_problems
+from .periods import parse_period
+from .vocabulary import QualifierParse, parse_approximation, parse_instrument, parse_qualifiers
+from .workbook_layout import (
+    ALIASES,
+    CLAIMS,
+    DECISIONS,
+    RATES,
+    SETTINGS,
+    SOURCES,
+    SheetLayout,
+    match_header,
+    match_setting,
+    match_sheet,
+)
+from .workbook_layout import SHEETS as layout_sheets
+from .workbook_reading import CellValue, Limits, Sheet, UnreadableWorkbook, Workbook, cell_name, read_workbook
+
+__all__ = ["LedgerError", "load_ledger", "read_ledger"]
+
+HEADER_SEARCH_ROWS = 10
+
+# Every name a ledger sheet may go by, so that read_workbook reads those sheets and no other.
+_SHEET_NAMES = tuple(name for layout in layout_sheets for name in (layout.name, *layout.variants))
+
+_Result = TypeVar("_Result")
+
+# "Amount (USD)", "Amount [EUR]", "Amount USD": the column's currency, for rows whose Currency cell is blank
+_CURRENCY_SUFFIX = re.compile(r".*?[\s(\[]+(?P<code>[A-Za-z]{3})[)\]]?\s*")
+
+
+def _match(header: str, layout: SheetLayout) -> tuple[str | None, str]:
+    """(field, currency) a header names: "Amount (USD)" on Claims -> ("amount", "USD"); (None, "") if unknown."""
+    field = match_header(header, layout)
+    currency = ""
+    if field == "amount" and (found := _CURRENCY_SUFFIX.fullmatch(header)) and is_currency(found["code"]):
+        currency = found["code"].upper()
+    return field, currency
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry points
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000  # rows between progress reports
+
+
+def read_ledger(
+    data: bytes | BinaryIO | str | os.PathLike[str],
+    *,
+    name: str = "",
+    limits: Limits = Limits(),  # noqa: B008 - Limits is frozen, sharing the default is safe
+    progress: Progress | None = None,
+) -> Built:
+    """Read a ledger workbook (or a CSV of claims) into a Ledger and every problem met, each at its cell.
+
+    Never raises for what the file holds: an unreadable file is one error. With any error, the result's
+    ledger must not be used; `Built.unwrap()` raises LedgerError listing every error. `progress`, when
+    given, is called as claims are read with (rows done, rows in all).
+    """
+    if not name and isinstance(data, str | os.PathLike):
+        name = PurePath(os.fspath(data)).name
+    try:
+        content = _read_bytes(data, limits)
+        is_package = content.startswith((b"PK", _OLE2_MAGIC))
+        workbook = read_workbook(
+            content, name=name, limits=limits, sheets=_SHEET_NAMES if is_package else None
+        )
+    except UnreadableWorkbook as unreadable:
+        return Built(Ledger(name=name), (Problem(f"{name or 'the file'}: {unreadable}", Origin(name)),))
+    if not is_package:
+        return _LedgerReader(workbook, name, from_csv=True, progress=progress).read()
+    if _find_sheet(workbook, CLAIMS) is None:
+        sheets = ", ".join(_all_sheet_names(content)) or "none"
+        return Built(
+            Ledger(name=name),
+            (
+                Problem(
+                    f"no Claims sheet found; this workbook has sheets: {sheets} (a ledger needs Sources and "
+                    "Claims; download the template)",
+                    Origin(name),
+                ),
+            ),
+        )
+    unsaved = _unsaved_formulas(content, [sheet.name for sheet in workbook.sheets])
+    return _LedgerReader(workbook, name, from_csv=False, unsaved_formulas=unsaved, progress=progress).read()
+
+
+def load_ledger(
+    data: bytes | BinaryIO | str | os.PathLike[str],
+    *,
+    name: str = "",
+    limits: Limits = Limits(),  # noqa: B008 - Limits is frozen, sharing the default is safe
+) -> Ledger:
+    """The ledger in a workbook (a path, bytes or a binary file); LedgerError lists every error in it."""
+    return read_ledger(data, name=name, limits=limits).unwrap()
+
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _read_bytes(data: bytes | BinaryIO | str | os.PathLike[str], limits: Limits) -> bytes:
+    """The upload's bytes, reading at most one byte past the limit (read_workbook refuses it then)."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    if isinstance(data, str | os.PathLike):
+        try:
+            with open(data, "rb") as file:
+                return file.read(limits.max_bytes + 1)
+        except OSError as error:
+            raise UnreadableWorkbook(f"the file could not be opened: {error.strerror or error}") from None
+    return data.read(limits.max_bytes + 1)
+
+
+def _all_sheet_names(content: bytes) -> list[str]:
+    """Every sheet's name, for the message that says the Claims sheet is missing (the file was checked)."""
+    try:
+        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
+            return list(book.sheet_names)
+    except Exception:  # only a message depends on it
+        return []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tables: a sheet's header and its rows
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A sheet with its header understood: which column holds which field, and where rows start."""
+
+    sheet: Sheet
+    layout: SheetLayout
+    header_row: int  # index into sheet.rows
+    columns: Mapping[str, int]  # field -> column index
+    origin: Origin  # sheet-wide origin whose `columns` names each field's letters; row filled per row
+    default_currency: str = ""  # from an "Amount (USD)" header
+
+    def records(self) -> Iterator[tuple[tuple[CellValue, ...], Origin]]:
+        """Each non-empty row after the header, with its origin (1-based spreadsheet row)."""
+        base = self.origin
+        workbook, sheet, columns = base.workbook, base.sheet, base.columns
+        rows = self.sheet.rows
+        for index in range(self.header_row + 1, len(rows)):
+            row = rows[index]
+            if _is_blank(row):
+                continue
+            yield row, Origin(workbook, sheet, index + 1, "", columns)
+
+    def fields(self, row: tuple[CellValue, ...]) -> dict[str, CellValue]:
+        """The row's cells by field name, cleaned (trimmed text, midnight datetimes as dates)."""
+        found = {field: _clean(row[index]) for field, index in self.columns.items()}
+        if self.default_currency and found.get("currency") is None:
+            found["currency"] = self.default_currency
+        return found
+
+
+def _is_blank(row: tuple[CellValue, ...]) -> bool:
+    for value in row:
+        if value is not None and not (value.__class__ is str and not value.strip()):
+            return False
+    return True
+
+
+def _clean(value: CellValue) -> CellValue:
+    if value.__class__ is str:
+        stripped = value.strip()
+        return stripped or None
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date()
+    return value
+
+
+def _letters(column: int) -> str:
+    return cell_name(0, column)[:-1]
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The reader
+
+
+class _LedgerReader:
+    """Reads one workbook's sheets into ledger values, collecting problems; used once per read."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        name: str,
+        *,
+        from_csv: bool,
+        unsaved_formulas: Mapping[str, frozenset[tuple[int, int]]] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.progress = progress
+        self.workbook = workbook
+        self.name = name
+        self.from_csv = from_csv
+        self.unsaved_formulas = unsaved_formulas or {}
+        self.problems: list[Problem] = []
+        self.ledger_name = name
+        self.sheets = {layout.name: _find_sheet(workbook, layout) for layout in layout_sheets}
+
+    def read(self) -> Built:
+        workbook = self.workbook
+        sheets = self.sheets
+        claims_sheet = workbook.sheets[0] if self.from_csv else sheets["Claims"]
+        assert claims_sheet is not None
+        settings = self._settings(sheets["Settings"])
+        claims_table = self._table(claims_sheet, CLAIMS, required_sheet=True)
+        if self.from_csv:
+            sources = self._bare_sources(claims_table)
+        else:
+            sources = self._records(sheets["Sources"], SOURCES, source_from_fields)
+            if sheets["Sources"] is None:
+                self.problems.append(
+                    Problem(
+                        "no Sources sheet found; a ledger needs Sources and Claims (download the template)",
+                        Origin(self.name),
+                    )
+                )
+        claims, bare_dollar = self._claims(claims_table, settings, sources)
+        rates = self._records(
+            sheets["Rates"],
+            RATES,
+            lambda fields, origin: rate_from_fields(fields, settings.base_currency, origin),
+        )
+        decisions = self._records(sheets["Decisions"], DECISIONS, _decision_from_fields)
+        aliases = self._aliases(sheets["Aliases"])
+        if bare_dollar:
+            self.problems.append(
+                Problem(
+                    f'a bare "$" was read as {settings.base_currency}, the base currency',
+                    Origin(self.name),
+                    Severity.WARNING,
+                )
+            )
+        ledger = Ledger(
+            sources=tuple(sources),
+            claims=tuple(claims),
+            aliases=tuple(aliases),
+            rates=tuple(rates),
+            settings=settings,
+            decisions=tuple(decisions),
+            name=self.ledger_name,
+        )
+        references = reference_problems(ledger)
+        if not self.from_csv and sheets["Sources"] is None:
+            # one problem says the sheet is missing; a line per claim would bury it
+            references = [p for p in references if "which is not in Sources" not in p.message]
+        self.problems.extend(references)
+        self._report_unsaved_formulas()
+        return Built(ledger, tuple(self._ordered(self.problems)))
+
+    # --- headers
+
+    def _table(
+        self, sheet: Sheet | None, layout: SheetLayout, *, required_sheet: bool = False
+    ) -> _Table | None:
+        if sheet is None:
+            return None
+        sheet_origin = Origin(self.name, sheet.name)
+        header_row = _header_row(sheet, layout)
+        if header_row is None:
+            if required_sheet:
+                self.problems.append(
+                    Problem(
+                        f"the {layout.name} sheet has no header row in its first {HEADER_SEARCH_ROWS} rows; "
+                        f"expected the headers {_expected_headers(layout)}",
+                        sheet_origin,
+                    )
+                )
+            return None
+        columns: dict[str, int] = {}
+        unknown: list[str] = []
+        default_currency = ""
+        for index, value in enumerate(sheet.rows[header_row]):
+            header = text(value)
+            if not header:
+                continue  # a merged header cell leaves blanks after its first cell
+            field, currency = _match(header, layout)
+            if field is None:
+                unknown.append(f'"{header}" ({_letters(index)})')
+                continue
+            if field in columns:
+                self.problems.append(
+                    Problem(
+                        f'a second {layout.column(field).header} column ("{header}"); the first is column '
+                        f"{_letters(columns[field])}; remove or rename one",
+                        Origin(self.name, sheet.name, header_row + 1, _letters(index)),
+                    )
+                )
+                continue
+            columns[field] = index
+            if currency:
+                default_currency = currency
+        if unknown:
+            self.problems.append(
+                Problem(
+                    f"columns not used (not part of the {layout.name} sheet): {', '.join(unknown)}",
+                    sheet_origin,
+                    Severity.WARNING,
+                )
+            )
+        missing = [
+            column.header for column in layout.columns if column.required and column.field not in columns
+        ]
+        if missing:
+            found = ", ".join(f'"{text(v)}"' for v in sheet.rows[header_row] if text(v)) or "nothing"
+            self.problems.append(
+                Problem(
+                    f"the header row (row {header_row + 1}) has no {' or '.join(missing)} column; expected the "
+                    f"headers {_expected_headers(layout)} (found {found})",
+                    sheet_origin,
+                )
+            )
+            return None
+        letters = {field: _letters(index) for field, index in columns.items()}
+        if layout is CLAIMS and "currency" not in letters:
+            letters["currency"] = letters["amount"]  # with no Currency column, the amount says the currency
+        origin = Origin(self.name, sheet.name, None, "", tuple(letters.items()))
+        return _Table(sheet, layout, header_row, columns, origin, default_currency)
+
+    # --- sheets
+
+    def _settings(self, sheet: Sheet | None) -> Settings:
+        if sheet is None:
+            return Settings()
+        values: dict[str, CellValue] = {}
+        unknown: list[str] = []
+        first = True
+        for index, row in enumerate(sheet.rows):
+            if _is_blank(row):
+                continue
+            key = text(row[0])
+            value = _clean(row[1]) if len(row) > 1 else None
+            if first and match_header(key, SETTINGS) == "setting":
+                first = False
+                continue  # the "Setting | Value" header row
+            first = False
+            field = match_setting(key)
+            if field is None:
+                if key:
+                    unknown.append(f'"{key}" (row {index + 1})')
+                continue
+            if field == "name":
+                self.ledger_name = text(value) or self.name
+                continue
+            origin = Origin(self.name, sheet.name, index + 1, "", ((field, "B"),))
+            _, found = settings_from_fields({field: value}, origin)
+            self.problems.extend(found)
+            if not found:
+                values[field] = value
+        if unknown:
+            self.problems.append(
+                Problem(
+                    f"settings not understood and ignored: {', '.join(unknown)}; expected "
+                    + ", ".join(entry.header for entry in SETTINGS.entries),
+                    Origin(self.name, sheet.name),
+                    Severity.WARNING,
+                )
+            )
+        settings, _ = settings_from_fields(values)
+        return settings
+
+    def _records(
+        self,
+        sheet: Sheet | None,
+        layout: SheetLayout,
+        parse: Callable[[Mapping[str, Any], Origin], tuple[_Result | None, list[Problem]]],
+    ) -> list[_Result]:
+        table = self._table(sheet, layout)
+        if table is None:
+            return []
+        made: list[_Result] = []
+        for row, origin in table.records():
+            value, found = parse(table.fields(row), origin)
+            self.problems.extend(found)
+            if value is not None:
+                made.append(value)
+        return made
+
+    def _aliases(self, sheet: Sheet | None) -> list[tuple[str, str]]:
+        table = self._table(sheet, ALIASES)
+        if table is None:
+            return []
+        aliases = []
+        for row, origin in table.records():
+            fields = table.fields(row)
+            name, means = text(fields.get("name")), text(fields.get("means"))
+            if not name:
+                self.problems.append(
+                    Problem(
+                        f'alias for "{means}" has no name; expected the name as written', origin.field("name")
+                    )
+                )
+            elif not means:
+                self.problems.append(
+                    Problem(
+                        f'alias "{name}" says nothing under Means; expected the name it stands for',
+                        origin.field("means"),
+                    )
+                )
+            else:
+                aliases.append((name, means))
+        return aliases
+
+    def _bare_sources(self, table: _Table | None) -> list[Source]:
+        if table is None or "source" not in table.columns:
+            return []
+        index = table.columns["source"]
+        seen: dict[str, None] = {}
+        for row, _ in table.records():
+            source_id = text(row[index])
+            if source_id:
+                seen.setdefault(source_id)
+        if seen:
+            listed = ", ".join(list(seen)[:10]) + (f" and {len(seen) - 10} more" if len(seen) > 10 else "")
+            self.problems.append(
+                Problem(
+                    f"a CSV file holds only claims: sources were made from the Source column ({listed}) with no "
+                    'publisher, title or date; relative periods such as "this year" need a source date, so '
+                    "use the workbook template to give them",
+                    Origin(self.name),
+                    Severity.WARNING,
+                )
+            )
+        return [Source(source_id, origin=Origin(self.name)) for source_id in seen]
+
+    def _claims(
+        self, table: _Table | None, settings: Settings, sources: list[Source]
+    ) -> tuple[list[Claim], bool]:
+        if table is None:
+            return [], False
+        reader = _ClaimReader(table, settings, {s.id: s for s in sources})
+        claims: list[Claim] = []
+        problems = self.problems
+        progress, total = self.progress, len(table.sheet.rows) - table.header_row - 1
+        with _no_cycle_collection():
+            for done, (row, origin) in enumerate(table.records(), start=1):
+                claim, found = reader.read(row, origin)
+                if claim is not None:
+                    claims.append(claim)
+                else:
+                    problems.extend(found)
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+        if progress is not None:
+            progress(total, total)
+        return claims, reader.parser.bare_dollar_seen
+
+    # --- formulas, order
+
+    def _report_unsaved_formulas(self) -> None:
+        if not self.unsaved_formulas:
+            return
+        places: set[tuple[str, str]] = set()
+        for sheet in self.workbook.sheets:
+            for row, column in sorted(self.unsaved_formulas.get(sheet.name, ())):
+                place = Origin(self.name, sheet.name, row + 1, _letters(column))
+                places.add((place.sheet, place.cell))
+                self.problems.append(
+                    Problem(
+                        "the formula has no saved value; open the workbook in Excel or LibreOffice, save it, "
+                        "and upload again",
+                        place,
+                    )
+                )
+        # a blank read from such a cell is the formula's fault, not the analyst's: say it once
+        self.problems = [
+            p
+            for p in self.problems
+            if (p.origin.sheet, p.origin.cell) not in places or p.message.startswith("the formula has no")
+        ]
+
+    def _ordered(self, problems: list[Problem]) -> list[Problem]:
+        position = {sheet.name: index for index, sheet in enumerate(self.workbook.sheets)}
+
+        def place(problem: Problem) -> tuple[int, int, int, str]:
+            origin = problem.origin
+            if not origin.sheet:
+                return (-1, 0, 0, "")
+            return (
+                position.get(origin.sheet, len(position)),
+                origin.row or 0,
+                _column_number(origin.column) if origin.column else 0,
+                origin.column,
+            )
+
+        return sorted(problems, key=place)
+
+
+def _find_sheet(workbook: Workbook, layout: SheetLayout) -> Sheet | None:
+    """The sheet named as the template names it ("claims " too), else the first going by a variant ("Pledges")."""
+    return workbook.sheet(layout.name) or next(
+        (sheet for sheet in workbook.sheets if match_sheet(sheet.name) is layout), None
+    )
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while claims are made: 100,000 rows make half a million acyclic objects,
+    and the collector would walk them again and again (a third of the time) to find no garbage."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _header_row(sheet: Sheet, layout: SheetLayout) -> int | None:
+    """The first row (of the first 10) that names a known column, else the first non-empty one."""
+    first: int | None = None
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        if _is_blank(row):
+            continue
+        if first is None:
+            first = index
+        if any(match_header(text(value), layout) for value in row if value is not None):
+            return index
+    return first
+
+
+def _expected_headers(layout: SheetLayout) -> str:
+    return ", ".join(column.header for column in layout.columns)
+
+
+def _decision_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Any, list[Problem]]:
+    decision, problems = decision_from_fields(fields, origin)
+    if decision is not None and (fields.get("by") or fields.get("at")):
+        decision = replace(decision, by=text(fields.get("by")), at=text(fields.get("at")))
+    return decision, problems
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Claims, fast
+
+
+class _Failed:
+    """Marks a cached parse that failed; the row then goes through ClaimParser for its exact message."""
+
+
+_FAILED = _Failed()
+
+
+def _cached(cache: dict[Any, Any], key: Any, parse: Callable[..., Any]) -> Any:
+    """`cache[key]`, parsing on a miss: parse(key) for text keys, parse() for a closure; failures kept too."""
+    try:
+        return cache[key]
+    except KeyError:
+        try:
+            result = parse(key) if isinstance(key, str) else parse()
+        except (ParseError, ValueError, TypeError):
+            result = _FAILED
+        cache[key] = result
+        return result
+
+
+class _ClaimReader:
+    """Claims from rows: a fast path for clean rows, ClaimParser (the one source of messages) for the rest.
+
+    The fast path makes the same Claim ClaimParser would (a test holds them equal) but reads the cells
+    by position and caches every parse of repeated text (periods, instruments, qualifiers, currencies),
+    which is what makes 100,000 rows cheap. Any doubt sends the row to ClaimParser.
+    """
+
+    def __init__(self, table: _Table, settings: Settings, sources: Mapping[str, Source]) -> None:
+        self.table = table
+        self.parser = ClaimParser(settings, sources)
+        self.settings = settings
+        self.sources = sources
+        # every field's cell at once; a missing column reads the None appended past the row's end
+        self.cells = itemgetter(*(table.columns.get(field, -1) for field in _CLAIM_FIELDS))
+        self.amount_column = table.columns["amount"]
+        self.periods: dict[tuple[str, date | None], Period | _Failed] = {}
+        self.amounts: dict[str, ParsedAmount | _Failed] = {}
+        self.approximations: dict[str, Approximation | _Failed] = {}
+        self.instruments: dict[str, Instrument | _Failed] = {}
+        self.qualifiers: dict[str, QualifierParse] = {}
+        self.currencies: dict[str, Currency | None] = {}
+
+    def read(self, row: tuple[CellValue, ...], origin: Origin) -> tuple[Claim | None, list[Problem]]:
+        """The row's claim, or None and the problems that keep it out."""
+        claim = self._fast(row, origin)
+        if claim is not None:
+            return claim, []
+        return self.parser.parse(self.table.fields(row), origin)
+
+    def _fast(self, row: tuple[CellValue, ...], origin: Origin) -> Claim | None:
+        (
+            claim_id,
+            source_id,
+            donor,
+            announced_by,
+            recipient,
+            purpose,
+            amount_text,
+            currency,
+            approximation_text,
+            period_text,
+            instrument_text,
+            qualifiers_text,
+            quote,
+        ) = [
+            value.strip() if value.__class__ is str else "" if value is None else _cell_text(value)
+            for value in self.cells((*row, None))
+        ]
+        if not (claim_id and source_id and donor):
+            return None
+        parsed = self._amount(amount_text, row[self.amount_column])
+        if parsed is None:
+            return None
+        currency = currency.upper() or self.table.default_currency
+        if parsed.currency and currency and parsed.currency != currency:
+            return None
+        if parsed.bare_dollar and not currency:
+            currency = self.settings.base_currency
+            self.parser.bare_dollar_seen = True
+        currency = currency or parsed.currency or ""
+        try:
+            money_currency = self.currencies[currency]
+        except KeyError:
+            money_currency = self.currencies[currency] = _money_currency(currency)
+        if money_currency is None:
+            return None
+        approximation = parsed.approximation or Approximation.EXACT
+        if approximation_text:
+            word = _cached(self.approximations, approximation_text, parse_approximation)
+            if word is _FAILED:
+                return None
+            approximation = word
+        period = self.periods.get((period_text, None)) or self._period(period_text, source_id)
+        if not isinstance(period, Period):
+            return None
+        instrument = self.instruments.get(instrument_text) or _cached(
+            self.instruments, instrument_text, parse_instrument
+        )
+        if not isinstance(instrument, Instrument):
+            return None
+        qualifiers = self.qualifiers.get(qualifiers_text)
+        if qualifiers is None:
+            qualifiers = self.qualifiers[qualifiers_text] = parse_qualifiers(qualifiers_text)
+        if qualifiers.problems:
+            return None
+        if qualifiers.instrument is not None:
+            if instrument not in (Instrument.UNKNOWN, qualifiers.instrument):
+                return None
+            instrument = qualifiers.instrument
+        return Claim(
+            id=claim_id,
+            source=source_id,
+            donor=donor,
+            amount=Money(parsed.value, money_currency),
+            announced_by=announced_by,
+            recipient=recipient,
+            purpose=purpose,
+            approximation=approximation,
+            period=period,
+            instrument=instrument,
+            qualifiers=qualifiers.qualifiers,
+            quote=quote,
+            origin=origin,
+        )
+
+    def _amount(self, shown: str, raw: CellValue) -> ParsedAmount | None:
+        if raw.__class__ is int or raw.__class__ is Decimal:
+            value = Decimal(raw)
+            if not value.is_finite() or value < 0:
+                return None
+            return ParsedAmount(value, None, None)
+        if raw.__class__ is not str or not shown:
+            return None  # blank, a date, a boolean: ClaimParser says what is wrong
+        parsed = _cached(self.amounts, shown, parse_amount)
+        return None if parsed is _FAILED else parsed
+
+    def _period(self, period_text: str, source_id: str) -> Period | _Failed:
+        # The source's date matters only to relative periods ("this year"), which fail without one; so a
+        # text read without the date is the same for every source, and one cache entry serves them all.
+        fiscal_year_start = self.settings.fiscal_year_start
+        period: Period | _Failed = _cached(
+            self.periods,
+            (period_text, None),
+            lambda: parse_period(period_text, fiscal_year_start=fiscal_year_start),
+        )
+        if period is _FAILED:
+            source = self.sources.get(source_id)
+            source_date = source.date if source else None
+            if source_date is not None:
+                period = _cached(
+                    self.periods,
+                    (period_text, source_date),
+                    lambda: parse_period(
+                        period_text, source_date=source_date, fiscal_year_start=fiscal_year_start
+                    ),
+                )
+        return period
+
+
+def _money_currency(code: str) -> Currency | None:
+    """The py-moneyed currency for an ISO code, None when `code` is not one (ClaimParser then says so)."""
+    if not code or not is_currency(code):
+        return None
+    return make_money(0, code).currency
+
+
+_CLAIM_FIELDS = (
+    "id",
+    "source",
+    "donor",
+    "announced_by",
+    "recipient",
+    "purpose",
+    "amount",
+    "currency",
+    "approximation",
+    "period",
+    "instrument",
+    "qualifiers",
+    "quote",
+)
+
+
+def _cell_text(value: CellValue) -> str:
+    """A cell as ClaimParser's `text` sees it after cleaning: trimmed, midnight datetimes as dates."""
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value.strip()
+    return text(_clean(value))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Formulas without a saved value (xlsx, xlsm)
+#
+# calamine reads a formula's cached value and gives an empty cell when there is none (a file written by a
+# program that cannot calculate, such as openpyxl). A blank read that way would be reported as a blank
+# amount, which is not what is wrong; so the sheet XML is scanned for <f> cells with no <v>.
+
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL)
+_REFERENCE = re.compile(rb'\br="([A-Z]{1,4})([0-9]{1,10})"')
+_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>([^<]*)<")
+_RELATIONSHIPS_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _unsaved_formulas(content: bytes, sheets: Collection[str]) -> dict[str, frozenset[tuple[int, int]]]:
+    """Sheet name -> (row, column) indexes of formula cells with no saved value, for the sheets named."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        return {}
+    with archive:
+        try:
+            parts = _sheet_parts(archive)
+        except (KeyError, SafeElementTree.ParseError, ValueError):
+            return {}  # not OOXML (an ods), or nothing we can follow: calamine's read stands
+        keys = {"".join(s.split()).casefold(): s for s in sheets}
+        found: dict[str, frozenset[tuple[int, int]]] = {}
+        for sheet_name, part in parts.items():
+            wanted = keys.get("".join(sheet_name.split()).casefold())
+            if wanted is None or part not in archive.NameToInfo:
+                continue
+            xml = archive.read(part)
+            # bytes.find runs at memory speed; the regex only confirms the rare sheet that may hold a formula
+            if (b"<f" not in xml and b":f" not in xml) or not _FORMULA.search(xml):
+                continue
+            cells = frozenset(_formula_cells_without_value(xml))
+            if cells:
+                found[wanted] = cells
+        return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    names = set(archive.namelist())
+    workbook_part = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        for relationship in _xml(archive, "_rels/.rels"):
+            if relationship.get("Type", "").endswith("/officeDocument"):
+                workbook_part = relationship.get("Target", "").lstrip("/")
+    folder, _, file = workbook_part.rpartition("/")
+    targets: dict[str, str] = {}
+    for relationship in _xml(archive, f"{folder}/_rels/{file}.rels"):
+        target = relationship.get("Target", "")
+        targets[relationship.get("Id", "")] = (
+            target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+        )
+    parts: dict[str, str] = {}
+    for element in _xml(archive, workbook_part).iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet":
+            relation = element.get(_RELATIONSHIPS_ID) or next(
+                (v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), ""
+            )
+            if relation in targets:
+                parts[element.get("name", "")] = targets[relation]
+    return parts
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> Element:
+    root: Element = SafeElementTree.fromstring(archive.read(part))
+    return root
+
+
+def _formula_cells_without_value(xml: bytes) -> Iterator[tuple[int, int]]:
+    for attributes, body in _CELL.findall(xml):
+        if not body or not _FORMULA.search(body):
+            continue
+        value = _VALUE.search(body)
+        if value and value.group(1):
+            continue
+        kind = _TYPE.search(attributes)
+        if value is not None and kind is not None and kind.group(1) == b"str":
+            continue  # a formula whose saved result is the empty string
+        reference = _REFERENCE.search(attributes)
+        if reference is None:
+            continue
+        letters, digits = reference.groups()
+        yield int(digits) - 1, _column_number(letters.decode("ascii")) - 1

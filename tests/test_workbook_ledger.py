@@ -1,0 +1,477 @@
+"""Reading a ledger workbook: forgiving about layout and wording, strict about values, every problem at its cell."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+import ledger
+from ledger import Approximation, Instrument, LedgerError, Settings, Source
+from ledger.build import ClaimParser
+from ledger.workbook_layout import CLAIMS
+from ledger.workbook_ledger import _ClaimReader, _LedgerReader, load_ledger, read_ledger
+from ledger.workbook_reading import Sheet
+from ledger.workbook_reading import Workbook as CellWorkbook
+
+CLAIM_HEADERS: list[object] = [
+    "ID", "Source", "Donor", "Announced by", "Recipient", "Purpose", "Amount", "Currency",
+    "Approximation", "Period", "Instrument", "Qualifiers", "Quote",
+]  # fmt: skip
+SOURCE_HEADERS: list[object] = ["ID", "Publisher", "Title", "Date", "URL"]
+BBC: list[object] = ["BBC", "BBC News", "Clinton pledges more aid", date(2011, 6, 22), ""]
+CNN: list[object] = ["CNN", "CNN", "World Bank pledges $1 billion", date(2011, 6, 22), ""]
+
+
+def claim_row(claim_id: str = "C1", amount: object = 300_000_000, **fields: object) -> list[object]:
+    """A Claims row in CLAIM_HEADERS order, with sensible defaults."""
+    values: dict[str, object] = {
+        "ID": claim_id, "Source": "BBC", "Donor": "United States", "Recipient": "Central America",
+        "Amount": amount, "Currency": "USD", "Period": "2011",
+    }  # fmt: skip
+    values.update({key.replace("_", " ").capitalize(): value for key, value in fields.items()})
+    return [values.get(str(header)) for header in CLAIM_HEADERS]
+
+
+def write_book(
+    folder: Path,
+    sheets: Mapping[str, Sequence[Sequence[object]]],
+    name: str = "ledger.xlsx",
+    *,
+    epoch: Any = None,
+) -> Path:
+    """A workbook with the given sheets (rows of values) saved in `folder`."""
+    workbook = Workbook()
+    assert workbook.active is not None
+    workbook.remove(workbook.active)
+    if epoch is not None:
+        workbook.epoch = epoch
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = folder / name
+    workbook.save(path)
+    return path
+
+
+def simple_book(
+    folder: Path, claims: Sequence[Sequence[object]], **extra: Sequence[Sequence[object]]
+) -> Path:
+    return write_book(
+        folder, {"Sources": [SOURCE_HEADERS, BBC, CNN], "Claims": [CLAIM_HEADERS, *claims], **extra}
+    )
+
+
+def messages(built: ledger.Built) -> list[str]:
+    return [str(p) for p in built.errors]
+
+
+# ---- the worked example ----------------------------------------------------------------------------------
+
+
+def example_book(folder: Path) -> Path:
+    """The worked example's own typed values (the JSON the example ledger is built from), as a workbook."""
+    data = json.loads(resources.files("ledger").joinpath("data/central-america-2011.json").read_text("utf-8"))
+    sources = [[s["id"], s["publisher"], s["title"], s["date"], s.get("url", "")] for s in data["sources"]]
+    keys = ["id", "source", "donor", "announced_by", "recipient", "purpose", "amount", "currency",
+            "approximation", "period", "instrument", "qualifiers", "quote"]  # fmt: skip
+    claims = []
+    for claim in data["claims"]:
+        row: list[object] = []
+        for key in keys:
+            value = claim.get(key, "")
+            if key == "qualifiers":
+                value = "; ".join(value)
+            elif key == "amount":
+                value = int(value)
+            row.append(value or None)
+        claims.append(row)
+    settings = [["Setting", "Value"], ["Ledger name", data["name"]]]
+    return write_book(
+        folder,
+        {"Sources": [SOURCE_HEADERS, *sources], "Claims": [CLAIM_HEADERS, *claims], "Settings": settings},
+    )
+
+
+def same_totals(a: ledger.Ledger, b: ledger.Ledger) -> None:
+    first, second = ledger.reconcile(a), ledger.reconcile(b)
+    assert first.errors == second.errors == ()
+    assert first.totals == second.totals
+    assert [f.id for f in first.findings] == [f.id for f in second.findings]
+
+
+def test_the_worked_example_as_a_workbook_reconciles_to_the_same_totals(tmp_path: Path) -> None:
+    built = read_ledger(example_book(tmp_path))
+    assert built.problems == ()
+    book = built.unwrap()
+    expected = ledger.example_ledger()
+    assert book.name == expected.name
+    assert [c.id for c in book.claims] == [c.id for c in expected.claims]
+    assert book.claims[0].origin.row == 2  # the first row after the header
+    assert book.claims[0].origin.field("amount").cell == "Claims!G2"
+    same_totals(book, expected)
+
+
+def test_the_worked_example_round_trips_through_write_ledger(tmp_path: Path) -> None:
+    writing = pytest.importorskip("ledger.workbook_writing")
+    expected = ledger.example_ledger()
+    path = tmp_path / "example.xlsx"
+    writing.write_ledger(expected, path)
+    built = read_ledger(path)
+    assert built.errors == ()
+    book = built.unwrap()
+    assert [
+        (c.id, c.value, c.currency, c.approximation, c.period, c.instrument, c.qualifiers)
+        for c in book.claims
+    ] == [
+        (c.id, c.value, c.currency, c.approximation, c.period, c.instrument, c.qualifiers)
+        for c in expected.claims
+    ]
+    same_totals(book, expected)
+
+
+# ---- forgiving inputs --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "value", "expected_currency", "approximation"),
+    [
+        ("$300m", None, Decimal(300_000_000), "USD", Approximation.EXACT),
+        ("US$ 1.2 bn", None, Decimal(1_200_000_000), "USD", Approximation.EXACT),
+        ("1,000,000,000", "USD", Decimal(1_000_000_000), "USD", Approximation.EXACT),
+        ("nearly $300 million", None, Decimal(300_000_000), "USD", Approximation.NEARLY),
+        ("€7.2bn", None, Decimal(7_200_000_000), "EUR", Approximation.EXACT),
+        ("£1.5 billion", None, Decimal(1_500_000_000), "GBP", Approximation.EXACT),
+        ("300 million", "USD", Decimal(300_000_000), "USD", Approximation.EXACT),
+        (Decimal("1.5"), "usd", Decimal("1.5"), "USD", Approximation.EXACT),
+        ("  about 5m  ", " eur ", Decimal(5_000_000), "EUR", Approximation.ABOUT),
+    ],
+)
+def test_amounts_as_analysts_type_them(
+    tmp_path: Path, amount: object, currency: str | None, value: Decimal, expected_currency: str,
+    approximation: Approximation,
+) -> None:  # fmt: skip
+    built = read_ledger(simple_book(tmp_path, [claim_row(amount=amount, currency=currency)]))
+    (claim,) = built.unwrap().claims
+    assert (claim.value, claim.currency, claim.approximation) == (value, expected_currency, approximation)
+
+
+def test_a_bare_dollar_is_the_base_currency_and_the_reader_says_so_once(tmp_path: Path) -> None:
+    settings = [["Setting", "Value"], ["Base currency", "CAD"]]
+    rows = [claim_row("C1", "$5m", currency=None), claim_row("C2", "$7m", currency=None)]
+    built = read_ledger(simple_book(tmp_path, rows, Settings=settings))
+    assert {c.currency for c in built.unwrap().claims} == {"CAD"}
+    assert [str(w) for w in built.warnings] == ['a bare "$" was read as CAD, the base currency']
+
+
+def test_header_variants_spaces_empty_rows_and_unknown_columns(tmp_path: Path) -> None:
+    headers: list[object] = [
+        "  claim id ",
+        "SOURCE",
+        "Pledger",
+        "Amount (USD)",
+        "Time span",
+        "Notes",
+        "Colour",
+    ]
+    claims: list[list[object]] = [
+        headers,
+        ["C1", " BBC ", "  United States ", 300_000_000, "2011", "grant", "red"],
+        [None, "  ", None, None, None, None, None],
+        [],
+        ["C2", "BBC", "Japan", "5m", " 2011-2013 ", "", ""],
+    ]
+    path = write_book(tmp_path, {"Sources": [SOURCE_HEADERS, BBC], "Claims": claims})
+    built = read_ledger(path)
+    first, second = built.unwrap().claims
+    assert (first.id, first.source, first.donor, first.currency, first.instrument) == (
+        "C1", "BBC", "United States", "USD", Instrument.GRANT,
+    )  # fmt: skip
+    assert (second.currency, second.period.label, second.origin.row) == ("USD", "2011-2013", 5)
+    assert [str(w) for w in built.warnings] == [
+        'Claims: columns not used (not part of the Claims sheet): "Colour" (G)'
+    ]
+
+
+def test_header_row_below_a_title_and_merged_header_cells(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Claims"
+    sheet.append(["Pledges at the 2011 conference"])
+    sheet.append([])
+    sheet.append(["ID", "Source", "Donor", "Amount", None, "Quote", None])
+    sheet.merge_cells("D3:E3")
+    sheet.merge_cells("F3:G3")
+    sheet.append(["C1", "BBC", "Japan", "$5m", None, "Japan pledged $5m", None])
+    sources = workbook.create_sheet("Sources")
+    for row in (SOURCE_HEADERS, BBC):
+        sources.append(row)
+    path = tmp_path / "merged.xlsx"
+    workbook.save(path)
+    built = read_ledger(path)
+    assert built.errors == ()
+    (claim,) = built.unwrap().claims
+    assert (claim.quote, claim.origin.row, claim.origin.field("quote").cell) == (
+        "Japan pledged $5m",
+        4,
+        "Claims!F4",
+    )
+    assert built.warnings[0].message.startswith('a bare "$"')
+
+
+def test_dates_in_the_1904_system_and_as_text(tmp_path: Path) -> None:
+    sources: list[list[object]] = [
+        SOURCE_HEADERS,
+        ["BBC", "BBC News", "", date(2011, 6, 22), ""],
+        ["CNN", "CNN", "", "2012-03-01", ""],
+    ]
+    claims = [
+        CLAIM_HEADERS,
+        claim_row("C1", period="this year"),
+        claim_row("C2", source="CNN", period="this year"),
+    ]
+    path = write_book(tmp_path, {"Sources": sources, "Claims": claims}, epoch=CALENDAR_MAC_1904)
+    with zipfile.ZipFile(path) as archive:
+        assert b"date1904" in archive.read("xl/workbook.xml")
+    book = read_ledger(path).unwrap()
+    assert [s.date for s in book.sources] == [date(2011, 6, 22), date(2012, 3, 1)]
+    assert [c.period.label for c in book.claims] == ["2011", "2012"]
+
+
+def test_an_xlsm_workbook(tmp_path: Path) -> None:
+    path = simple_book(tmp_path, [claim_row()])
+    macro = tmp_path / "ledger.xlsm"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(macro, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                )
+                assert b"macroEnabled" in data
+            target.writestr(item, data)
+    (claim,) = load_ledger(macro).claims
+    assert claim.value == Decimal(300_000_000)
+
+
+CSV_TEXT = "ID,Source,Donor,Amount,Currency,Period\r\nC1,BBC,United States,$300m,,2011\r\nC2,CNN,Japan,5000000,JPY,2011\r\n"
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [codecs.BOM_UTF8 + CSV_TEXT.encode("utf-8"), codecs.BOM_UTF16_LE + CSV_TEXT.encode("utf-16-le")],
+    ids=["utf-8 BOM", "utf-16"],
+)
+def test_a_csv_of_claims_makes_bare_sources_with_a_warning(encoded: bytes) -> None:
+    built = read_ledger(io.BytesIO(encoded), name="pledges.csv")
+    book = built.unwrap()
+    assert [(c.id, c.value, c.currency) for c in book.claims] == [
+        ("C1", Decimal(300_000_000), "USD"), ("C2", Decimal(5_000_000), "JPY"),
+    ]  # fmt: skip
+    assert [s.id for s in book.sources] == ["BBC", "CNN"]
+    assert any("sources were made from the Source column (BBC, CNN)" in w.message for w in built.warnings)
+
+
+def test_rates_aliases_decisions_and_settings(tmp_path: Path) -> None:
+    path = simple_book(
+        tmp_path,
+        [claim_row()],
+        Rates=[
+            ["Currency", "Rate", "Base currency", "As of"],
+            ["EUR", Decimal("1.4375"), None, date(2011, 6, 22)],
+        ],
+        Aliases=[["Name", "Means"], ["Uncle Sam", "United States"]],
+        Decisions=[
+            ["Finding", "Decision", "Note", "Decided by"],
+            ["duplicate-x", "Accept", "same", "AA"],
+            ["f2", None],
+        ],
+        Settings=[["Setting", "Value"], ["Tolerance", "5%"], ["Fiscal year start", "October"]],
+    )
+    book = read_ledger(path).unwrap()
+    assert (book.rates[0].currency, book.rates[0].rate, book.rates[0].base) == (
+        "EUR",
+        Decimal("1.4375"),
+        "USD",
+    )
+    assert book.aliases == (("Uncle Sam", "United States"),)
+    assert [(d.finding, d.verdict.value, d.note, d.by) for d in book.decisions] == [
+        ("duplicate-x", "accept", "same", "AA")
+    ]
+    assert book.settings == Settings(tolerance=Decimal("0.05"), fiscal_year_start=10)
+
+
+# ---- strict: every problem, at its cell ----------------------------------------------------------------------
+
+
+def test_five_mistakes_are_all_reported_with_their_cells_in_order(tmp_path: Path) -> None:
+    claims = [
+        claim_row("C1"),
+        claim_row("C2", "3OOm"),  # G3
+        claim_row("C3", None),  # G4: blank is never zero
+        claim_row("C4", currency="XYZ"),  # H5
+        claim_row("C5", period="sometime soon"),  # J6
+        claim_row("C6", instrument="bond"),  # K7
+    ]
+    built = read_ledger(simple_book(tmp_path, claims))
+    found = messages(built)
+    assert len(found) == 5
+    assert found[0].startswith('Claims!G3: amount "3OOm" is not a number')
+    assert found[1] == "Claims!G4: claim C3 has no amount; a blank is never taken as zero"
+    assert found[2].startswith('Claims!H5: currency "XYZ" is not an ISO 4217 code')
+    assert found[3].startswith('Claims!J6: period "sometime soon"')
+    assert found[4].startswith(
+        'Claims!K7: instrument "bond" is not understood; expected one of: unknown, grant'
+    )
+    with pytest.raises(LedgerError) as raised:
+        built.unwrap()
+    assert len(raised.value.problems) == 5
+    assert str(raised.value).splitlines() == found
+
+
+def test_references_are_checked_at_load_time_with_cells(tmp_path: Path) -> None:
+    claims = [
+        claim_row("C1"),
+        claim_row("C1", donor="Japan"),  # A3: duplicate ID
+        claim_row("C3", source="Reuters"),  # B4: unknown source
+        claim_row("C4", qualifiers="in addition to C99"),  # L5: missing claim
+    ]
+    found = messages(read_ledger(simple_book(tmp_path, claims)))
+    assert found == [
+        'Claims!A2: claim ID "C1" is used more than once',
+        'Claims!A3: claim ID "C1" is used more than once',
+        'Claims!B4: claim C3 names source "Reuters", which is not in Sources',
+        'Claims!L5: claim C4: "in addition to C99" names claim C99, which is not in Claims',
+    ]
+
+
+def test_problems_are_grouped_by_sheet_in_workbook_order(tmp_path: Path) -> None:
+    path = write_book(
+        tmp_path,
+        {
+            "Sources": [SOURCE_HEADERS, ["BBC", "", "", "22 June 2011", ""]],
+            "Claims": [CLAIM_HEADERS, claim_row("C1", "lots")],
+            "Aliases": [["Name", "Means"], ["Uncle Sam", None], [None, "Japan"]],
+            "Settings": [["Setting", "Value"], ["Tolerance", "loose"]],
+        },
+    )
+    found = messages(read_ledger(path))
+    assert [line.split(":")[0] for line in found] == ["Sources!D2", "Claims!G2", "Aliases!B2",
+                                                      "Aliases!A3", "Settings!B2"]  # fmt: skip
+    assert 'Sources!D2: date "22 June 2011" is not a date' in found[0]
+
+
+def test_a_formula_with_no_saved_value_is_named_not_taken_as_blank(tmp_path: Path) -> None:
+    path = simple_book(tmp_path, [claim_row("C1"), claim_row("C2", "=1+2")])
+    found = messages(read_ledger(path))
+    assert found == [
+        "Claims!G3: the formula has no saved value; open the workbook in Excel or LibreOffice, save it, "
+        "and upload again"
+    ]
+
+
+def test_a_formula_with_a_saved_value_is_read(tmp_path: Path) -> None:
+    path = simple_book(tmp_path, [claim_row("C1", "=1+2")])
+    patched = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
+            target.writestr(item, data)
+    (claim,) = load_ledger(patched).claims
+    assert claim.value == 3
+
+
+def test_missing_claims_sheet_names_the_sheets_found(tmp_path: Path) -> None:
+    path = write_book(tmp_path, {"Sheet1": [["a"]], "Notes": [["b"]], "Sources": [SOURCE_HEADERS]})
+    assert messages(read_ledger(path)) == [
+        "no Claims sheet found; this workbook has sheets: Sheet1, Notes, Sources (a ledger needs Sources and "
+        "Claims; download the template)"
+    ]
+
+
+def test_missing_required_columns_name_the_sheet_and_the_expected_headers(tmp_path: Path) -> None:
+    path = write_book(
+        tmp_path,
+        {"Sources": [SOURCE_HEADERS, BBC], "Claims": [["ID", "Source", "Donor"], ["C1", "BBC", "X"]]},
+    )
+    (problem,) = read_ledger(path).errors
+    assert problem.origin.cell == "Claims"
+    assert "has no Amount column" in problem.message
+    assert "ID, Source, Donor, Announced by" in problem.message
+
+
+def test_an_unreadable_file_is_one_error_and_load_ledger_raises() -> None:
+    built = read_ledger(b"%PDF-1.4 not a workbook", name="report.pdf")
+    assert len(built.errors) == 1
+    assert "not a spreadsheet" in str(built.errors[0])
+    with pytest.raises(LedgerError):
+        load_ledger(io.BytesIO(b"%PDF-1.4"))
+
+
+def test_nothing_is_half_loaded(tmp_path: Path) -> None:
+    built = read_ledger(simple_book(tmp_path, [claim_row("C1"), claim_row("C2", "3OOm")]))
+    assert built.errors
+    with pytest.raises(LedgerError, match="3OOm"):
+        built.unwrap()
+    with pytest.raises(LedgerError, match="Claims!G3"):
+        load_ledger(tmp_path / "ledger.xlsx")
+
+
+# ---- the fast path makes exactly what ClaimParser makes ---------------------------------------------------
+
+_CELLS: dict[str, list[object]] = {
+    "ID": ["C1", " C2 ", None, 7],
+    "Source": ["BBC", "NOPE", None, " BBC "],
+    "Donor": ["United States", None, " Japan "],
+    "Amount": [
+        300,
+        Decimal("1.5"),
+        "$300m",
+        "nearly €7.2bn",
+        "3OOm",
+        None,
+        "",
+        True,
+        Decimal("-1"),
+        "5m USD",
+    ],
+    "Currency": ["USD", "usd", None, "EUR", "XYZ", ""],
+    "Approximation": [None, "nearly", "roughly", "whatever"],
+    "Period": ["2011", "this year", "2011-2013", "soon", None, date(2011, 6, 22), "2011-01-01/2011-12-31"],
+    "Instrument": [None, "loan", "grant", "bond"],
+    "Qualifiers": [None, "loan", "grant", "in addition to C9", "aggregate; repackaged", "nonsense"],
+    "Quote": [None, " said so "],
+}
+
+
+@given(st.fixed_dictionaries({header: st.sampled_from(values) for header, values in _CELLS.items()}))
+def test_the_fast_path_agrees_with_claim_parser(cells: dict[str, object]) -> None:
+    headers = list(_CELLS)
+    sheet = Sheet("Claims", (tuple(headers), tuple(cells[h] for h in headers)))  # type: ignore[misc]
+    reader = _LedgerReader(CellWorkbook("x.xlsx", (sheet,)), "x.xlsx", from_csv=False)
+    table = reader._table(sheet, CLAIMS)
+    assert table is not None
+    sources = {"BBC": Source("BBC", date=date(2011, 6, 22))}
+    fast = _ClaimReader(table, Settings(), sources)
+    ((row, origin),) = table.records()
+    expected = ClaimParser(Settings(), sources).parse(table.fields(row), origin)
+    assert fast.read(row, origin) == expected
+    assert fast.read(row, origin) == expected  # and again, from its caches
