@@ -46,6 +46,7 @@ class Built:
 
     ledger: Ledger
     problems: tuple[Problem, ...] = ()
+    unreadable: bool = False  # the file is not a readable spreadsheet at all: `problems` says why
 
     @property
     def errors(self) -> tuple[Problem, ...]:

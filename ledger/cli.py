@@ -55,10 +55,8 @@ def _reconcile_file(path: Path, output: Path | None, as_json: bool) -> int:
 
     with _ProgressBar() as progress:
         built = read_ledger(path, name=path.name, progress=progress)
-    unreadable = [p for p in built.errors if p.origin.sheet == ""]
-    if unreadable and len(built.errors) == 1 and not built.ledger.claims:
-        # the file is not a readable spreadsheet (or holds no ledger at all): one line, exit 2
-        print(str(unreadable[0].message), file=sys.stderr)
+    if built.unreadable:
+        print(built.errors[0].message, file=sys.stderr)
         return EXIT_USAGE
     if built.errors:
         return _print_load_errors(built.errors, as_json, path.name)

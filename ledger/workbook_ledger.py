@@ -111,7 +111,11 @@ def read_ledger(
             content, name=name, limits=limits, sheets=_SHEET_NAMES if is_package else None
         )
     except UnreadableWorkbook as unreadable:
-        return Built(Ledger(name=name), (Problem(f"{name or 'the file'}: {unreadable}", Origin(name)),))
+        return Built(
+            Ledger(name=name),
+            (Problem(f"{name or 'the file'}: {unreadable}", Origin(name)),),
+            unreadable=True,
+        )
     if not is_package:
         return _LedgerReader(workbook, name, from_csv=True, progress=progress).read()
     if _find_sheet(workbook, CLAIMS) is None:

@@ -39,7 +39,7 @@ def _xlsx_bytes(sheets: dict[str, list[list[object]]], hidden_rows: tuple[int, .
         for row_number, row in enumerate(rows, start=1):
             for column_number, value in enumerate(row, start=1):
                 if value is not None:
-                    sheet.cell(row=row_number, column=column_number, value=value)  # type: ignore[arg-type]
+                    sheet.cell(row=row_number, column=column_number, value=value)
         for row_number in hidden_rows:
             sheet.row_dimensions[row_number].hidden = True
     buffer = io.BytesIO()

@@ -1,0 +1,69 @@
+"""Settings from the environment, with defaults that work on a fresh machine and no fixed secrets."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MAX_UPLOAD_MB = 20
+# Uploads larger than this are read and reconciled in the background (about 5,000 claim rows).
+DEFAULT_BACKGROUND_ABOVE_BYTES = 512 * 1024
+DEFAULT_BACKGROUND_THREADS = 2
+
+
+class ConfigError(ValueError):
+    """A setting in the environment cannot be used; the message names it and says what was expected."""
+
+
+def _positive_number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f'{name} is "{raw}", expected a number') from None
+    if value <= 0:
+        raise ConfigError(f"{name} is {raw}, expected a number above 0")
+    return value
+
+
+def secret_key(instance_path: Path) -> str:
+    """The key kept in the instance folder, generated once (never a fixed default)."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        key = path.read_text("utf-8").strip()
+        if key:
+            return key
+    key = secrets.token_urlsafe(48)
+    # Created readable by the owner only; a race between workers is settled by re-reading the file.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text("utf-8").strip() or key
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(key)
+    return key
+
+
+def settings_from_environment(env: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
+    """Flask settings from environment variables (DATABASE_URL, MAX_UPLOAD_MB, SECRET_KEY, ...)."""
+    max_mb = _positive_number(env, "MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+    database_url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{instance_path / 'ledger.db'}"
+    return {
+        "DATABASE_URL": database_url,
+        "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024),
+        "SECRET_KEY": env.get("SECRET_KEY", "").strip() or None,
+        "BACKGROUND_ABOVE_BYTES": int(
+            _positive_number(env, "BACKGROUND_ABOVE_KB", DEFAULT_BACKGROUND_ABOVE_BYTES / 1024) * 1024
+        ),
+        "BACKGROUND_THREADS": int(_positive_number(env, "BACKGROUND_THREADS", DEFAULT_BACKGROUND_THREADS)),
+        "MIGRATE_ON_START": env.get("MIGRATE_ON_START", "1").strip() not in {"0", "false", "no"},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").strip() in {"1", "true", "yes"},
+        "WTF_CSRF_TIME_LIMIT": None,  # a page left open all day can still record a decision
+    }

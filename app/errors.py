@@ -1,0 +1,181 @@
+"""The errors the web layer raises, and the ONE place that maps each to an HTTP status and a page or JSON.
+
+Pages get a friendly HTML page; anything under /api/ gets JSON: {"error": {"status", "title", "detail",
+"problems"}}, where problems carry the same cell-precise messages as the page (`Claims!G12: ...`).
+No stack trace ever reaches a person: unexpected errors are logged and shown as a plain 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ledger import Problem
+from ledger.jsonform import problem_json
+
+from .storage.store import NotFound
+
+
+class WebError(Exception):
+    """An error with a status, a title and a one-line detail for the person who caused it."""
+
+    status = 400
+    title = "That did not work"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NoFile(WebError):
+    status = 400
+    title = "No file was chosen"
+
+
+class NotSpreadsheet(WebError):
+    status = 415
+    title = "Only spreadsheets can be uploaded"
+
+
+class UnreadableUpload(WebError):
+    status = 400
+    title = "The file could not be read"
+
+
+class InvalidWorkbook(WebError):
+    """The workbook was read, but some cells cannot be understood: every problem, each at its cell."""
+
+    status = 422
+    title = "The workbook has problems"
+
+    def __init__(self, file_name: str, problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{file_name or 'The workbook'} has {count} problem{'s' if count != 1 else ''}; "
+            "nothing was stored. Fix them and upload again."
+        )
+        self.file_name = file_name
+        self.problems = tuple(problems)
+        self.warnings = tuple(warnings)
+
+
+class BadDecision(WebError):
+    status = 400
+    title = "The decision could not be recorded"
+
+
+class UnknownFinding(WebError):
+    status = 404
+    title = "No such finding"
+
+
+class WrongContentType(WebError):
+    status = 415
+    title = "Send JSON"
+
+
+class ExportUnavailable(WebError):
+    status = 503
+    title = "That download is not available"
+
+
+class FailedJob(WebError):
+    """A background upload that failed: the status and problems it failed with."""
+
+    title = "The upload failed"
+
+    def __init__(self, detail: str, status: int, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.problems = tuple(problems)
+
+
+# A store lookup that finds nothing is a 404, wherever it happens.
+STATUS_OF_DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
+    NotFound: (404, "Not found"),
+}
+
+FRIENDLY_HTTP: dict[int, tuple[str, str]] = {
+    400: ("Bad request", "The request could not be understood."),
+    404: (
+        "Not found",
+        "There is nothing at this address. Ledger links are long and exact: check it was copied whole.",
+    ),
+    405: ("Not allowed", "That address does not accept this kind of request."),
+    413: ("The file is too large", "The upload is larger than this service accepts."),
+    500: ("Something went wrong", "The error was logged. Nothing you uploaded was half stored: try again."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(status: int, title: str, detail: str, problems: Sequence[Problem] = (), **extra: Any) -> Response:
+    if _wants_json():
+        body: dict[str, Any] = {"status": status, "title": title, "detail": detail}
+        if problems:
+            body["problems"] = [problem_json(p) for p in problems]
+        body.update(extra)
+        response = jsonify({"error": body})
+    else:
+        template = "problems.html" if problems else "error.html"
+        response = Response(
+            render_template(template, status=status, title=title, detail=detail, problems=problems, **extra)
+        )
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map every error to its status and render it as a page or as JSON."""
+
+    @app.errorhandler(InvalidWorkbook)
+    def invalid_workbook(error: InvalidWorkbook) -> Response:
+        return _render(error.status, error.title, error.detail, error.problems, file_name=error.file_name)
+
+    @app.errorhandler(FailedJob)
+    def failed_job(error: FailedJob) -> Response:
+        return _render(error.status, error.title, error.detail, error.problems)
+
+    @app.errorhandler(WebError)
+    def web_error(error: WebError) -> Response:
+        return _render(error.status, error.title, error.detail)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> Response:
+        status, title = STATUS_OF_DOMAIN_ERRORS[NotFound]
+        return _render(status, title, str(error))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Response:
+        return _render(
+            400,
+            "The form expired",
+            "The page was open too long or came from elsewhere: reload it and try again.",
+        )
+
+    @app.errorhandler(413)
+    def too_large(error: HTTPException) -> Response:
+        limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+        return _render(
+            413,
+            "The file is too large",
+            f"Uploads can be at most {limit_mb:g} MB. Remove unused sheets or split the ledger, then try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        title, detail = FRIENDLY_HTTP.get(status, (error.name, error.description or ""))
+        return _render(status, title, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        title, detail = FRIENDLY_HTTP[500]
+        return _render(500, title, detail)

@@ -1,0 +1,138 @@
+"""Large uploads, read and reconciled on a small thread pool; their state is kept in the database so that
+any worker can show the progress page, which refreshes itself until the job is done (no JavaScript)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import timedelta
+
+from ledger import Origin, Problem
+from ledger.jsonform import problem_json
+from ledger.workbook_reading import Limits
+
+from .errors import FailedJob, InvalidWorkbook, WebError
+from .ledgers import LedgerCache, store_upload
+from .storage import store
+from .storage.database import Database
+from .storage.models import JobRow, now
+
+# A job not heard from for this long belongs to a server that stopped: it will never finish.
+STALE_AFTER = timedelta(minutes=30)
+
+
+class JobRunner:
+    """One app's background pool for uploads."""
+
+    def __init__(self, db: Database, cache: LedgerCache, threads: int) -> None:
+        self._db = db
+        self._cache = cache
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="upload")
+        self._pending: set[Future[None]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, file_name: str, content: bytes, *, limits: Limits, ledger_id: str | None = None) -> str:
+        """Queue an upload; returns the job id whose page shows its progress."""
+        with self._db.transaction() as session:
+            job_id = store.create_job(session, file_name, ledger_id).id
+        future = self._pool.submit(self._run, job_id, file_name, content, limits, ledger_id)
+        with self._lock:
+            self._pending = {f for f in self._pending if not f.done()} | {future}
+        return job_id
+
+    def _run(
+        self, job_id: str, file_name: str, content: bytes, limits: Limits, ledger_id: str | None
+    ) -> None:
+        last = [-1]
+
+        def progress(percent: int, stage: str) -> None:
+            if percent == last[0]:
+                return
+            last[0] = percent
+            with self._db.transaction() as session:
+                store.update_job(session, job_id, state="running", progress=percent, stage=stage)
+
+        try:
+            result_id = store_upload(
+                self._db,
+                self._cache,
+                file_name,
+                content,
+                limits=limits,
+                ledger_id=ledger_id,
+                on_progress=progress,
+            )
+        except InvalidWorkbook as error:
+            self._fail(
+                job_id,
+                error.status,
+                {"detail": error.detail, "problems": [problem_json(p) for p in error.problems]},
+            )
+        except WebError as error:
+            self._fail(job_id, error.status, {"detail": error.detail})
+        except Exception:  # a job must always end; the cause goes to the log, not to the person
+            logging.getLogger(__name__).exception("background upload %s failed", job_id)
+            self._fail(
+                job_id, 500, {"detail": "Something went wrong reading this upload; nothing was stored."}
+            )
+        else:
+            with self._db.transaction() as session:
+                store.update_job(
+                    session, job_id, state="done", progress=100, stage="done", result_ledger_id=result_id
+                )
+
+    def _fail(self, job_id: str, status: int, failure: dict[str, object]) -> None:
+        with self._db.transaction() as session:
+            store.update_job(
+                session, job_id, state="failed", failure_status=status, failure=json.dumps(failure)
+            )
+
+    def shutdown(self) -> None:
+        """Stop taking jobs and wait for those running (tests and clean exits)."""
+        self._pool.shutdown(wait=True)
+
+    def wait_for_idle(self) -> None:
+        """Block until every submitted job has finished (for tests)."""
+        with self._lock:
+            pending = set(self._pending)
+        wait(pending)
+
+
+def _problem(data: dict[str, object]) -> Problem:
+    origin = data.get("origin")
+    if not isinstance(origin, dict):
+        return Problem(str(data.get("message", "")))
+    cell = str(origin.get("cell") or "")
+    place = cell.partition("!")[2]
+    column = "".join(ch for ch in place if ch.isalpha())
+    row = origin.get("row")
+    return Problem(
+        str(data.get("message", "")),
+        Origin(
+            str(origin.get("workbook") or ""),
+            str(origin.get("sheet") or ""),
+            row if isinstance(row, int) else None,
+            column,
+        ),
+    )
+
+
+def job_state(job: JobRow) -> JobRow:
+    """The job, with a stale running job reported as failed (its server stopped)."""
+    updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=now().tzinfo)
+    if job.state in {"queued", "running"} and now() - updated > STALE_AFTER:
+        job.state = "failed"
+        job.failure_status = 503
+        job.failure = json.dumps(
+            {"detail": "The server stopped before this upload was processed; upload it again."}
+        )
+    return job
+
+
+def raise_failure(job: JobRow) -> None:
+    """FailedJob with the status and problems a failed job ended with."""
+    failure = json.loads(job.failure or "{}")
+    problems = tuple(_problem(p) for p in failure.get("problems", ()))
+    raise FailedJob(str(failure.get("detail", "The upload failed.")), job.failure_status or 500, problems)

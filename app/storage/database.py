@@ -1,0 +1,86 @@
+"""The engine and sessions for one app, and running the migrations (Alembic)."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets pages be read while an upload is written; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL mode, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass(frozen=True)
+class Database:
+    """One app's engine and session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        """A Database for `url`."""
+        engine = make_engine(url)
+        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose writes are committed together at the end, or not at all on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only."""
+        with self.sessions() as session:
+            yield session
+
+
+def alembic_config(url: str) -> Config:
+    """The Alembic configuration for the project's migrations, pointed at `url`."""
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, lock_folder: Path | None = None) -> None:
+    """Bring the database at `url` up to the latest migration.
+
+    With `lock_folder`, workers starting together on one machine take turns (a file lock).
+    """
+    if lock_folder is None:
+        command.upgrade(alembic_config(url), "head")
+        return
+    lock_folder.mkdir(parents=True, exist_ok=True)
+    with open(lock_folder / "migrate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            command.upgrade(alembic_config(url), "head")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

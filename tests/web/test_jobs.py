@@ -1,0 +1,115 @@
+"""Large uploads in the background: a job with progress, a page that refreshes until done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app, ledgers
+from app.jobs import job_state
+from app.storage import store
+from app.storage.database import Database
+from app.storage.models import now
+from ledger.workbook_reading import Limits
+
+from .conftest import csrf_token, upload
+
+
+@pytest.fixture
+def eager_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app that sends every upload to the background."""
+    flask_app = create_app(
+        {"TESTING": True, "BACKGROUND_ABOVE_BYTES": 0}, environ={"INSTANCE_PATH": str(tmp_path)}
+    )
+    yield flask_app
+    flask_app.extensions["ledger.jobs"].shutdown()
+
+
+def _wait(app: Flask) -> None:
+    app.extensions["ledger.jobs"].wait_for_idle()
+
+
+def test_large_upload_runs_in_the_background_and_opens_when_done(
+    eager_app: Flask, example_xlsx: bytes
+) -> None:
+    client = eager_app.test_client()
+    response = upload(client, "/ledgers", example_xlsx, "big.xlsx", csrf_token=csrf_token(client))
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    _wait(eager_app)
+    done = client.get(response.headers["Location"])
+    assert done.status_code == 303 and "/ledgers/" in done.headers["Location"]
+    assert "Central American Security Conference 2011" in client.get(done.headers["Location"]).get_data(
+        as_text=True
+    )
+
+
+def test_a_failed_background_upload_shows_its_problems(eager_app: Flask, broken_xlsx: bytes) -> None:
+    client = eager_app.test_client()
+    job_url = upload(client, "/ledgers", broken_xlsx, "broken.xlsx", csrf_token=csrf_token(client)).headers[
+        "Location"
+    ]
+    _wait(eager_app)
+    page = client.get(job_url)
+    assert page.status_code == 422
+    assert '<code class="cell">Claims!G3</code>' in page.get_data(as_text=True)
+    assert client.get("/api/v1/ledgers").json == {"ledgers": []}
+
+
+def test_api_upload_returns_202_and_a_job_to_poll(
+    eager_app: Flask, example_xlsx: bytes, broken_xlsx: bytes
+) -> None:
+    client = eager_app.test_client()
+    response = upload(client, "/api/v1/ledgers", example_xlsx, "big.xlsx")
+    assert response.status_code == 202
+    job = response.json["job"]
+    assert job["state"] in {"queued", "running", "done"} and response.headers["Location"] == job["url"]
+    _wait(eager_app)
+    polled = client.get(f"/api/v1/jobs/{job['id']}").json["job"]  # type: ignore[index]
+    assert polled["state"] == "done" and polled["progress"] == 100
+    assert client.get(f"/api/v1/ledgers/{polled['ledger']}").status_code == 200
+    failed_id = upload(client, "/api/v1/ledgers", broken_xlsx, "broken.xlsx").json["job"]["id"]
+    _wait(eager_app)
+    failed = client.get(f"/api/v1/jobs/{failed_id}").json["job"]  # type: ignore[index]
+    assert failed["state"] == "failed" and failed["error"]["status"] == 422
+    assert any(p["origin"]["cell"] == "Claims!G3" for p in failed["error"]["problems"])
+
+
+def test_running_job_page_shows_progress_and_refreshes(app: Flask, client: FlaskClient) -> None:
+    db: Database = app.extensions["ledger.db"]
+    with db.transaction() as s:
+        job_id = store.create_job(s, "huge.xlsx", None).id
+        store.update_job(s, job_id, state="running", progress=40, stage="finding the double counting")
+    page = client.get(f"/jobs/{job_id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 202
+    assert '<meta http-equiv="refresh" content="2">' in text
+    assert '<progress id="progress" max="100" value="40">' in text
+    assert "Finding the double counting" in text
+
+
+def test_a_job_not_heard_from_for_long_is_failed(app: Flask) -> None:
+    db: Database = app.extensions["ledger.db"]
+    with db.transaction() as s:
+        job = store.create_job(s, "lost.xlsx", None)
+        job.updated_at = now() - timedelta(hours=2)
+    with db.reading() as s:
+        assert job_state(store.get_job(s, job.id)).state == "failed"
+
+
+def test_progress_only_goes_forward(app: Flask, example_xlsx: bytes) -> None:
+    seen: list[int] = []
+    ledgers.store_upload(
+        app.extensions["ledger.db"],
+        ledgers.LedgerCache(),
+        "e.xlsx",
+        example_xlsx,
+        limits=Limits(),
+        on_progress=lambda percent, _stage: seen.append(percent),
+    )
+    assert seen[0] == 5 and seen[-1] == 100
+    assert seen == sorted(seen)
