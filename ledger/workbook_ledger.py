@@ -254,6 +254,7 @@ class _LedgerReader:
         self.problems: list[Problem] = []
         self.ledger_name = name
         self.sheets = {layout.name: _find_sheet(workbook, layout) for layout in layout_sheets}
+        self.used_cells: dict[str, tuple[int, frozenset[int]]] = {}
 
     def read(self) -> Built:
         workbook = self.workbook
@@ -373,6 +374,8 @@ class _LedgerReader:
         if layout is CLAIMS and "currency" not in letters:
             letters["currency"] = letters["amount"]  # with no Currency column, the amount says the currency
         origin = Origin(self.name, sheet.name, None, "", tuple(letters.items()))
+        # only the cells this reader uses can be spoiled by a formula with no saved value
+        self.used_cells[sheet.name] = (header_row, frozenset(columns.values()))
         return _Table(sheet, layout, header_row, columns, origin, default_currency)
 
     # --- sheets
@@ -510,7 +513,10 @@ class _LedgerReader:
             return
         places: set[tuple[str, str]] = set()
         for sheet in self.workbook.sheets:
+            header_row, used = self.used_cells.get(sheet.name, (-1, frozenset()))
             for row, column in sorted(self.unsaved_formulas.get(sheet.name, ())):
+                if row <= header_row or column not in used:
+                    continue
                 place = Origin(self.name, sheet.name, row + 1, _letters(column))
                 places.add((place.sheet, place.cell))
                 self.problems.append(
