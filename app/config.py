@@ -8,10 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .storage.database import normalized_url
+
 DEFAULT_MAX_UPLOAD_MB = 20
 # Uploads larger than this are read and reconciled in the background (about 5,000 claim rows).
 DEFAULT_BACKGROUND_ABOVE_BYTES = 512 * 1024
 DEFAULT_BACKGROUND_THREADS = 2
+# Failed sign-ins allowed, per address and per email (successful ones do not count).
+DEFAULT_SIGNIN_RATE_LIMIT = "10 per minute; 50 per hour"
 
 
 class ConfigError(ValueError):
@@ -49,10 +53,32 @@ def secret_key(instance_path: Path) -> str:
     return key
 
 
+def _cookie_secure(env: Mapping[str, str]) -> bool | str:
+    raw = env.get("SESSION_COOKIE_SECURE", "").strip().lower()
+    if raw in {"", "auto"}:
+        return "auto"
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f'SESSION_COOKIE_SECURE is "{raw}", expected 1, 0 or auto')
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f'{name} is "{raw}", expected a whole number (0 or more)')
+    return int(raw)
+
+
 def settings_from_environment(env: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
     """Flask settings from environment variables (DATABASE_URL, MAX_UPLOAD_MB, SECRET_KEY, ...)."""
     max_mb = _positive_number(env, "MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
-    database_url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{instance_path / 'ledger.db'}"
+    database_url = normalized_url(
+        env.get("DATABASE_URL", "").strip() or f"sqlite:///{instance_path / 'ledger.db'}"
+    )
     return {
         "DATABASE_URL": database_url,
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024),
@@ -64,6 +90,11 @@ def settings_from_environment(env: Mapping[str, str], instance_path: Path) -> di
         "MIGRATE_ON_START": env.get("MIGRATE_ON_START", "1").strip() not in {"0", "false", "no"},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").strip() in {"1", "true", "yes"},
+        # "auto": Secure whenever the request came over https (directly, or from a trusted proxy)
+        "SESSION_COOKIE_SECURE": _cookie_secure(env),
         "WTF_CSRF_TIME_LIMIT": None,  # a page left open all day can still record a decision
+        # how many reverse proxies in front are trusted to say the client's address and scheme
+        "PROXIES": _whole_number(env, "PROXIES", 0),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        "SIGNIN_RATE_LIMIT": env.get("SIGNIN_RATE_LIMIT", "").strip() or DEFAULT_SIGNIN_RATE_LIMIT,
     }

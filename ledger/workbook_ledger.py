@@ -13,8 +13,7 @@ import gc
 import io
 import os
 import re
-import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -22,10 +21,8 @@ from decimal import Decimal
 from operator import itemgetter
 from pathlib import PurePath
 from typing import Any, BinaryIO, TypeVar
-from xml.etree.ElementTree import Element
 
 import python_calamine
-from defusedxml import ElementTree as SafeElementTree
 from moneyed import Currency, Money
 
 from .amounts import ParsedAmount, parse_amount
@@ -130,7 +127,10 @@ def read_ledger(
                 ),
             ),
         )
-    unsaved = _unsaved_formulas(content, [sheet.name for sheet in workbook.sheets])
+    # read_workbook found the formulas with no saved value in the same pass that checked the sheet XML
+    unsaved = {
+        sheet.name: sheet.formulas_without_value for sheet in workbook.sheets if sheet.formulas_without_value
+    }
     return _LedgerReader(workbook, name, from_csv=False, unsaved_formulas=unsaved, progress=progress).read()
 
 
@@ -789,92 +789,3 @@ def _cell_text(value: CellValue) -> str:
     if value.__class__ is str:
         return value.strip()
     return text(_clean(value))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Formulas without a saved value (xlsx, xlsm)
-#
-# calamine reads a formula's cached value and gives an empty cell when there is none (a file written by a
-# program that cannot calculate, such as openpyxl). A blank read that way would be reported as a blank
-# amount, which is not what is wrong; so the sheet XML is scanned for <f> cells with no <v>.
-
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL)
-_REFERENCE = re.compile(rb'\br="([A-Z]{1,4})([0-9]{1,10})"')
-_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
-_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>([^<]*)<")
-_RELATIONSHIPS_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _unsaved_formulas(content: bytes, sheets: Collection[str]) -> dict[str, frozenset[tuple[int, int]]]:
-    """Sheet name -> (row, column) indexes of formula cells with no saved value, for the sheets named."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        return {}
-    with archive:
-        try:
-            parts = _sheet_parts(archive)
-        except (KeyError, SafeElementTree.ParseError, ValueError):
-            return {}  # not OOXML (an ods), or nothing we can follow: calamine's read stands
-        keys = {"".join(s.split()).casefold(): s for s in sheets}
-        found: dict[str, frozenset[tuple[int, int]]] = {}
-        for sheet_name, part in parts.items():
-            wanted = keys.get("".join(sheet_name.split()).casefold())
-            if wanted is None or part not in archive.NameToInfo:
-                continue
-            xml = archive.read(part)
-            # bytes.find runs at memory speed; the regex only confirms the rare sheet that may hold a formula
-            if (b"<f" not in xml and b":f" not in xml) or not _FORMULA.search(xml):
-                continue
-            cells = frozenset(_formula_cells_without_value(xml))
-            if cells:
-                found[wanted] = cells
-        return found
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    names = set(archive.namelist())
-    workbook_part = "xl/workbook.xml"
-    if "_rels/.rels" in names:
-        for relationship in _xml(archive, "_rels/.rels"):
-            if relationship.get("Type", "").endswith("/officeDocument"):
-                workbook_part = relationship.get("Target", "").lstrip("/")
-    folder, _, file = workbook_part.rpartition("/")
-    targets: dict[str, str] = {}
-    for relationship in _xml(archive, f"{folder}/_rels/{file}.rels"):
-        target = relationship.get("Target", "")
-        targets[relationship.get("Id", "")] = (
-            target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
-        )
-    parts: dict[str, str] = {}
-    for element in _xml(archive, workbook_part).iter():
-        if element.tag.rsplit("}", 1)[-1] == "sheet":
-            relation = element.get(_RELATIONSHIPS_ID) or next(
-                (v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), ""
-            )
-            if relation in targets:
-                parts[element.get("name", "")] = targets[relation]
-    return parts
-
-
-def _xml(archive: zipfile.ZipFile, part: str) -> Element:
-    root: Element = SafeElementTree.fromstring(archive.read(part))
-    return root
-
-
-def _formula_cells_without_value(xml: bytes) -> Iterator[tuple[int, int]]:
-    for attributes, body in _CELL.findall(xml):
-        if not body or not _FORMULA.search(body):
-            continue
-        value = _VALUE.search(body)
-        if value and value.group(1):
-            continue
-        kind = _TYPE.search(attributes)
-        if value is not None and kind is not None and kind.group(1) == b"str":
-            continue  # a formula whose saved result is the empty string
-        reference = _REFERENCE.search(attributes)
-        if reference is None:
-            continue
-        letters, digits = reference.groups()
-        yield int(digits) - 1, _column_number(letters.decode("ascii")) - 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import html
 import io
 import operator
@@ -30,7 +31,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -87,6 +88,9 @@ class Sheet:
 
     name: str
     rows: tuple[tuple[CellValue, ...], ...]
+    # (row_index, column_index) of xlsx cells holding a formula with no saved value: calamine reads them as
+    # empty, and a person should be told to save the workbook in a program that calculates
+    formulas_without_value: frozenset[tuple[int, int]] = frozenset()
 
     def cell(self, row_index: int, column_index: int) -> CellValue:
         """The value at (row_index, column_index), None when empty or outside the data."""
@@ -455,9 +459,11 @@ def _read_ooxml(
         sheet: part for sheet, part in sheet_parts.items() if wanted is None or _sheet_key(sheet) in wanted
     }
     scanned: set[str] = set()
+    with_formulas: dict[str, zipfile.ZipInfo] = {}
     for sheet, part in selected.items():
         if part in members:
-            _check_extent(sheet, _scan_xlsx_sheet(members[part], content), limits)
+            if _check_xlsx_sheet(sheet, members[part], content, limits):
+                with_formulas[sheet] = members[part]
             scanned.add(part)
     other_sheets = {part for part in sheet_parts.values() if part} - scanned
     unresolved = any(part not in members for part in selected.values())
@@ -466,10 +472,14 @@ def _read_ooxml(
             continue  # sheets not asked for are never opened by calamine
         if unresolved:
             # we could not tell which part holds a sheet calamine will read, so every part gets the sheet scan
-            _check_extent(f"part {member}", _scan_xlsx_sheet(info, content), limits)
+            _check_xlsx_sheet(f"part {member}", info, content, limits)
         else:
             _verify_member(info, content)
-    return _read_with_calamine(content, name, limits, selected.keys(), date1904, kind="xlsx")
+    unsaved = {
+        _sheet_key(sheet): _formulas_without_value(b"".join(_inflate(info, content)))
+        for sheet, info in with_formulas.items()
+    }
+    return _read_with_calamine(content, name, limits, selected.keys(), date1904, kind="xlsx", unsaved=unsaved)
 
 
 def _ooxml_workbook_part(members: dict[str, zipfile.ZipInfo], content: bytes) -> str:
@@ -525,8 +535,6 @@ def _join_part(folder: str, target: str) -> str:
     return "/".join(segments)
 
 
-# A start tag of a cell with an explicit reference that is not self-closing, i.e. may hold a value
-# (<c r="B7" t="s"><v>3</v></c>); self-closing <c r="XFD1048576" s="1"/> cells are styled but empty.
 # The start tag of a cell written the way every producer seen writes it (<c r="B7" ...>), not self-closing,
 # so it may hold a value; self-closing <c r="XFD1048576" s="1"/> cells are styled but empty, and calamine
 # does not place them. The literal start keeps the scan fast; any other spelling sends the sheet to the
@@ -536,6 +544,92 @@ _VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,10})"[^>/]*>')
 _ODD_CELL_END = re.compile(rb"</c[ \t\r\n]")
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
+
+
+def _check_xlsx_sheet(sheet: str, info: zipfile.ZipInfo, content: bytes, limits: Limits) -> bool:
+    """Refuse a sheet whose cells reach past the limits; True when it may hold formulas.
+
+    The fast pass proves that every cell start tag in the part is spelled <c r="B7"> (or <c r="B7"/>) with
+    B7 inside the limits, which bounds every cell calamine can place, empty or not; it is one regex search
+    per segment that matches nothing in an ordinary sheet. Anything else (cells without a reference, other
+    spellings, namespace prefixes, styled cells far away) sends the sheet to the exact scan, which measures
+    the cells that may hold values one by one.
+    """
+    cells = _cell_outside_limits(limits.max_rows, limits.max_columns)
+    cells_or_formulas = _cell_outside_limits_or_formula(limits.max_rows, limits.max_columns)
+    has_formulas = False
+    for segment in _segments(_checked_chunks(info, content), b"<", cut_after=False):
+        if _PREFIXED_CELL_OR_FORMULA.search(segment):
+            break  # <x:c ...> or <x:f>: calamine ignores prefixes, so only the exact scan can follow them
+        found = (cells if has_formulas else cells_or_formulas).search(segment)
+        if found is not None and found.group(1) is None:  # a formula (<f>), not a cell
+            has_formulas = True
+            found = cells.search(segment, found.end())
+        if found is not None:
+            break
+    else:
+        return has_formulas
+    _check_extent(sheet, _scan_xlsx_sheet(info, content), limits)
+    return True  # an unusual sheet is searched for formulas by the slower, exact pattern
+
+
+# Namespace-prefixed cell or formula tags (<x:c>, <x:f>); ':' is rare in sheet XML, so this is quick to rule out.
+_PREFIXED_CELL_OR_FORMULA = re.compile(rb":[cf][\s/>]")
+
+
+@functools.cache  # pure: one compiled pattern per pair of limits
+def _cell_outside_limits(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
+    """A cell start tag (group 1) not spelled <c r="B7" with B7 within the limits.
+
+    Its literal start (<c) makes it a fast search over a sheet in which every cell is written the usual
+    way and lies inside the limits, i.e. in which it finds nothing.
+    """
+    return re.compile(rb"<(c)(?=[\s/>])(?! r=" + _reference_within(max_rows, max_columns) + b")")
+
+
+@functools.cache
+def _cell_outside_limits_or_formula(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
+    """As _cell_outside_limits, or a formula start tag (<f>, group 1 empty)."""
+    within = _reference_within(max_rows, max_columns)
+    return re.compile(rb"<(?:(c)(?=[\s/>])(?! r=" + within + rb")|f[\s/>])")
+
+
+def _reference_within(max_rows: int, max_columns: int) -> bytes:
+    """A regex for a quoted cell reference ("B7") inside the limits."""
+    return b'"(?:' + _letters_at_most(max_columns) + b")(?:" + _decimal_at_most(max_rows) + b')"'
+
+
+def _decimal_at_most(limit: int) -> bytes:
+    """A regex matching the numbers 1..limit written in decimal without leading zeros."""
+    if limit < 1:
+        return b"(?!)"
+    digits = str(limit)
+    options = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        lowest = "1" if position == 0 else "0"
+        if digit > lowest:  # a smaller digit here, then any digits
+            below = chr(ord(digit) - 1)
+            options.append(f"{digits[:position]}[{lowest}-{below}][0-9]{{{len(digits) - position - 1}}}")
+    options.append(digits)
+    return "|".join(options).encode("ascii")
+
+
+def _letters_at_most(limit: int) -> bytes:
+    """A regex matching the column letters of columns 1..limit (A..), upper case as Excel writes them."""
+    if limit < 1:
+        return b"(?!)"
+    letters = _column_letters(limit)
+    options = [f"[A-Z]{{1,{len(letters) - 1}}}"] if len(letters) > 1 else []
+    for position, letter in enumerate(letters):
+        if letter > "A":  # letters of equal length compare like their column numbers
+            below = chr(ord(letter) - 1)
+            options.append(f"{letters[:position]}[A-{below}][A-Z]{{{len(letters) - position - 1}}}")
+    options.append(letters)
+    return "|".join(options).encode("ascii")
+
+
+def _column_letters(number: int) -> str:
+    return cell_name(0, number - 1)[:-1]
 
 
 def _scan_xlsx_sheet(info: zipfile.ZipInfo, content: bytes) -> tuple[int, int]:
@@ -631,6 +725,38 @@ def _column_number(letters: bytes) -> int:
     for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
+
+
+# Formulas without a saved value. calamine reads a formula's cached value and gives an empty cell when there
+# is none (a file written by a program that cannot calculate, such as openpyxl); only sheets in which the
+# scan above saw a formula come here.
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL)
+_REFERENCE = re.compile(rb'\br="([A-Z]{1,4})([0-9]{1,10})"')
+_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>([^<]*)<")
+
+
+def _formulas_without_value(xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row_index, column_index) of the cells in a sheet's XML that hold a formula but no saved value."""
+    if not _FORMULA.search(xml):
+        return frozenset()
+    found: set[tuple[int, int]] = set()
+    for attributes, body in _CELL.findall(xml):
+        if not body or not _FORMULA.search(body):
+            continue
+        value = _VALUE.search(body)
+        if value and value.group(1):
+            continue
+        kind = _TYPE.search(attributes)
+        if value is not None and kind is not None and kind.group(1) == b"str":
+            continue  # a formula whose saved result is the empty string
+        reference = _REFERENCE.search(attributes)
+        if reference is None:
+            continue
+        letters, digits = reference.groups()
+        found.add((int(digits) - 1, _column_number(letters) - 1))
+    return frozenset(found)
 
 
 def _check_extent(sheet: str, extent: tuple[int, int], limits: Limits) -> None:
@@ -818,6 +944,7 @@ def _read_with_calamine(
     date1904: bool,
     *,
     kind: str,
+    unsaved: Mapping[str, frozenset[tuple[int, int]]] | None = None,
 ) -> Workbook:
     try:
         calamine_book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -846,7 +973,8 @@ def _read_with_calamine(
                 raise UnreadableWorkbook(
                     f"sheet {sheet_name} could not be read: {_calamine_reason(error, kind)}"
                 ) from None
-            read.append(_sheet_from_calamine(sheet_name, calamine_sheet, limits))
+            formulas = (unsaved or {}).get(_sheet_key(sheet_name), frozenset())
+            read.append(_sheet_from_calamine(sheet_name, calamine_sheet, limits, formulas))
     return Workbook(name=name, sheets=tuple(read), date1904=date1904)
 
 
@@ -881,34 +1009,61 @@ def _calamine_reason(error: Exception, kind: str) -> str:
     return f"could not be read as a spreadsheet: {text}"
 
 
-def _sheet_from_calamine(sheet_name: str, sheet: python_calamine.CalamineSheet, limits: Limits) -> Sheet:
+def _sheet_from_calamine(
+    sheet_name: str,
+    sheet: python_calamine.CalamineSheet,
+    limits: Limits,
+    formulas_without_value: frozenset[tuple[int, int]] = frozenset(),
+) -> Sheet:
     end = sheet.end
     if end is None:
-        return Sheet(name=sheet_name, rows=())
+        return Sheet(name=sheet_name, rows=(), formulas_without_value=formulas_without_value)
     # calamine has already built its grid; refuse before Python materialises it too.
     _check_extent(sheet_name, (end[0] + 1, end[1] + 1), limits)
     raw = sheet.to_python(skip_empty_area=False)
+    width = max(map(len, raw), default=0)
+    if any(len(row) != width for row in raw):  # calamine's rows are all as wide; this is only a guard
+        raw = [[*row, *[""] * (width - len(row))] for row in raw]
+    # Column by column: a column's types are learnt in C, and only columns holding floats or durations
+    # (numbers, times past a day) pay a Python step per cell; text columns need only "" -> None.
+    columns = [_converted_column(column) for column in zip(*raw, strict=True)]
+    del raw
+    return Sheet(
+        name=sheet_name, rows=_rows_from_columns(columns), formulas_without_value=formulas_without_value
+    )
+
+
+def _converted_column(column: tuple[object, ...]) -> tuple[CellValue, ...]:
+    """One column of calamine's values as CellValues: "" -> None, floats -> int or Decimal, durations..."""
+    if set(map(type, column)) <= _UNCONVERTED_TYPES:
+        blank: dict[object, object] = {"": None}  # get(value, value): None for "", else the value itself
+        return cast("tuple[CellValue, ...]", tuple(map(blank.get, column, column)))
     plain = _PLAIN_TYPES
     # inline type tests: a function call per cell would double the cost of this loop; the cast is needed
     # because mypy cannot see that the type tests leave only floats and durations for _convert
-    rows = cast(
-        "list[tuple[CellValue, ...]]",
-        [
-            tuple(
-                [
-                    (value or None)
-                    if type(value) is str
-                    else value
-                    if type(value) in plain
-                    else _convert(value)
-                    for value in row
-                ]
-            )
-            for row in raw
-        ],
+    return cast(
+        "tuple[CellValue, ...]",
+        tuple(
+            [
+                (value or None) if type(value) is str else value if type(value) in plain else _convert(value)
+                for value in column
+            ]
+        ),
     )
-    del raw
-    return Sheet(name=sheet_name, rows=_trim(rows))
+
+
+def _rows_from_columns(columns: list[tuple[CellValue, ...]]) -> tuple[tuple[CellValue, ...], ...]:
+    """Rows from columns, without the trailing columns empty in every row or the trailing empty rows."""
+    width = len(columns)
+    while width and columns[width - 1].count(None) == len(columns[width - 1]):
+        width -= 1
+    height = 0
+    for column in columns[:width]:
+        last = len(column)
+        while last > height and column[last - 1] is None:
+            last -= 1
+        height = max(height, last)
+    return tuple(zip(*(column[:height] for column in columns[:width]), strict=True))
 
 
 def _trim(rows: list[tuple[CellValue, ...]]) -> tuple[tuple[CellValue, ...], ...]:
@@ -960,6 +1115,7 @@ _CONVERTERS: dict[type, Callable[[object], CellValue]] = {
 
 
 _PLAIN_TYPES = frozenset({int, bool, datetime.date, datetime.datetime, datetime.time})
+_UNCONVERTED_TYPES = _PLAIN_TYPES | {str}
 
 
 def _convert(value: object) -> CellValue:

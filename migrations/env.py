@@ -9,6 +9,7 @@ from app.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+MIGRATION_LOCK = 7_240_611  # any fixed number: the key of the PostgreSQL advisory lock for migrations
 
 
 def run_offline() -> None:
@@ -29,6 +30,9 @@ def run_online() -> None:
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # servers starting together on several machines take turns (released at commit)
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
 

@@ -17,41 +17,74 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
+# A write waits this long for another writer to finish before it fails (SQLite has one writer at a time).
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+def normalized_url(url: str) -> str:
+    """The URL with PostgreSQL pointed at psycopg 3 (`postgres://` and `postgresql://` alike)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets pages be read while an upload is written; foreign keys are off by default in SQLite.
+    # The driver's own transaction handling is turned off: _sqlite_begin says BEGIN itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    # A write transaction takes the write lock at once (BEGIN IMMEDIATE), waiting up to the busy timeout.
+    # A deferred one that read first and then wrote would fail at once with "database is locked" when
+    # another writer committed in between; waiting at the start makes concurrent writers take turns.
+    writing = connection.get_execution_options().get("sqlite_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL mode, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite gets WAL mode, foreign keys, a busy timeout and writers that take turns."""
+    url = normalized_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 @dataclass(frozen=True)
 class Database:
-    """One app's engine and session factory."""
+    """One app's engine and session factories (for reading, and for writing)."""
 
     engine: Engine
     sessions: sessionmaker[Session]
+    writing_sessions: sessionmaker[Session]
 
     @classmethod
     def connect(cls, url: str) -> Database:
         """A Database for `url`."""
         engine = make_engine(url)
-        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+        writer = engine.execution_options(sqlite_write=True)
+        return cls(
+            engine, sessionmaker(engine, expire_on_commit=False), sessionmaker(writer, expire_on_commit=False)
+        )
+
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self.engine.dialect.name
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose writes are committed together at the end, or not at all on any error."""
-        with self.sessions() as session, session.begin():
+        with self.writing_sessions() as session, session.begin():
             yield session
 
     @contextmanager
@@ -65,7 +98,7 @@ def alembic_config(url: str) -> Config:
     """The Alembic configuration for the project's migrations, pointed at `url`."""
     config = Config(str(MIGRATIONS / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", normalized_url(url).replace("%", "%%"))
     return config
 
 

@@ -1,7 +1,5 @@
-"""The database tables (SQLAlchemy 2): ledgers, their versions, the decision audit trail, background jobs.
-
-Accounts come later (issue 6): an owner column on `ledgers` and a user reference on `decisions` can be
-added by a migration without touching what is here.
+"""The database tables (SQLAlchemy 2): accounts and their API tokens, ledgers (each with an owner and the
+people it is shared with), their versions, the decision audit trail, background jobs.
 """
 
 from __future__ import annotations
@@ -9,7 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime
 
@@ -28,11 +26,45 @@ class Base(DeclarativeBase):
     pass
 
 
+class UserRow(Base):
+    """An account: an email, a password hash, whether it administers the others."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("email", name="uq_users_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320))  # kept lower-cased
+    password_hash: Mapped[str] = mapped_column(String(300))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # part of the session's user id: bumping it (a password reset) signs the account out everywhere
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class ApiTokenRow(Base):
+    """A per-user API token; only its SHA-256 is kept (the token itself is shown once)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_sha256", name="uq_api_tokens_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    hint: Mapped[str] = mapped_column(String(20))  # the first characters, to tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class LedgerRow(Base):
     __tablename__ = "ledgers"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(300))
+    # None only for ledgers stored before accounts existed, until the first administrator adopts them
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
@@ -60,7 +92,24 @@ class VersionRow(Base):
     # JSON: what changed since the previous version (claims added/removed/edited, findings new/gone)
     changes: Mapped[str] = mapped_column(Text, default="{}")
 
+    uploaded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
     ledger: Mapped[LedgerRow] = relationship(back_populates="versions")
+
+
+class ShareRow(Base):
+    """A ledger shared with another account, as viewer (read, download) or editor (upload, decide)."""
+
+    __tablename__ = "ledger_shares"
+    __table_args__ = (UniqueConstraint("ledger_id", "user_id", name="uq_ledger_shares_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ledger_id: Mapped[str] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # viewer, editor
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class DecisionRow(Base):
@@ -76,6 +125,8 @@ class DecisionRow(Base):
     by: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     via: Mapped[str] = mapped_column(String(20), default="web")  # web, api, workbook
+    # the account that decided (or uploaded the workbook the decision was typed into); None before accounts
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
 
 class JobRow(Base):
@@ -90,6 +141,8 @@ class JobRow(Base):
     file_name: Mapped[str] = mapped_column(String(300))
     target_ledger_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a new version of it
     result_ledger_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # only the account that uploaded sees the job
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
     failure_status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 400, 422 ...
     failure: Mapped[str] = mapped_column(Text, default="")  # JSON: the reason or the problems
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

@@ -1,7 +1,9 @@
-"""The store API the routes call: ledgers, versions, decisions and jobs, each a function of a session.
+"""The store API the routes call: accounts and tokens, ledgers and who may see them, versions, decisions
+and jobs, each a function of a session.
 
 Nothing here commits: callers open `Database.transaction()` so that everything one request writes is
-stored together or not at all.
+stored together or not at all. Access is decided here, in `ledger_for`: a ledger the account has no
+part in is NotFound, exactly as one that does not exist.
 """
 
 from __future__ import annotations
@@ -10,19 +12,40 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ledger import Decision, Verdict
 
-from .models import DecisionRow, JobRow, LedgerRow, VersionRow, now
+from .models import ApiTokenRow, DecisionRow, JobRow, LedgerRow, ShareRow, UserRow, VersionRow, now
 
 
 class NotFound(LookupError):
-    """No ledger (or job, or version) has that id."""
+    """No ledger (or job, or version) has that id, or none the account may see."""
+
+
+class Forbidden(PermissionError):
+    """The account may see the ledger but not do this with it (a viewer deciding, an editor sharing)."""
+
+
+class Conflict(ValueError):
+    """The change clashes with what is stored (an email already in use)."""
+
+
+class Role(StrEnum):
+    """What an account may do with a ledger; each role can do what the ones before it can."""
+
+    VIEWER = "viewer"  # read, download
+    EDITOR = "editor"  # and upload versions, decide findings
+    OWNER = "owner"  # and share
+
+
+RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
+SHARED_ROLES = (Role.VIEWER, Role.EDITOR)
 
 
 def utc(moment: datetime) -> datetime:
@@ -39,6 +62,7 @@ class NewVersion:
     claim_count: int
     finding_ids: tuple[str, ...]
     changes: dict[str, Any]
+    uploaded_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,16 @@ class LedgerListing:
     claims: int
     findings: int
     undecided: int
+    role: Role = Role.OWNER
+
+
+@dataclass(frozen=True)
+class ShareListing:
+    """Someone a ledger is shared with."""
+
+    user_id: int
+    email: str
+    role: Role
 
 
 # ---- ledgers and versions ---------------------------------------------------------------------------------
@@ -68,12 +102,13 @@ def _version_row(ledger_id: str, number: int, version: NewVersion) -> VersionRow
         finding_ids=json.dumps(list(version.finding_ids)),
         changes=json.dumps(version.changes),
         created_at=now(),
+        uploaded_by=version.uploaded_by,
     )
 
 
-def create_ledger(session: Session, name: str, version: NewVersion) -> LedgerRow:
-    """A new ledger with its first version."""
-    row = LedgerRow(name=name[:300], created_at=now(), updated_at=now())
+def create_ledger(session: Session, name: str, version: NewVersion, *, owner_id: int | None) -> LedgerRow:
+    """A new ledger with its first version, owned by `owner_id`."""
+    row = LedgerRow(name=name[:300], created_at=now(), updated_at=now(), owner_id=owner_id)
     session.add(row)
     session.flush()
     session.add(_version_row(row.id, 1, version))
@@ -82,8 +117,12 @@ def create_ledger(session: Session, name: str, version: NewVersion) -> LedgerRow
 
 
 def add_version(session: Session, ledger_id: str, name: str, version: NewVersion) -> VersionRow:
-    """The next version of a ledger; the ledger's name follows the newest workbook."""
-    ledger = get_ledger(session, ledger_id)
+    """The next version of a ledger; the ledger's name follows the newest workbook.
+
+    The ledger's row is locked first (PostgreSQL; SQLite has one writer at a time anyway), so that two
+    uploads at once get the next two numbers rather than one of them failing on the same number.
+    """
+    ledger = get_ledger(session, ledger_id, lock=True)
     number = (
         session.scalar(select(func.max(VersionRow.number)).where(VersionRow.ledger_id == ledger_id)) or 0
     ) + 1
@@ -96,12 +135,42 @@ def add_version(session: Session, ledger_id: str, name: str, version: NewVersion
     return row
 
 
-def get_ledger(session: Session, ledger_id: str) -> LedgerRow:
-    """The ledger with that id, or NotFound."""
-    row = session.get(LedgerRow, ledger_id)
+def get_ledger(session: Session, ledger_id: str, *, lock: bool = False) -> LedgerRow:
+    """The ledger with that id, or NotFound; `lock` holds its row until the transaction ends."""
+    row = session.get(LedgerRow, ledger_id, with_for_update=lock or None)
     if row is None:
         raise NotFound(f'no ledger has the id "{ledger_id}"')
     return row
+
+
+def role_of(session: Session, ledger: LedgerRow, user_id: int) -> Role | None:
+    """The account's role on the ledger, or None when it has none."""
+    if ledger.owner_id == user_id:
+        return Role.OWNER
+    shared = session.scalar(
+        select(ShareRow.role).where(ShareRow.ledger_id == ledger.id, ShareRow.user_id == user_id)
+    )
+    return Role(shared) if shared else None
+
+
+def ledger_for(
+    session: Session, ledger_id: str, user_id: int, need: Role = Role.VIEWER, *, lock: bool = False
+) -> tuple[LedgerRow, Role]:
+    """The ledger and the account's role on it.
+
+    NotFound when it does not exist or the account has no part in it (the same answer, so that an id
+    guessed or copied from another account tells nothing); Forbidden when the role is below `need`.
+    """
+    row = session.get(LedgerRow, ledger_id, with_for_update=lock or None)
+    role = role_of(session, row, user_id) if row is not None else None
+    if row is None or role is None:
+        raise NotFound(f'no ledger has the id "{ledger_id}"')
+    if RANK[role] < RANK[need]:
+        raise Forbidden(
+            f"you are a{'n' if role is Role.EDITOR else ''} {role} of this ledger; "
+            f"this needs {'the owner' if need is Role.OWNER else 'an editor'}"
+        )
+    return row, role
 
 
 def versions(session: Session, ledger_id: str) -> Sequence[VersionRow]:
@@ -135,10 +204,18 @@ def get_version(session: Session, ledger_id: str, number: int) -> VersionRow:
     return row
 
 
-def list_ledgers(session: Session) -> list[LedgerListing]:
-    """Every ledger, most recently changed first, with its counts."""
+def list_ledgers(session: Session, user_id: int) -> list[LedgerListing]:
+    """The ledgers the account owns or that are shared with it, most recently changed first, with counts."""
+    shared = dict(
+        session.execute(select(ShareRow.ledger_id, ShareRow.role).where(ShareRow.user_id == user_id)).tuples()
+    )
+    visible = session.scalars(
+        select(LedgerRow)
+        .where(or_(LedgerRow.owner_id == user_id, LedgerRow.id.in_(shared)))
+        .order_by(LedgerRow.updated_at.desc())
+    ).all()
     listings = []
-    for ledger in session.scalars(select(LedgerRow).order_by(LedgerRow.updated_at.desc())).all():
+    for ledger in visible:
         version = latest_version(session, ledger.id)
         finding_ids = json.loads(version.finding_ids)
         decided = {d.finding for d in latest_decisions(session, ledger.id)}
@@ -151,6 +228,7 @@ def list_ledgers(session: Session) -> list[LedgerListing]:
                 claims=version.claim_count,
                 findings=len(finding_ids),
                 undecided=sum(1 for f in finding_ids if f not in decided),
+                role=Role.OWNER if ledger.owner_id == user_id else Role(shared[ledger.id]),
             )
         )
     return listings
@@ -169,8 +247,12 @@ def record_decision(
     by: str = "",
     via: str = "web",
     at: datetime | None = None,
+    user_id: int | None = None,
 ) -> DecisionRow:
-    """Add a decision event (None takes a decision back); earlier events are kept as the audit trail."""
+    """Add a decision event (None takes a decision back); earlier events are kept as the audit trail.
+
+    `by` is who, in words (the account's email, or a name typed into a workbook); `user_id` the account.
+    """
     get_ledger(session, ledger_id)
     row = DecisionRow(
         ledger_id=ledger_id,
@@ -180,6 +262,7 @@ def record_decision(
         by=by,
         via=via,
         at=at or now(),
+        user_id=user_id,
     )
     session.add(row)
     session.flush()
@@ -210,9 +293,17 @@ def latest_decisions(session: Session, ledger_id: str) -> tuple[Decision, ...]:
 
 
 def import_decisions(
-    session: Session, ledger_id: str, decisions: Iterable[Decision], *, default_by: str
+    session: Session,
+    ledger_id: str,
+    decisions: Iterable[Decision],
+    *,
+    default_by: str,
+    user_id: int | None = None,
 ) -> int:
-    """Record a workbook's decisions that differ from those in force; how many were recorded."""
+    """Record a workbook's decisions that differ from those in force; how many were recorded.
+
+    `user_id` is the account that uploaded the workbook.
+    """
     current = {d.finding: (d.verdict, d.note) for d in latest_decisions(session, ledger_id)}
     recorded = 0
     for decision in decisions:
@@ -226,6 +317,7 @@ def import_decisions(
             note=decision.note,
             by=decision.by or default_by,
             via="workbook",
+            user_id=user_id,
         )
         current[decision.finding] = (decision.verdict, decision.note)
         recorded += 1
@@ -235,11 +327,14 @@ def import_decisions(
 # ---- jobs ---------------------------------------------------------------------------------------------------
 
 
-def create_job(session: Session, file_name: str, target_ledger_id: str | None) -> JobRow:
-    """A queued background job for an upload."""
+def create_job(
+    session: Session, file_name: str, target_ledger_id: str | None, user_id: int | None = None
+) -> JobRow:
+    """A queued background job for an upload by `user_id`."""
     row = JobRow(
         file_name=file_name[:300],
         target_ledger_id=target_ledger_id,
+        user_id=user_id,
         state="queued",
         progress=0,
         stage="waiting to start",
@@ -260,9 +355,149 @@ def get_job(session: Session, job_id: str) -> JobRow:
     return row
 
 
+def job_for(session: Session, job_id: str, user_id: int) -> JobRow:
+    """The job, when `user_id` uploaded it; NotFound otherwise."""
+    row = session.get(JobRow, job_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f'no upload job has the id "{job_id}"')
+    return row
+
+
 def update_job(session: Session, job_id: str, **fields: Any) -> None:
     """Set a job's state, progress, stage, result or failure."""
     row = get_job(session, job_id)
     for key, value in fields.items():
         setattr(row, key, value)
     row.updated_at = now()
+
+
+# ---- sharing -------------------------------------------------------------------------------------------------
+
+
+def share(session: Session, ledger_id: str, user_id: int, role: Role) -> None:
+    """Share a ledger with an account as viewer or editor (changing the role when already shared)."""
+    if role not in SHARED_ROLES:
+        raise Conflict(f'a ledger is shared as viewer or editor, not "{role}"')
+    ledger = get_ledger(session, ledger_id)
+    if ledger.owner_id == user_id:
+        raise Conflict("the owner already has every right on the ledger")
+    row = session.scalar(select(ShareRow).where(ShareRow.ledger_id == ledger_id, ShareRow.user_id == user_id))
+    if row is None:
+        session.add(ShareRow(ledger_id=ledger_id, user_id=user_id, role=role.value, created_at=now()))
+    else:
+        row.role = role.value
+    session.flush()
+
+
+def unshare(session: Session, ledger_id: str, user_id: int) -> None:
+    """Stop sharing a ledger with an account (nothing happens when it was not shared)."""
+    row = session.scalar(select(ShareRow).where(ShareRow.ledger_id == ledger_id, ShareRow.user_id == user_id))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def shares_of(session: Session, ledger_id: str) -> tuple[ShareListing, ...]:
+    """The accounts a ledger is shared with, by email."""
+    rows = session.execute(
+        select(ShareRow.user_id, UserRow.email, ShareRow.role)
+        .join(UserRow, UserRow.id == ShareRow.user_id)
+        .where(ShareRow.ledger_id == ledger_id)
+        .order_by(UserRow.email)
+    ).tuples()
+    return tuple(ShareListing(user_id, email, Role(role)) for user_id, email, role in rows)
+
+
+# ---- accounts -----------------------------------------------------------------------------------------------
+
+
+def user_count(session: Session) -> int:
+    """How many accounts exist."""
+    return session.scalar(select(func.count()).select_from(UserRow)) or 0
+
+
+def create_user(session: Session, email: str, password_hash: str, *, is_admin: bool = False) -> UserRow:
+    """A new account; Conflict when the email is taken.
+
+    The first administrator adopts the ledgers stored before accounts existed (they have no owner).
+    """
+    if user_by_email(session, email) is not None:
+        raise Conflict(f"an account with the email {email} already exists")
+    first_admin = is_admin and not session.scalar(select(func.count()).where(UserRow.is_admin.is_(True)))
+    row = UserRow(
+        email=email, password_hash=password_hash, is_admin=is_admin, session_version=1, created_at=now()
+    )
+    session.add(row)
+    session.flush()
+    if first_admin:
+        session.execute(update(LedgerRow).where(LedgerRow.owner_id.is_(None)).values(owner_id=row.id))
+    return row
+
+
+def get_user(session: Session, user_id: int) -> UserRow | None:
+    """The account with that id, if any."""
+    return session.get(UserRow, user_id)
+
+
+def user_by_email(session: Session, email: str) -> UserRow | None:
+    """The account with that (lower-cased) email, if any."""
+    return session.scalar(select(UserRow).where(UserRow.email == email))
+
+
+def list_users(session: Session) -> Sequence[UserRow]:
+    """Every account, by email."""
+    return session.scalars(select(UserRow).order_by(UserRow.email)).all()
+
+
+def set_password(session: Session, user_id: int, password_hash: str) -> UserRow:
+    """A new password hash; the account is signed out of every session it had."""
+    row = get_user(session, user_id)
+    if row is None:
+        raise NotFound(f"no account has the id {user_id}")
+    row.password_hash = password_hash
+    row.session_version += 1
+    session.flush()
+    return row
+
+
+# ---- API tokens ---------------------------------------------------------------------------------------------
+
+# last_used_at is written at most this often, so that API calls do not all write
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
+
+
+def add_token(session: Session, user_id: int, name: str, token_sha256: str, hint: str) -> ApiTokenRow:
+    """Keep a new token's hash for the account."""
+    row = ApiTokenRow(
+        user_id=user_id, name=name[:200], token_sha256=token_sha256, hint=hint[:20], created_at=now()
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def tokens_of(session: Session, user_id: int) -> Sequence[ApiTokenRow]:
+    """The account's tokens, newest first."""
+    return session.scalars(
+        select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id.desc())
+    ).all()
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> None:
+    """Delete one of the account's tokens; NotFound when it has no such token."""
+    row = session.get(ApiTokenRow, token_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"you have no API token with the id {token_id}")
+    session.delete(row)
+    session.flush()
+
+
+def user_for_token(session: Session, token_sha256: str) -> UserRow | None:
+    """The account a token (by its hash) belongs to, noting when it was used; None for an unknown token."""
+    token = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_sha256 == token_sha256))
+    if token is None:
+        return None
+    moment = now()
+    if token.last_used_at is None or moment - utc(token.last_used_at) > TOKEN_USE_RESOLUTION:
+        token.last_used_at = moment
+    return get_user(session, token.user_id)
