@@ -8,6 +8,7 @@ their one-line reason. Each file runs in its own process under time and memory l
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -59,7 +60,9 @@ def _outcomes() -> dict[str, dict[str, object] | str]:
 @pytest.mark.parametrize("name", _data_files() or ["(shared/real-workbooks is missing)"])
 def test_a_real_workbook_is_never_taken_for_a_ledger(name: str) -> None:
     if not REAL_WORKBOOKS.is_dir():
-        pytest.fail(f"{REAL_WORKBOOKS} is missing")  # the sibling test file skips or fails for the folder
+        if os.environ.get("CI"):
+            pytest.fail(f"{REAL_WORKBOOKS} is missing; CI must have shared/ beside the repository")
+        pytest.skip(f"{REAL_WORKBOOKS} is not beside the repository (and CI is not set)")
     outcome = _outcomes()[name]
     assert isinstance(outcome, dict), f"{name}: {outcome}"
     errors = outcome["errors"]
@@ -76,7 +79,7 @@ def test_a_real_workbook_is_never_taken_for_a_ledger(name: str) -> None:
 
 def test_the_budget_workbooks_are_refused_as_not_ledgers() -> None:
     if not REAL_WORKBOOKS.is_dir():
-        pytest.skip("shared/real-workbooks is not beside the repository")
+        pytest.skip("shared/real-workbooks is not beside the repository")  # the test above fails under CI
     for name in ("il-mof_budget20132014.xlsx", "phl-controller_budget-in-brief_FY15.xlsx"):
         outcome = _outcomes()[name]
         assert isinstance(outcome, dict), outcome
@@ -87,7 +90,7 @@ def test_the_budget_workbooks_are_refused_as_not_ledgers() -> None:
 
 def test_a_csv_of_something_else_names_the_missing_columns() -> None:
     if not REAL_WORKBOOKS.is_dir():
-        pytest.skip("shared/real-workbooks is not beside the repository")
+        pytest.skip("shared/real-workbooks is not beside the repository")  # the test above fails under CI
     outcome = _outcomes()["ocha-fts_incoming_funding_afg.csv"]
     assert isinstance(outcome, dict), outcome
     errors = outcome["errors"]
