@@ -15,6 +15,7 @@ from typing import Any
 import click
 from flask import Flask
 
+from .accounts import init_accounts, limit_sign_in, register_user_commands
 from .config import secret_key, settings_from_environment
 from .errors import register_error_handlers
 from .jobs import JobRunner
@@ -53,19 +54,25 @@ def create_app(
     if app.config.get("MIGRATE_ON_START", True):
         upgrade(url, lock_folder=instance)
     db = Database.connect(url)
+    init_accounts(app, db)
     cache = LedgerCache()
     app.extensions["ledger.db"] = db
     app.extensions["ledger.cache"] = cache
     app.extensions["ledger.jobs"] = JobRunner(db, cache, int(app.config["BACKGROUND_THREADS"]))
 
+    from .account_pages import account_pages
     from .api import api
     from .pages import pages
     from .security import csrf
 
+    # the API checks CSRF itself, for requests signed in by session cookie (a token needs none)
     csrf.exempt(api)
     app.register_blueprint(pages)
+    app.register_blueprint(account_pages)
     app.register_blueprint(api)
+    limit_sign_in(app)
     _register_commands(app)
+    register_user_commands(app, db)
     app.jinja_env.filters.update(_filters())
     return app
 

@@ -1,5 +1,9 @@
 """The JSON API, /api/v1: upload a workbook and get the reconciliation, read ledgers, record decisions,
-download reports. Errors are JSON with the same cell-precise messages as the pages (app/errors.py)."""
+download reports. Errors are JSON with the same cell-precise messages as the pages (app/errors.py).
+
+Every endpoint but the OpenAPI document acts for an account: an API token (`Authorization: Bearer ...`,
+no CSRF token needed) or the browser's signed-in session (with a CSRF token in X-CSRFToken for writes).
+A ledger the account has no part in answers 404, as one that does not exist."""
 
 from __future__ import annotations
 
@@ -14,14 +18,30 @@ from ledger import reconciliation_json, schema
 from ledger.jsonform import totals_json
 
 from . import ledgers
+from .accounts import Account, authenticate_api_request, required_account
 from .context import database, job_runner, ledger_cache, limits
 from .errors import BadDecision, WrongContentType
 from .jobs import job_state
 from .ledgers import LedgerView
 from .storage import store
 from .storage.models import DecisionRow, JobRow
+from .storage.store import Role
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+
+
+@api.before_request
+def authenticated() -> None:
+    """Who the request acts for (SignInRequired, a 401, when nobody)."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        authenticate_api_request(database())
+
+
+def _me() -> Account:
+    return required_account()
+
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 
@@ -69,6 +89,7 @@ def _ledger_json(seen: LedgerView) -> dict[str, Any]:
         "created_at": _when(seen.ledger.created_at),
         "updated_at": _when(seen.ledger.updated_at),
         "version": seen.version.number,
+        "role": seen.role.value,
         "versions": [
             {
                 "number": v.number,
@@ -113,7 +134,12 @@ def _job_json(row: JobRow) -> dict[str, Any]:
 
 def _view(ledger_id: str) -> LedgerView:
     return ledgers.view(
-        database(), ledger_cache(), ledger_id, limits(), request.args.get("version", type=int)
+        database(),
+        ledger_cache(),
+        ledger_id,
+        limits(),
+        request.args.get("version", type=int),
+        user_id=_me().id,
     )
 
 
@@ -122,18 +148,21 @@ def _full(seen: LedgerView) -> dict[str, Any]:
 
 
 def _accept_upload(ledger_id: str | None) -> tuple[Response, int]:
+    me = _me()
+    if ledger_id is not None:
+        ledgers.require(database(), ledger_id, me.id, Role.EDITOR)
     upload = request.files.get("workbook") or request.files.get("file")
     content = upload.read() if upload else b""
     file_name = ledgers.checked_file_name(upload.filename if upload else "", content)
     if len(content) > current_app.config["BACKGROUND_ABOVE_BYTES"]:
-        job_id = job_runner().submit(file_name, content, limits=limits(), ledger_id=ledger_id)
+        job_id = job_runner().submit(file_name, content, limits=limits(), user_id=me.id, ledger_id=ledger_id)
         with database().reading() as s:
             body = _job_json(store.get_job(s, job_id))
         response = jsonify({"job": body})
         response.headers["Location"] = body["url"]
         return response, 202
     new_id = ledgers.store_upload(
-        database(), ledger_cache(), file_name, content, limits=limits(), ledger_id=ledger_id
+        database(), ledger_cache(), file_name, content, limits=limits(), user_id=me.id, ledger_id=ledger_id
     )
     response = jsonify(_full(_view(new_id)))
     response.headers["Location"] = url_for("api.get_ledger", ledger_id=new_id, _external=True)
@@ -148,7 +177,7 @@ def openapi() -> Response:
 @api.get("/ledgers")
 def list_ledgers() -> Response:
     with database().reading() as s:
-        listing = store.list_ledgers(s)
+        listing = store.list_ledgers(s, _me().id)
     return jsonify(
         {
             "ledgers": [
@@ -160,6 +189,7 @@ def list_ledgers() -> Response:
                     "claims": item.claims,
                     "findings": item.findings,
                     "undecided": item.undecided,
+                    "role": item.role.value,
                     "url": url_for("api.get_ledger", ledger_id=item.id, _external=True),
                 }
                 for item in listing
@@ -175,8 +205,6 @@ def create_ledger() -> tuple[Response, int]:
 
 @api.post("/ledgers/<ledger_id>/versions")
 def add_version(ledger_id: str) -> tuple[Response, int]:
-    with database().reading() as s:
-        store.get_ledger(s, ledger_id)
     return _accept_upload(ledger_id)
 
 
@@ -209,7 +237,7 @@ def totals(ledger_id: str) -> Response:
 @api.get("/ledgers/<ledger_id>/decisions")
 def decision_history(ledger_id: str) -> Response:
     with database().reading() as s:
-        store.get_ledger(s, ledger_id)
+        store.ledger_for(s, ledger_id, _me().id)
         history = store.decision_history(s, ledger_id)
     return jsonify({"decisions": [_decision_json(row) for row in history]})
 
@@ -224,16 +252,23 @@ def decide(ledger_id: str) -> tuple[Response, int]:
         raise BadDecision(
             'the body must be a JSON object: {"finding": "...", "decision": "accept", "note": "..."}'
         )
-    finding, decision = body.get("finding"), body.get("decision")
-    note, by = body.get("note", ""), body.get("by", "")
+    finding, decision, note = body.get("finding"), body.get("decision"), body.get("note", "")
     if not isinstance(finding, str) or not finding:
         raise BadDecision('"finding" is missing; expected the id of one of the ledger\'s findings')
     if not isinstance(decision, str):
         raise BadDecision('"decision" is missing; expected "accept", "reject" or "undecided"')
-    if not isinstance(note, str) or not isinstance(by, str):
-        raise BadDecision('"note" and "by" must be text')
+    if not isinstance(note, str):
+        raise BadDecision('"note" must be text')
     seen = ledgers.decide(
-        database(), ledger_cache(), ledger_id, finding, decision, note=note, by=by, via="api", limits=limits()
+        database(),
+        ledger_cache(),
+        ledger_id,
+        finding,
+        decision,
+        account=_me(),
+        note=note,
+        via="api",
+        limits=limits(),
     )
     with database().reading() as s:
         latest = store.decision_history(s, ledger_id)[0]
@@ -260,5 +295,5 @@ def download(ledger_id: str, kind: str) -> Response:
 @api.get("/jobs/<job_id>")
 def job(job_id: str) -> Response:
     with database().reading() as s:
-        row = job_state(store.get_job(s, job_id))
+        row = job_state(store.job_for(s, job_id, _me().id))
         return jsonify({"job": _job_json(row)})

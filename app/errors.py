@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ledger import Problem
 from ledger.jsonform import problem_json
 
-from .storage.store import NotFound
+from .storage.store import Conflict, Forbidden, NotFound
 
 
 class WebError(Exception):
@@ -83,6 +83,25 @@ class ExportUnavailable(WebError):
     title = "That download is not available"
 
 
+class SignInRequired(WebError):
+    """Nobody is signed in (pages go to the sign-in page; the API answers 401)."""
+
+    status = 401
+    title = "Sign in first"
+
+
+class NotAdministrator(WebError):
+    status = 403
+    title = "For administrators only"
+
+
+class AccountProblem(WebError):
+    """An email, password, role or token that cannot be used; the detail says what was expected."""
+
+    status = 400
+    title = "That did not work"
+
+
 class FailedJob(WebError):
     """A background upload that failed: the status and problems it failed with."""
 
@@ -94,9 +113,11 @@ class FailedJob(WebError):
         self.problems = tuple(problems)
 
 
-# A store lookup that finds nothing is a 404, wherever it happens.
+# A store lookup that finds nothing (or nothing this account may see) is a 404, wherever it happens.
 STATUS_OF_DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     NotFound: (404, "Not found"),
+    Forbidden: (403, "Not allowed"),
+    Conflict: (409, "That clashes with what is stored"),
 }
 
 FRIENDLY_HTTP: dict[int, tuple[str, str]] = {
@@ -107,6 +128,7 @@ FRIENDLY_HTTP: dict[int, tuple[str, str]] = {
     ),
     405: ("Not allowed", "That address does not accept this kind of request."),
     413: ("The file is too large", "The upload is larger than this service accepts."),
+    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute, then try again."),
     500: ("Something went wrong", "The error was logged. Nothing you uploaded was half stored: try again."),
 }
 
@@ -142,14 +164,28 @@ def register_error_handlers(app: Flask) -> None:
     def failed_job(error: FailedJob) -> Response:
         return _render(error.status, error.title, error.detail, error.problems)
 
+    @app.errorhandler(SignInRequired)
+    def sign_in_required(error: SignInRequired) -> Response:
+        if _wants_json():
+            response = _render(error.status, error.title, error.detail)
+            response.headers["WWW-Authenticate"] = 'Bearer realm="pledge-ledger"'
+            return response
+        wanted = request.full_path if request.method == "GET" else None
+        target = url_for("accounts.signin", next=wanted.rstrip("?")) if wanted else url_for("accounts.signin")
+        return redirect(target, code=303 if request.method != "GET" else 302)  # type: ignore[return-value]
+
     @app.errorhandler(WebError)
     def web_error(error: WebError) -> Response:
         return _render(error.status, error.title, error.detail)
 
-    @app.errorhandler(NotFound)
-    def not_found(error: NotFound) -> Response:
-        status, title = STATUS_OF_DOMAIN_ERRORS[NotFound]
-        return _render(status, title, str(error))
+    for domain_error in STATUS_OF_DOMAIN_ERRORS:
+
+        @app.errorhandler(domain_error)
+        def domain(error: Exception) -> Response:
+            status, title = next(
+                value for kind, value in STATUS_OF_DOMAIN_ERRORS.items() if isinstance(error, kind)
+            )
+            return _render(status, title, str(error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:

@@ -33,17 +33,25 @@ class JobRunner:
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
 
-    def submit(self, file_name: str, content: bytes, *, limits: Limits, ledger_id: str | None = None) -> str:
-        """Queue an upload; returns the job id whose page shows its progress."""
+    def submit(
+        self, file_name: str, content: bytes, *, limits: Limits, user_id: int, ledger_id: str | None = None
+    ) -> str:
+        """Queue `user_id`'s upload; returns the job id whose page (theirs only) shows its progress."""
         with self._db.transaction() as session:
-            job_id = store.create_job(session, file_name, ledger_id).id
-        future = self._pool.submit(self._run, job_id, file_name, content, limits, ledger_id)
+            job_id = store.create_job(session, file_name, ledger_id, user_id).id
+        future = self._pool.submit(self._run, job_id, file_name, content, limits, user_id, ledger_id)
         with self._lock:
             self._pending = {f for f in self._pending if not f.done()} | {future}
         return job_id
 
     def _run(
-        self, job_id: str, file_name: str, content: bytes, limits: Limits, ledger_id: str | None
+        self,
+        job_id: str,
+        file_name: str,
+        content: bytes,
+        limits: Limits,
+        user_id: int,
+        ledger_id: str | None,
     ) -> None:
         last = [-1]
 
@@ -61,6 +69,7 @@ class JobRunner:
                 file_name,
                 content,
                 limits=limits,
+                user_id=user_id,
                 ledger_id=ledger_id,
                 on_progress=progress,
             )
@@ -72,6 +81,8 @@ class JobRunner:
             )
         except WebError as error:
             self._fail(job_id, error.status, {"detail": error.detail})
+        except (store.NotFound, store.Forbidden) as error:  # the ledger was unshared meanwhile
+            self._fail(job_id, 404 if isinstance(error, store.NotFound) else 403, {"detail": str(error)})
         except Exception:  # a job must always end; the cause goes to the log, not to the person
             logging.getLogger(__name__).exception("background upload %s failed", job_id)
             self._fail(

@@ -21,7 +21,9 @@ from ledger.workbook_ledger import read_ledger
 from ledger.workbook_reading import Limits
 from ledger.workbook_writing import write_ledger
 
+from .accounts import Account, account_by_email
 from .errors import (
+    AccountProblem,
     BadDecision,
     ExportUnavailable,
     InvalidWorkbook,
@@ -33,6 +35,7 @@ from .errors import (
 from .storage import store
 from .storage.database import Database
 from .storage.models import DecisionRow, LedgerRow, VersionRow
+from .storage.store import Role, ShareListing
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -153,13 +156,17 @@ def store_upload(
     content: bytes,
     *,
     limits: Limits,
+    user_id: int,
     ledger_id: str | None = None,
     on_progress: Progress = _no_progress,
 ) -> str:
-    """Read, reconcile and store an upload as a new ledger, or as the next version of `ledger_id`.
+    """Read, reconcile and store an upload as a new ledger of `user_id`'s, or as the next version of
+    `ledger_id` (which `user_id` must be an editor or the owner of).
 
     Returns the ledger's id. Everything is stored in one transaction: on any error nothing is.
     """
+    if ledger_id is not None:
+        require(db, ledger_id, user_id, Role.EDITOR)
     on_progress(5, "reading the workbook")
     ledger, _warnings = read_upload(file_name, content, limits)
     on_progress(50, "finding the double counting")
@@ -186,19 +193,51 @@ def store_upload(
         claim_count=len(ledger.claims),
         finding_ids=tuple(f.id for f in result.findings),
         changes=version_changes(previous, result),
+        uploaded_by=user_id,
     )
     with db.transaction() as session:
         if ledger_id is None:
-            row = store.create_ledger(session, ledger.name, version)
+            row = store.create_ledger(session, ledger.name, version, owner_id=user_id)
             ledger_id = row.id
             number_one = store.latest_version(session, ledger_id)
             version_id = number_one.id
         else:
+            # checked again inside the transaction: the owner may have stopped sharing meanwhile
+            store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
             version_id = store.add_version(session, ledger_id, ledger.name, version).id
-        store.import_decisions(session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}")
+        store.import_decisions(
+            session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}", user_id=user_id
+        )
     cache.put(version_id, ledger)
     on_progress(100, "done")
     return ledger_id
+
+
+# ---- who may do what ---------------------------------------------------------------------------------------
+
+
+def require(db: Database, ledger_id: str, user_id: int, need: Role = Role.VIEWER) -> Role:
+    """The account's role on the ledger: NotFound when it has none, Forbidden when it is below `need`."""
+    with db.reading() as session:
+        return store.ledger_for(session, ledger_id, user_id, need)[1]
+
+
+def share(db: Database, ledger_id: str, owner: Account, email: str, role: str) -> None:
+    """Share the owner's ledger with the account that has `email`, as "viewer" or "editor"."""
+    wanted = role.strip().lower()
+    if wanted not in {r.value for r in store.SHARED_ROLES}:
+        raise AccountProblem(f'the role is "{role}"; expected viewer or editor')
+    other = account_by_email(db, email)
+    with db.transaction() as session:
+        store.ledger_for(session, ledger_id, owner.id, Role.OWNER)
+        store.share(session, ledger_id, other.id, Role(wanted))
+
+
+def unshare(db: Database, ledger_id: str, owner: Account, user_id: int) -> None:
+    """Stop sharing the owner's ledger with an account."""
+    with db.transaction() as session:
+        store.ledger_for(session, ledger_id, owner.id, Role.OWNER)
+        store.unshare(session, ledger_id, user_id)
 
 
 # ---- reading stored ledgers ----------------------------------------------------------------------------------
@@ -206,13 +245,20 @@ def store_upload(
 
 @dataclass(frozen=True)
 class LedgerView:
-    """Everything a ledger's page shows."""
+    """Everything a ledger's page shows, and what the account looking may do with it."""
 
     ledger: LedgerRow
     versions: tuple[VersionRow, ...]
     version: VersionRow
     result: Reconciliation
     history: tuple[DecisionRow, ...]
+    role: Role = Role.OWNER
+    shares: tuple[ShareListing, ...] = ()
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether the account may upload versions and decide findings."""
+        return store.RANK[self.role] >= store.RANK[Role.EDITOR]
 
     @property
     def changes(self) -> dict[str, list[str]]:
@@ -221,11 +267,19 @@ class LedgerView:
 
 
 def view(
-    db: Database, cache: LedgerCache, ledger_id: str, limits: Limits, number: int | None = None
+    db: Database,
+    cache: LedgerCache,
+    ledger_id: str,
+    limits: Limits,
+    number: int | None = None,
+    *,
+    user_id: int,
 ) -> LedgerView:
-    """A ledger's newest (or numbered) version, reconciled under the decisions in force now."""
+    """A ledger's newest (or numbered) version, reconciled under the decisions in force now, as `user_id`
+    sees it (NotFound when that account has no part in the ledger)."""
     with db.reading() as session:
-        row = store.get_ledger(session, ledger_id)
+        row, role = store.ledger_for(session, ledger_id, user_id)
+        shares = store.shares_of(session, ledger_id)
         all_versions = tuple(store.versions(session, ledger_id))
         version = (
             store.get_version(session, ledger_id, number)
@@ -236,7 +290,7 @@ def view(
         history = tuple(store.decision_history(session, ledger_id))
     ledger = replace(cache.get(version, limits), name=row.name)
     result = reconciled(ledger, decisions, version.file_name)
-    return LedgerView(row, all_versions, version, result, history)
+    return LedgerView(row, all_versions, version, result, history, role, shares)
 
 
 def decide(
@@ -246,24 +300,34 @@ def decide(
     finding: str,
     decision: str,
     *,
+    account: Account,
     note: str = "",
-    by: str = "",
     via: str = "web",
     limits: Limits,
 ) -> LedgerView:
-    """Record a decision on a finding of the ledger's newest version ("accept", "reject" or "undecided")."""
+    """Record `account`'s decision on a finding of the ledger's newest version ("accept", "reject" or
+    "undecided"); the account must be an editor or the owner. The audit trail names the account."""
+    require(db, ledger_id, account.id, Role.EDITOR)
     wanted = decision.strip().lower()
     if wanted not in {"accept", "reject", "undecided"}:
         raise BadDecision(f'decision is "{decision}"; expected accept, reject or undecided')
-    before = view(db, cache, ledger_id, limits)
+    before = view(db, cache, ledger_id, limits, user_id=account.id)
     if finding not in {f.id for f in before.result.findings}:
         raise UnknownFinding(f'this ledger has no finding "{finding}"')
     verdict = None if wanted == "undecided" else Verdict(wanted)
     with db.transaction() as session:
+        store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
         store.record_decision(
-            session, ledger_id, finding, verdict, note=note.strip()[:2000], by=by.strip()[:200], via=via
+            session,
+            ledger_id,
+            finding,
+            verdict,
+            note=note.strip()[:2000],
+            by=account.email,
+            via=via,
+            user_id=account.id,
         )
-    return view(db, cache, ledger_id, limits)
+    return view(db, cache, ledger_id, limits, user_id=account.id)
 
 
 # ---- downloads ----------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The HTML pages: home (upload, template, example, ledger list), a ledger's page, decisions, downloads,
-and the progress page of a background upload. Every form posts with a CSRF token and redirects back."""
+"""The HTML pages: home (upload, template, example, ledger list), a ledger's page, decisions, sharing,
+downloads, and the progress page of a background upload. Every form posts with a CSRF token and redirects
+back. Every page but the blank template needs a signed-in account, and shows only what it may see."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from werkzeug.wrappers import Response as BaseResponse
@@ -24,12 +24,29 @@ from ledger import reconciliation_json
 from ledger.summary import headline
 
 from . import ledgers
+from .accounts import Account, required_account
 from .context import database, job_runner, ledger_cache, limits
 from .jobs import job_state, raise_failure
 from .presenting import bar_chart, bars_from_amounts, bars_from_ranges, period_label, sorted_filtered
 from .storage import store
+from .storage.store import Role
 
 pages = Blueprint("pages", __name__)
+
+# open without signing in: nothing in them belongs to anyone
+PUBLIC_ENDPOINTS = frozenset({"pages.template"})
+
+
+@pages.before_request
+def signed_in() -> None:
+    """Every page but the public ones needs an account (SignInRequired leads to the sign-in page)."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        required_account()
+
+
+def _me() -> Account:
+    return required_account()
+
 
 TEMPLATE_WORKBOOK = Path(__file__).resolve().parents[1] / "workbook_templates" / "ledger.xlsx"
 
@@ -70,12 +87,15 @@ def _uploaded() -> tuple[str, bytes]:
 
 
 def _accept_upload(ledger_id: str | None) -> BaseResponse:
+    me = _me()
+    if ledger_id is not None:
+        ledgers.require(database(), ledger_id, me.id, Role.EDITOR)
     file_name, content = _uploaded()
     if len(content) > current_app.config["BACKGROUND_ABOVE_BYTES"]:
-        job_id = job_runner().submit(file_name, content, limits=limits(), ledger_id=ledger_id)
+        job_id = job_runner().submit(file_name, content, limits=limits(), user_id=me.id, ledger_id=ledger_id)
         return redirect(url_for("pages.job", job_id=job_id), code=303)
     new_id = ledgers.store_upload(
-        database(), ledger_cache(), file_name, content, limits=limits(), ledger_id=ledger_id
+        database(), ledger_cache(), file_name, content, limits=limits(), user_id=me.id, ledger_id=ledger_id
     )
     return redirect(url_for("pages.ledger", ledger_id=new_id), code=303)
 
@@ -83,7 +103,7 @@ def _accept_upload(ledger_id: str | None) -> BaseResponse:
 @pages.get("/")
 def home() -> str:
     with database().reading() as s:
-        listing = store.list_ledgers(s)
+        listing = store.list_ledgers(s, _me().id)
     return render_template(
         "home.html", ledgers=listing, max_mb=current_app.config["MAX_CONTENT_LENGTH"] / 2**20
     )
@@ -102,7 +122,9 @@ def upload() -> BaseResponse:
 @pages.post("/example")
 def example() -> BaseResponse:
     file_name, content = ledgers.example_workbook()
-    new_id = ledgers.store_upload(database(), ledger_cache(), file_name, content, limits=limits())
+    new_id = ledgers.store_upload(
+        database(), ledger_cache(), file_name, content, limits=limits(), user_id=_me().id
+    )
     return redirect(url_for("pages.ledger", ledger_id=new_id), code=303)
 
 
@@ -125,7 +147,7 @@ def _table(
 @pages.get("/ledgers/<ledger_id>")
 def ledger(ledger_id: str) -> str:
     number = request.args.get("version", type=int)
-    seen = ledgers.view(database(), ledger_cache(), ledger_id, limits(), number)
+    seen = ledgers.view(database(), ledger_cache(), ledger_id, limits(), number, user_id=_me().id)
     result = seen.result
     data = reconciliation_json(result)
     claims = {c["id"]: c for c in data["claims"]}
@@ -160,45 +182,55 @@ def ledger(ledger_id: str) -> str:
         claims_table=_table(claim_rows, CLAIM_COLUMNS, "claims", request.args),
         pledges_table=_table(pledges, PLEDGE_COLUMNS, "pledges", request.args),
         undecided=sum(1 for f in result.findings if f.decision is None),
-        by=session.get("by", ""),
         latest=seen.version.number == seen.versions[-1].number,
     )
 
 
 @pages.post("/ledgers/<ledger_id>/versions")
 def upload_version(ledger_id: str) -> BaseResponse:
-    with database().reading() as s:
-        store.get_ledger(s, ledger_id)
     return _accept_upload(ledger_id)
 
 
 @pages.post("/ledgers/<ledger_id>/findings/<finding_id>/decision")
 def decide(ledger_id: str, finding_id: str) -> BaseResponse:
-    by = request.form.get("by", "").strip()
-    session["by"] = by[:200]
     ledgers.decide(
         database(),
         ledger_cache(),
         ledger_id,
         finding_id,
         request.form.get("decision", ""),
+        account=_me(),
         note=request.form.get("note", ""),
-        by=by,
         limits=limits(),
     )
     return redirect(url_for("pages.ledger", ledger_id=ledger_id, _anchor=f"finding-{finding_id}"), code=303)
 
 
+@pages.post("/ledgers/<ledger_id>/shares")
+def share(ledger_id: str) -> BaseResponse:
+    ledgers.share(
+        database(), ledger_id, _me(), request.form.get("email", ""), request.form.get("role", "viewer")
+    )
+    return redirect(url_for("pages.ledger", ledger_id=ledger_id, _anchor="sharing"), code=303)
+
+
+@pages.post("/ledgers/<ledger_id>/shares/<int:user_id>/remove")
+def unshare(ledger_id: str, user_id: int) -> BaseResponse:
+    ledgers.unshare(database(), ledger_id, _me(), user_id)
+    return redirect(url_for("pages.ledger", ledger_id=ledger_id, _anchor="sharing"), code=303)
+
+
 @pages.get("/ledgers/<ledger_id>/download/<kind>")
 def download(ledger_id: str, kind: str) -> Response:
     number = request.args.get("version", type=int)
-    seen = ledgers.view(database(), ledger_cache(), ledger_id, limits(), number)
+    seen = ledgers.view(database(), ledger_cache(), ledger_id, limits(), number, user_id=_me().id)
     made = ledgers.download(seen.result, kind)
     return _attachment(made.content, made.file_name, made.mimetype)
 
 
 @pages.get("/ledgers/<ledger_id>/versions/<int:number>/original")
 def original(ledger_id: str, number: int) -> Response:
+    ledgers.require(database(), ledger_id, _me().id)
     with database().reading() as s:
         version = store.get_version(s, ledger_id, number)
     return _attachment(version.content, version.file_name, "application/octet-stream")
@@ -213,7 +245,7 @@ def _attachment(content: bytes, file_name: str, mimetype: str) -> Response:
 @pages.get("/jobs/<job_id>")
 def job(job_id: str) -> BaseResponse | tuple[str, int]:
     with database().reading() as s:
-        row = job_state(store.get_job(s, job_id))
+        row = job_state(store.job_for(s, job_id, _me().id))
     if row.state == "done" and row.result_ledger_id:
         return redirect(url_for("pages.ledger", ledger_id=row.result_ledger_id), code=303)
     if row.state == "failed":

@@ -78,7 +78,7 @@ class Database:
 
     @property
     def dialect(self) -> str:
-        """"sqlite" or "postgresql"."""
+        """The database's kind: sqlite or postgresql."""
         return self.engine.dialect.name
 
     @contextmanager

@@ -206,9 +206,12 @@ def get_version(session: Session, ledger_id: str, number: int) -> VersionRow:
 
 def list_ledgers(session: Session, user_id: int) -> list[LedgerListing]:
     """The ledgers the account owns or that are shared with it, most recently changed first, with counts."""
-    shared = dict(
-        session.execute(select(ShareRow.ledger_id, ShareRow.role).where(ShareRow.user_id == user_id)).tuples()
-    )
+    shared: dict[str, str] = {
+        ledger_id: role
+        for ledger_id, role in session.execute(
+            select(ShareRow.ledger_id, ShareRow.role).where(ShareRow.user_id == user_id)
+        )
+    }
     visible = session.scalars(
         select(LedgerRow)
         .where(or_(LedgerRow.owner_id == user_id, LedgerRow.id.in_(shared)))
@@ -404,7 +407,7 @@ def shares_of(session: Session, ledger_id: str) -> tuple[ShareListing, ...]:
         .join(UserRow, UserRow.id == ShareRow.user_id)
         .where(ShareRow.ledger_id == ledger_id)
         .order_by(UserRow.email)
-    ).tuples()
+    )
     return tuple(ShareListing(user_id, email, Role(role)) for user_id, email, role in rows)
 
 

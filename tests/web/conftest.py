@@ -1,4 +1,10 @@
-"""Fixtures for the web tests: an app on a fresh SQLite in a temporary folder, workbooks to upload."""
+"""Fixtures for the web tests: the app on a fresh database, SQLite or PostgreSQL (every test that uses
+`app` runs against both), signed-in clients, workbooks to upload.
+
+PostgreSQL is a throwaway cluster started once for the session (tests/web/postgresql.py); the tests fail,
+never skip, when it cannot be installed or started. Each test gets its own database, copied from a
+template that the migrations built once.
+"""
 
 from __future__ import annotations
 
@@ -11,33 +17,156 @@ import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
-from app import create_app
+from app import accounts, create_app
+from app.storage import store
+from app.storage.database import Database, upgrade
 from ledger import example_ledger
 from ledger.workbook_writing import write_ledger
 
+from .postgresql import Cluster, ClusterError, start_cluster
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app with CSRF on, as in production, on its own SQLite database."""
-    instance = tmp_path / "instance"
-    flask_app = create_app({"TESTING": True}, environ={"INSTANCE_PATH": str(instance)})
-    yield flask_app
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `load` marker (the bounded load test, tests/web/test_load.py)."""
+    config.addinivalue_line("markers", "load: the bounded load test against gunicorn (about 15 s)")
+
+
+ADMIN_EMAIL = "ana@example.org"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def postgresql() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the whole test session (a failure, never a skip, without it)."""
+    try:
+        cluster = start_cluster()
+    except ClusterError as error:
+        pytest.fail(str(error))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgresql_template(postgresql: Cluster) -> str:
+    """A database migrated to the latest version, copied for each test."""
+    name = postgresql.create_database()
+    upgrade(postgresql.url(name))
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for one test: SQLite in the test's folder, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    cluster: Cluster = request.getfixturevalue("postgresql")
+    name = cluster.create_database(template=request.getfixturevalue("postgresql_template"))
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, not even the migrations: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    cluster: Cluster = request.getfixturevalue("postgresql")
+    name = cluster.create_database()
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+def make_app(tmp_path: Path, database_url: str, **overrides: object) -> Flask:
+    """The app with CSRF on, as in production, on `database_url`."""
+    return create_app(
+        {"TESTING": True, **overrides},
+        environ={"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url},
+    )
+
+
+def close_app(flask_app: Flask) -> None:
+    """Stop the app's background jobs and close its database connections."""
     flask_app.extensions["ledger.jobs"].shutdown()
     flask_app.extensions["ledger.db"].engine.dispose()
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The app with CSRF on, as in production, on its own database (SQLite, then PostgreSQL)."""
+    flask_app = make_app(tmp_path, database_url)
+    yield flask_app
+    close_app(flask_app)
+
+
+def database(flask_app: Flask) -> Database:
+    """The app's database."""
+    db: Database = flask_app.extensions["ledger.db"]
+    return db
+
+
+def make_account(flask_app: Flask, email: str, *, admin: bool = False) -> accounts.Account:
+    """An account with the test password (the first administrator when `admin` and none exists); the
+    account already there when the email is taken."""
+    db = database(flask_app)
+    with db.reading() as session:
+        existing = store.user_by_email(session, email)
+        if existing is not None:
+            return accounts.account_of(existing)
+    if admin:
+        try:
+            return accounts.create_first_administrator(db, email, PASSWORD)
+        except store.Conflict:
+            pass
+    return accounts.create_account(db, email, PASSWORD, is_admin=admin)
 
 
 def csrf_token(client: FlaskClient) -> str:
     """The CSRF token a page's forms carry (the session cookie is kept by the client)."""
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the home page has no CSRF token"
+    assert found, "the page has no CSRF token"
     return found.group(1)
+
+
+def sign_in(
+    client: FlaskClient, email: str, password: str = PASSWORD, base_url: str = "http://localhost"
+) -> TestResponse:
+    """Sign in through the form, as a person would."""
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"',
+        client.get("/signin", base_url=base_url).get_data(as_text=True),
+    )
+    assert token, "the sign-in page has no CSRF token"
+    response: TestResponse = client.post(
+        "/signin",
+        data={"csrf_token": token.group(1), "email": email, "password": password},
+        base_url=base_url,
+    )
+    return response
+
+
+def signed_in_client(flask_app: Flask, email: str, *, admin: bool = False) -> FlaskClient:
+    """A test client signed in as a new account."""
+    make_account(flask_app, email, admin=admin)
+    client = flask_app.test_client()
+    assert sign_in(client, email).status_code == 303
+    return client
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """A visitor who is not signed in."""
+    return app.test_client()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Ana, the first administrator, signed in."""
+    return signed_in_client(app, ADMIN_EMAIL, admin=True)
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +207,17 @@ def upload(client: FlaskClient, path: str, content: bytes, name: str = "ledger.x
     """POST a workbook as a multipart form."""
     data: dict[str, object] = {"workbook": (io.BytesIO(content), name), **fields}
     return client.post(path, data=data, content_type="multipart/form-data")
+
+
+def token_client(flask_app: Flask, account: accounts.Account) -> FlaskClient:
+    """A test client that sends a new API token of the account's on every request (no session)."""
+    token = accounts.new_token(database(flask_app), account, "tests")
+    client = flask_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def api(app: Flask) -> FlaskClient:
+    """Ana, the first administrator, calling the API with her token."""
+    return token_client(app, make_account(app, ADMIN_EMAIL, admin=True))

@@ -21,8 +21,8 @@ OPENAPI_URI = "urn:pledge-ledger:openapi"
 
 
 @pytest.fixture
-def openapi(client: FlaskClient) -> dict[str, Any]:
-    response = client.get("/api/v1/openapi.json")
+def openapi(anonymous: FlaskClient) -> dict[str, Any]:
+    response = anonymous.get("/api/v1/openapi.json")
     assert response.status_code == 200
     document: dict[str, Any] = response.json  # type: ignore[assignment]
     assert document["openapi"].startswith("3.1")
@@ -91,9 +91,9 @@ def test_every_route_is_documented(app: Any, openapi: dict[str, Any]) -> None:
 
 
 def test_upload_returns_201_with_the_reconciliation(
-    client: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes
+    api: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes
 ) -> None:
-    response = _create(client, example_xlsx)
+    response = _create(api, example_xlsx)
     body = check(openapi, "/ledgers", "post", response, 201)
     assert body["reconciliation"]["ledger"] == "Central American Security Conference 2011"
     assert len(body["reconciliation"]["findings"]) == 8
@@ -101,17 +101,17 @@ def test_upload_returns_201_with_the_reconciliation(
     assert body["ledger"]["versions"][0]["claims"] == 8
 
 
-def test_list_and_read_ledgers(client: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
-    ledger_id = _create(client, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
-    listing = check(openapi, "/ledgers", "get", client.get("/api/v1/ledgers"), 200)
+def test_list_and_read_ledgers(api: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
+    ledger_id = _create(api, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
+    listing = check(openapi, "/ledgers", "get", api.get("/api/v1/ledgers"), 200)
     assert [(item["id"], item["undecided"]) for item in listing["ledgers"]] == [(ledger_id, 8)]
-    full = check(openapi, "/ledgers/{ledger_id}", "get", client.get(f"/api/v1/ledgers/{ledger_id}"), 200)
+    full = check(openapi, "/ledgers/{ledger_id}", "get", api.get(f"/api/v1/ledgers/{ledger_id}"), 200)
     assert full["ledger"]["id"] == ledger_id
     findings = check(
         openapi,
         "/ledgers/{ledger_id}/findings",
         "get",
-        client.get(f"/api/v1/ledgers/{ledger_id}/findings"),
+        api.get(f"/api/v1/ledgers/{ledger_id}/findings"),
         200,
     )
     assert {f["kind"] for f in findings["findings"]} >= {"duplicate", "contained"}
@@ -119,25 +119,25 @@ def test_list_and_read_ledgers(client: FlaskClient, openapi: dict[str, Any], exa
         openapi,
         "/ledgers/{ledger_id}/pledges",
         "get",
-        client.get(f"/api/v1/ledgers/{ledger_id}/pledges"),
+        api.get(f"/api/v1/ledgers/{ledger_id}/pledges"),
         200,
     )
     us = next(p for p in pledges["pledges"] if p["id"] == "P-BBC-1")
     assert us["claims"] == ["BBC-1", "BBC-3", "CNN-3"]
     totals = check(
-        openapi, "/ledgers/{ledger_id}/totals", "get", client.get(f"/api/v1/ledgers/{ledger_id}/totals"), 200
+        openapi, "/ledgers/{ledger_id}/totals", "get", api.get(f"/api/v1/ledgers/{ledger_id}/totals"), 200
     )
     assert totals["totals"]["USD"]["naive"] == "3560000000.00"
 
 
 def test_decisions_change_the_totals_and_are_audited(
-    client: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes
+    api: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes
 ) -> None:
-    created = _create(client, example_xlsx).json
+    created = _create(api, example_xlsx).json
     ledger_id = created["ledger"]["id"]  # type: ignore[index]
     contained = next(f["id"] for f in created["reconciliation"]["findings"] if f["kind"] == "contained")  # type: ignore[index]
     before = created["reconciliation"]["totals"]["USD"]["distinct"]  # type: ignore[index]
-    response = client.post(
+    response = api.post(
         f"/api/v1/ledgers/{ledger_id}/decisions",
         json={"finding": contained, "decision": "reject", "note": "separate money", "by": "api-user"},
     )
@@ -148,52 +148,50 @@ def test_decisions_change_the_totals_and_are_audited(
         openapi,
         "/ledgers/{ledger_id}/decisions",
         "get",
-        client.get(f"/api/v1/ledgers/{ledger_id}/decisions"),
+        api.get(f"/api/v1/ledgers/{ledger_id}/decisions"),
         200,
     )
     assert [(d["finding"], d["decision"], d["by"], d["via"]) for d in history["decisions"]] == [
-        (contained, "reject", "api-user", "api")
+        (contained, "reject", "ana@example.org", "api")  # the token's account, not a typed name
     ]
 
 
-def test_decisions_must_be_json(client: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
-    ledger_id = _create(client, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
-    form = client.post(f"/api/v1/ledgers/{ledger_id}/decisions", data={"finding": "x", "decision": "accept"})
+def test_decisions_must_be_json(api: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
+    ledger_id = _create(api, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
+    form = api.post(f"/api/v1/ledgers/{ledger_id}/decisions", data={"finding": "x", "decision": "accept"})
     check(openapi, "/ledgers/{ledger_id}/decisions", "post", form, 415)
-    bad = client.post(f"/api/v1/ledgers/{ledger_id}/decisions", json={"finding": "x", "decision": "maybe"})
+    bad = api.post(f"/api/v1/ledgers/{ledger_id}/decisions", json={"finding": "x", "decision": "maybe"})
     assert (
         "expected accept, reject or undecided"
         in check(openapi, "/ledgers/{ledger_id}/decisions", "post", bad, 400)["error"]["detail"]
     )
-    missing = client.post(f"/api/v1/ledgers/{ledger_id}/decisions", json={"decision": "accept"})
+    missing = api.post(f"/api/v1/ledgers/{ledger_id}/decisions", json={"decision": "accept"})
     check(openapi, "/ledgers/{ledger_id}/decisions", "post", missing, 400)
-    unknown = client.post(
+    unknown = api.post(
         f"/api/v1/ledgers/{ledger_id}/decisions", json={"finding": "nope", "decision": "accept"}
     )
     check(openapi, "/ledgers/{ledger_id}/decisions", "post", unknown, 404)
 
 
 def test_bad_workbook_errors_carry_their_cells(
-    client: FlaskClient, openapi: dict[str, Any], broken_xlsx: bytes
+    api: FlaskClient, openapi: dict[str, Any], broken_xlsx: bytes
 ) -> None:
-    body = check(openapi, "/ledgers", "post", _create(client, broken_xlsx, "broken.xlsx"), 422)
+    body = check(openapi, "/ledgers", "post", _create(api, broken_xlsx, "broken.xlsx"), 422)
     cells = {p["origin"]["cell"] for p in body["error"]["problems"]}
     assert {"Claims!G3", "Claims!B9"} <= cells
     assert any(p["text"].startswith("Claims!G3: ") and "3OOm" in p["text"] for p in body["error"]["problems"])
-    assert client.get("/api/v1/ledgers").json == {"ledgers": []}
+    assert api.get("/api/v1/ledgers").json == {"ledgers": []}
 
 
-def test_unreadable_and_wrong_type_uploads(client: FlaskClient, openapi: dict[str, Any]) -> None:
-    damaged = check(openapi, "/ledgers", "post", _create(client, b"PK\x03\x04 broken", "damaged.xlsx"), 400)
+def test_unreadable_and_wrong_type_uploads(api: FlaskClient, openapi: dict[str, Any]) -> None:
+    damaged = check(openapi, "/ledgers", "post", _create(api, b"PK\x03\x04 broken", "damaged.xlsx"), 400)
     assert damaged["error"]["detail"].startswith("damaged.xlsx: ")
-    check(openapi, "/ledgers", "post", _create(client, b"hello", "notes.txt"), 415)
+    check(openapi, "/ledgers", "post", _create(api, b"hello", "notes.txt"), 415)
 
 
-def test_new_version_through_the_api(
-    client: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes
-) -> None:
-    ledger_id = _create(client, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
-    response = upload(client, f"/api/v1/ledgers/{ledger_id}/versions", example_xlsx, "again.xlsx")
+def test_new_version_through_the_api(api: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
+    ledger_id = _create(api, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
+    response = upload(api, f"/api/v1/ledgers/{ledger_id}/versions", example_xlsx, "again.xlsx")
     body = check(openapi, "/ledgers/{ledger_id}/versions", "post", response, 201)
     assert body["ledger"]["version"] == 2
     assert body["ledger"]["changes"] == {
@@ -203,24 +201,24 @@ def test_new_version_through_the_api(
         "findings_new": [],
         "findings_gone": [],
     }
-    missing = upload(client, "/api/v1/ledgers/nope/versions", example_xlsx)
+    missing = upload(api, "/api/v1/ledgers/nope/versions", example_xlsx)
     check(openapi, "/ledgers/{ledger_id}/versions", "post", missing, 404)
 
 
-def test_unknown_ledger_is_json_404(client: FlaskClient, openapi: dict[str, Any]) -> None:
-    check(openapi, "/ledgers/{ledger_id}", "get", client.get("/api/v1/ledgers/nope"), 404)
-    check(openapi, "/ledgers/{ledger_id}/findings", "get", client.get("/api/v1/ledgers/nope/findings"), 404)
-    check(openapi, "/jobs/{job_id}", "get", client.get("/api/v1/jobs/nope"), 404)
+def test_unknown_ledger_is_json_404(api: FlaskClient, openapi: dict[str, Any]) -> None:
+    check(openapi, "/ledgers/{ledger_id}", "get", api.get("/api/v1/ledgers/nope"), 404)
+    check(openapi, "/ledgers/{ledger_id}/findings", "get", api.get("/api/v1/ledgers/nope/findings"), 404)
+    check(openapi, "/jobs/{job_id}", "get", api.get("/api/v1/jobs/nope"), 404)
 
 
-def test_downloads(client: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
-    ledger_id = _create(client, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
-    as_json = client.get(f"/api/v1/ledgers/{ledger_id}/downloads/json")
+def test_downloads(api: FlaskClient, openapi: dict[str, Any], example_xlsx: bytes) -> None:
+    ledger_id = _create(api, example_xlsx).json["ledger"]["id"]  # type: ignore[index]
+    as_json = api.get(f"/api/v1/ledgers/{ledger_id}/downloads/json")
     assert as_json.status_code == 200 and json.loads(as_json.data)["schema_version"] == "1"
-    workbook = client.get(f"/api/v1/ledgers/{ledger_id}/downloads/workbook")
+    workbook = api.get(f"/api/v1/ledgers/{ledger_id}/downloads/workbook")
     assert "Claims" in openpyxl.load_workbook(io.BytesIO(workbook.data)).sheetnames
     for kind, module in (("report", "exports.report"), ("csv", "exports.flat")):
-        response = client.get(f"/api/v1/ledgers/{ledger_id}/downloads/{kind}")
+        response = api.get(f"/api/v1/ledgers/{ledger_id}/downloads/{kind}")
         if importlib.util.find_spec(module) is None:
             check(openapi, "/ledgers/{ledger_id}/downloads/{kind}", "get", response, 503)
         else:
@@ -229,6 +227,6 @@ def test_downloads(client: FlaskClient, openapi: dict[str, Any], example_xlsx: b
         openapi,
         "/ledgers/{ledger_id}/downloads/{kind}",
         "get",
-        client.get(f"/api/v1/ledgers/{ledger_id}/downloads/pdf"),
+        api.get(f"/api/v1/ledgers/{ledger_id}/downloads/pdf"),
         503,
     )

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import ConfigError, settings_from_environment
 
+from .conftest import close_app, make_account, token_client
+
 
 def test_settings_have_safe_defaults(tmp_path: Path) -> None:
     settings = settings_from_environment({}, tmp_path)
@@ -23,7 +25,7 @@ def test_settings_read_the_environment(tmp_path: Path) -> None:
     settings = settings_from_environment(
         {"DATABASE_URL": "postgresql://db/ledger", "MAX_UPLOAD_MB": "5", "SECRET_KEY": "s3cret"}, tmp_path
     )
-    assert settings["DATABASE_URL"] == "postgresql://db/ledger"
+    assert settings["DATABASE_URL"] == "postgresql+psycopg://db/ledger"  # psycopg 3, not psycopg2
     assert settings["MAX_CONTENT_LENGTH"] == 5 * 1024 * 1024
     assert settings["SECRET_KEY"] == "s3cret"
 
@@ -43,10 +45,13 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_the_database_is_sqlite_in_wal_mode(app: Flask) -> None:
+def test_the_database_is_sqlite_in_wal_mode(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True}, environ={"INSTANCE_PATH": str(tmp_path)})
     with app.extensions["ledger.db"].engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+    close_app(app)
 
 
 def test_pages_carry_secure_headers(client: FlaskClient) -> None:
@@ -82,7 +87,7 @@ def test_too_large_upload_is_a_friendly_413(tmp_path: Path) -> None:
         {"TESTING": True, "MAX_CONTENT_LENGTH": 2**20}, environ={"INSTANCE_PATH": str(tmp_path)}
     )
     too_much = b"x" * (2**20 + 1)
-    response = small.test_client().post(
+    response = token_client(small, make_account(small, "ana@example.org", admin=True)).post(
         "/api/v1/ledgers", data=too_much, content_type="application/octet-stream"
     )
     assert response.status_code == 413
@@ -91,9 +96,12 @@ def test_too_large_upload_is_a_friendly_413(tmp_path: Path) -> None:
     page = small.test_client().post("/ledgers", data=too_much, content_type="application/octet-stream")
     assert page.status_code == 413
     assert "The file is too large" in page.get_data(as_text=True)
+    close_app(small)
 
 
 def test_a_crash_shows_no_stack_trace(app: Flask) -> None:
+    make_account(app, "ana@example.org", admin=True)
+
     @app.get("/boom")
     def boom() -> str:
         raise RuntimeError("secret internals")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import os
 import re
 import socket
@@ -24,6 +25,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+EMAIL = "ana@example.org"
+PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -73,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
@@ -122,13 +125,23 @@ def test_an_analyst_reconciles_the_worked_example(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
 
-    # home: upload the worked example
+    # a fresh installation asks for the first account, an administrator
     page.goto(server + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create the first account")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.screenshot(path=shots / "00-setup.png", full_page=True)
+    page.get_by_role("button", name="Create the administrator").click()
+
+    # home: upload the worked example
     expect(page.get_by_role("heading", name="Reconcile a pledge ledger")).to_be_visible()
+    expect(page.locator("nav.account")).to_contain_text(EMAIL)
     page.screenshot(path=shots / "01-home.png", full_page=True)
     page.get_by_label(re.compile("^Workbook")).set_input_files(example_file)
     page.get_by_role("button", name="Upload and reconcile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Central American Security Conference 2011")
+    ledger_url = page.url
     page.screenshot(path=shots / "02-ledger.png", full_page=True)
 
     # the three reports of the US pledge are grouped, and Obama's $200m is flagged as inside it
@@ -145,7 +158,6 @@ def test_an_analyst_reconciles_the_worked_example(
     # accept one finding, reject another: the totals follow
     before = _distinct(page)
     duplicate.get_by_label("Note (optional)").fill("same pledge, three reports")
-    duplicate.get_by_label("Your name (optional)").fill("Ana Analyst")
     duplicate.get_by_role("button", name="Accept").click()
     expect(page.locator('article[data-kind="duplicate"] [data-testid="state"]')).to_have_text("accepted")
     assert _distinct(page) == before  # accepting what was already assumed keeps the figure
@@ -153,7 +165,7 @@ def test_an_analyst_reconciles_the_worked_example(
     expect(page.locator('article[data-kind="contained"] [data-testid="state"]')).to_have_text("rejected")
     after = _distinct(page)
     assert after != before, f"rejecting the containment should raise the distinct total from {before}"
-    expect(page.locator("#audit")).to_contain_text("Ana Analyst")
+    expect(page.locator("#audit")).to_contain_text(f"by {EMAIL}")  # the account, not a typed name
     page.screenshot(path=shots / "03-decided.png", full_page=True)
 
     # download the report (the Excel report when installed, else the ledger workbook) and check it
@@ -174,8 +186,14 @@ def test_an_analyst_reconciles_the_worked_example(
     # a phone sees the same page
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone_page = phone.new_page()
-    phone_page.goto(page.url)
-    expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
+    phone_page.goto(page.url)  # another browser: sign in first, then back to the ledger
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    phone_page.get_by_label("Email").fill(EMAIL)
+    phone_page.get_by_label("Password").fill(PASSWORD)
+    phone_page.get_by_role("button", name="Sign in").click()
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text(
+        "Central American Security Conference 2011"
+    )
     phone_page.screenshot(path=shots / "04-ledger-phone.png", full_page=False)
     phone.close()
 
@@ -192,12 +210,32 @@ def test_an_analyst_reconciles_the_worked_example(
     page.goto(server + "/")
     expect(page.locator("table tbody tr")).to_have_count(1)
     page.screenshot(path=shots / "06-home-with-ledger.png", full_page=True)
+
+    # an API token, shown once, works against the API from a script
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Name (what the token is for)").fill("e2e script")
+    page.get_by_role("button", name="Create a token").click()
+    token = page.get_by_label("Your new token (shown this once)").input_value()
+    page.screenshot(path=shots / "07-settings-token.png", full_page=True)
+    request = urllib.request.Request(server + "/api/v1/ledgers", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert len(json.load(response)["ledgers"]) == 1
+
+    # signing out leads to the sign-in page, and the ledger is no longer shown
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.goto(ledger_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.screenshot(path=shots / "08-signed-out.png", full_page=True)
     context.close()
     assert sorted(p.name for p in shots.glob("*.png")) == [
+        "00-setup.png",
         "01-home.png",
         "02-ledger.png",
         "03-decided.png",
         "04-ledger-phone.png",
         "05-problems.png",
         "06-home-with-ledger.png",
+        "07-settings-token.png",
+        "08-signed-out.png",
     ]

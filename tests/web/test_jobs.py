@@ -10,24 +10,30 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app, ledgers
+from app import ledgers
 from app.jobs import job_state
 from app.storage import store
 from app.storage.database import Database
 from app.storage.models import now
 from ledger.workbook_reading import Limits
 
-from .conftest import csrf_token, upload
+from .conftest import (
+    close_app,
+    csrf_token,
+    make_account,
+    make_app,
+    signed_in_client,
+    token_client,
+    upload,
+)
 
 
 @pytest.fixture
-def eager_app(tmp_path: Path) -> Iterator[Flask]:
+def eager_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """An app that sends every upload to the background."""
-    flask_app = create_app(
-        {"TESTING": True, "BACKGROUND_ABOVE_BYTES": 0}, environ={"INSTANCE_PATH": str(tmp_path)}
-    )
+    flask_app = make_app(tmp_path, database_url, BACKGROUND_ABOVE_BYTES=0)
     yield flask_app
-    flask_app.extensions["ledger.jobs"].shutdown()
+    close_app(flask_app)
 
 
 def _wait(app: Flask) -> None:
@@ -37,7 +43,7 @@ def _wait(app: Flask) -> None:
 def test_large_upload_runs_in_the_background_and_opens_when_done(
     eager_app: Flask, example_xlsx: bytes
 ) -> None:
-    client = eager_app.test_client()
+    client = signed_in_client(eager_app, "ana@example.org", admin=True)
     response = upload(client, "/ledgers", example_xlsx, "big.xlsx", csrf_token=csrf_token(client))
     assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
     _wait(eager_app)
@@ -49,7 +55,7 @@ def test_large_upload_runs_in_the_background_and_opens_when_done(
 
 
 def test_a_failed_background_upload_shows_its_problems(eager_app: Flask, broken_xlsx: bytes) -> None:
-    client = eager_app.test_client()
+    client = signed_in_client(eager_app, "ana@example.org", admin=True)
     job_url = upload(client, "/ledgers", broken_xlsx, "broken.xlsx", csrf_token=csrf_token(client)).headers[
         "Location"
     ]
@@ -58,12 +64,15 @@ def test_a_failed_background_upload_shows_its_problems(eager_app: Flask, broken_
     assert page.status_code == 422
     assert '<code class="cell">Claims!G3</code>' in page.get_data(as_text=True)
     assert client.get("/api/v1/ledgers").json == {"ledgers": []}
+    # the job is the uploader's: another account is told there is no such job
+    other = signed_in_client(eager_app, "bea@example.org")
+    assert other.get(job_url).status_code == 404
 
 
 def test_api_upload_returns_202_and_a_job_to_poll(
     eager_app: Flask, example_xlsx: bytes, broken_xlsx: bytes
 ) -> None:
-    client = eager_app.test_client()
+    client = token_client(eager_app, make_account(eager_app, "ana@example.org", admin=True))
     response = upload(client, "/api/v1/ledgers", example_xlsx, "big.xlsx")
     assert response.status_code == 202
     job = response.json["job"]
@@ -81,8 +90,9 @@ def test_api_upload_returns_202_and_a_job_to_poll(
 
 def test_running_job_page_shows_progress_and_refreshes(app: Flask, client: FlaskClient) -> None:
     db: Database = app.extensions["ledger.db"]
+    ana = make_account(app, "ana@example.org", admin=True)
     with db.transaction() as s:
-        job_id = store.create_job(s, "huge.xlsx", None).id
+        job_id = store.create_job(s, "huge.xlsx", None, ana.id).id
         store.update_job(s, job_id, state="running", progress=40, stage="finding the double counting")
     page = client.get(f"/jobs/{job_id}")
     text = page.get_data(as_text=True)
@@ -109,6 +119,7 @@ def test_progress_only_goes_forward(app: Flask, example_xlsx: bytes) -> None:
         "e.xlsx",
         example_xlsx,
         limits=Limits(),
+        user_id=make_account(app, "ana@example.org", admin=True).id,
         on_progress=lambda percent, _stage: seen.append(percent),
     )
     assert seen[0] == 5 and seen[-1] == 100

@@ -75,14 +75,16 @@ def test_accept_and_reject_change_the_totals(client: FlaskClient) -> None:
     before = re.search(r'data-testid="distinct">([^<]+)<', page)
     response = client.post(
         f"{ledger_url}/findings/{contained}/decision",
-        data={"csrf_token": token, "decision": "reject", "note": "a separate pledge", "by": "Ana"},
+        # a typed name is ignored: the audit trail names the signed-in account
+        data={"csrf_token": token, "decision": "reject", "note": "a separate pledge", "by": "Someone Else"},
     )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"#finding-{contained}")
     after_page = client.get(ledger_url).get_data(as_text=True)
     after = re.search(r'data-testid="distinct">([^<]+)<', after_page)
     assert before and after and before.group(1) != after.group(1)
-    assert "a separate pledge" in after_page and "by Ana" in after_page
+    assert "a separate pledge" in after_page and "by ana@example.org" in after_page
+    assert "Someone Else" not in after_page
     assert "8 found, 7 undecided" in after_page
 
 

@@ -1,0 +1,154 @@
+"""The account pages: first-visit setup, sign in and out, settings (API tokens, password), and the
+administrators' page (create accounts, reset passwords). Routes stay thin: app/accounts.py does the work."""
+
+from __future__ import annotations
+
+import flask_login  # type: ignore[import-untyped]
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from . import accounts
+from .context import database
+from .errors import AccountProblem
+from .storage import store
+
+account_pages = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.home")
+
+
+def _start_session(account: accounts.Account) -> None:
+    # a fresh session on every sign-in, so that a session id planted before it is worth nothing
+    session.clear()
+    flask_login.login_user(account)
+
+
+def _no_accounts_yet() -> bool:
+    with database().reading() as s:
+        return store.user_count(s) == 0
+
+
+@account_pages.route("/setup", methods=["GET", "POST"])
+def setup() -> BaseResponse | str | tuple[str, int]:
+    if not _no_accounts_yet():
+        abort(404)
+    if request.method == "GET":
+        return render_template("setup.html", email="", error="")
+    email = request.form.get("email", "")
+    password = request.form.get("password", "")
+    try:
+        if password != request.form.get("confirm", ""):
+            raise AccountProblem("the two passwords differ; type the same password twice")
+        account = accounts.create_first_administrator(database(), email, password)
+    except AccountProblem as problem:
+        return render_template("setup.html", email=email, error=problem.detail), 400
+    _start_session(account)
+    return redirect(url_for("pages.home"), code=303)
+
+
+@account_pages.route("/signin", methods=["GET", "POST"])
+def signin() -> BaseResponse | str | tuple[str, int]:
+    next_page = request.values.get("next", "")
+    if request.method == "GET":
+        if accounts.current_account() is not None:
+            return redirect(_safe_next(next_page))
+        return render_template("signin.html", email="", error="", next_page=next_page)
+    email = request.form.get("email", "")
+    account = accounts.authenticate(database(), email, request.form.get("password", ""))
+    if account is None:
+        error = "That email and password do not match an account. Check both and try again."
+        return render_template("signin.html", email=email, error=error, next_page=next_page), 401
+    _start_session(account)
+    return redirect(_safe_next(next_page), code=303)
+
+
+@account_pages.post("/signout")
+def signout() -> BaseResponse:
+    flask_login.logout_user()
+    session.clear()
+    return redirect(url_for("accounts.signin"), code=303)
+
+
+def _settings_page(new_token: str = "", message: str = "", status: int = 200) -> tuple[str, int]:
+    account = accounts.required_account()
+    with database().reading() as s:
+        tokens = store.tokens_of(s, account.id)
+    page = render_template(
+        "settings.html", account=account, tokens=tokens, new_token=new_token, message=message
+    )
+    return page, status
+
+
+@account_pages.get("/settings")
+def settings() -> tuple[str, int]:
+    changed = request.args.get("changed", "")
+    messages = {"password": "Your password is changed.", "revoked": "The token is revoked."}
+    return _settings_page(message=messages.get(changed, ""))
+
+
+@account_pages.post("/settings/tokens")
+def create_token() -> tuple[str, int]:
+    account = accounts.required_account()
+    token = accounts.new_token(database(), account, request.form.get("name", ""))
+    # shown in this response only; never stored, never put in the (signed, not encrypted) session cookie
+    return _settings_page(new_token=token, status=201)
+
+
+@account_pages.post("/settings/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> BaseResponse:
+    account = accounts.required_account()
+    with database().transaction() as s:
+        store.revoke_token(s, account.id, token_id)
+    return redirect(url_for("accounts.settings", changed="revoked"), code=303)
+
+
+@account_pages.post("/settings/password")
+def change_password() -> BaseResponse:
+    account = accounts.required_account()
+    if accounts.authenticate(database(), account.email, request.form.get("current", "")) is None:
+        raise AccountProblem("the current password is not right; nothing was changed")
+    if request.form.get("password", "") != request.form.get("confirm", ""):
+        raise AccountProblem("the two new passwords differ; type the same password twice")
+    updated = accounts.set_password(database(), account.id, request.form.get("password", ""))
+    _start_session(updated)  # other sessions are signed out; this one goes on
+    return redirect(url_for("accounts.settings", changed="password"), code=303)
+
+
+@account_pages.get("/admin/users")
+def users() -> str:
+    accounts.required_administrator()
+    with database().reading() as s:
+        rows = store.list_users(s)
+    return render_template(
+        "admin_users.html",
+        users=rows,
+        created=request.args.get("created", ""),
+        reset=request.args.get("reset", ""),
+        min_length=accounts.MIN_PASSWORD_LENGTH,
+    )
+
+
+@account_pages.post("/admin/users")
+def create_user() -> BaseResponse:
+    accounts.required_administrator()
+    account = accounts.create_account(
+        database(),
+        request.form.get("email", ""),
+        request.form.get("password", ""),
+        is_admin=request.form.get("admin") == "on",
+    )
+    return redirect(url_for("accounts.users", created=account.email), code=303)
+
+
+@account_pages.post("/admin/users/<int:user_id>/password")
+def reset_password(user_id: int) -> BaseResponse:
+    administrator = accounts.required_administrator()
+    account = accounts.set_password(database(), user_id, request.form.get("password", ""))
+    if account.id == administrator.id:
+        _start_session(account)
+    return redirect(url_for("accounts.users", reset=account.email), code=303)

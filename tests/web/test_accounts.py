@@ -1,0 +1,299 @@
+"""Accounts: the first visit, signing in and out, session cookies, rate-limited sign-in, the users command,
+the administrators' page, changing a password, API tokens (shown once, stored hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import accounts
+from app.storage import store
+from app.storage.models import ApiTokenRow, UserRow
+
+from .conftest import (
+    ADMIN_EMAIL,
+    PASSWORD,
+    close_app,
+    csrf_token,
+    database,
+    make_account,
+    make_app,
+    sign_in,
+    signed_in_client,
+)
+
+
+def _page_token(client: FlaskClient, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert found, f"{path} has no form"
+    return found.group(1)
+
+
+def test_the_first_visit_asks_for_the_first_administrator(anonymous: FlaskClient) -> None:
+    first = anonymous.get("/")
+    assert first.status_code == 302 and first.headers["Location"] == "/setup"
+    assert anonymous.get("/ledgers/whatever").headers["Location"] == "/setup"
+    page = anonymous.get("/setup").get_data(as_text=True)
+    assert "Create the first account" in page and 'type="password"' in page
+    token = _page_token(anonymous, "/setup")
+    short = anonymous.post(
+        "/setup",
+        data={"csrf_token": token, "email": "ana@example.org", "password": "short", "confirm": "short"},
+    )
+    assert short.status_code == 400 and "use at least 10" in short.get_data(as_text=True)
+    differ = anonymous.post(
+        "/setup",
+        data={
+            "csrf_token": token,
+            "email": "ana@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD + "x",
+        },
+    )
+    assert differ.status_code == 400 and "the two passwords differ" in differ.get_data(as_text=True)
+    made = anonymous.post(
+        "/setup",
+        data={"csrf_token": token, "email": " Ana@Example.org ", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert made.status_code == 303
+    home = anonymous.get("/").get_data(as_text=True)
+    assert "ana@example.org" in home and "Reconcile a pledge ledger" in home and 'href="/admin/users"' in home
+    assert anonymous.get("/setup").status_code == 404  # once only
+
+
+def test_the_api_on_a_fresh_installation_says_401(anonymous: FlaskClient) -> None:
+    response = anonymous.get("/api/v1/ledgers")
+    assert response.status_code == 401 and response.json is not None
+    assert "Bearer" in response.json["error"]["detail"]
+
+
+def test_passwords_are_stored_as_scrypt_hashes(app: Flask) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    with database(app).reading() as s:
+        row = s.get(UserRow, 1)
+        assert row is not None and row.email == ADMIN_EMAIL
+        assert row.password_hash.startswith("scrypt:") and PASSWORD not in row.password_hash
+
+
+def test_sign_in_and_out(app: Flask, anonymous: FlaskClient) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    wanted = anonymous.get("/settings")
+    assert wanted.status_code == 302 and wanted.headers["Location"] == "/signin?next=/settings"
+    wrong = sign_in(anonymous, ADMIN_EMAIL, "not the password")
+    assert wrong.status_code == 401
+    assert "do not match an account" in wrong.get_data(as_text=True)
+    nobody = sign_in(anonymous, "nobody@example.org", PASSWORD)
+    # the same answer whether or not the email has an account
+    assert nobody.status_code == 401 and "do not match an account" in nobody.get_data(as_text=True)
+    token = _page_token(anonymous, "/signin")
+    right = anonymous.post(
+        "/signin",
+        data={"csrf_token": token, "email": "ANA@example.org", "password": PASSWORD, "next": "/settings"},
+    )
+    assert right.status_code == 303 and right.headers["Location"] == "/settings"
+    assert anonymous.get("/settings").status_code == 200
+    out = anonymous.post("/signout", data={"csrf_token": csrf_token(anonymous)})
+    assert out.status_code == 303
+    assert anonymous.get("/").headers["Location"].startswith("/signin")
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_sign_in_never_sends_elsewhere(app: Flask, anonymous: FlaskClient, target: str) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    token = _page_token(anonymous, "/signin")
+    response = anonymous.post(
+        "/signin", data={"csrf_token": token, "email": ADMIN_EMAIL, "password": PASSWORD, "next": target}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def _session_cookie(response_headers: list[str]) -> str:
+    cookies = [h for h in response_headers if h.startswith("session=")]
+    assert cookies, "no session cookie was set"
+    return cookies[-1]
+
+
+def test_session_cookies_are_httponly_lax_and_secure_over_https(app: Flask) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    plain = app.test_client()
+    cookie = _session_cookie(sign_in(plain, ADMIN_EMAIL).headers.getlist("Set-Cookie"))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http on localhost (SESSION_COOKIE_SECURE=auto)
+    https = app.test_client()
+    cookie = _session_cookie(
+        sign_in(https, ADMIN_EMAIL, base_url="https://localhost").headers.getlist("Set-Cookie")
+    )
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_secure_cookies_can_be_forced_on(tmp_path: Path, database_url: str) -> None:
+    forced = make_app(tmp_path, database_url, SESSION_COOKIE_SECURE=True)
+    try:
+        make_account(forced, ADMIN_EMAIL, admin=True)
+        cookie = _session_cookie(sign_in(forced.test_client(), ADMIN_EMAIL).headers.getlist("Set-Cookie"))
+        assert "Secure" in cookie
+    finally:
+        close_app(forced)
+
+
+def test_a_proxy_is_trusted_only_when_configured(tmp_path: Path, app: Flask) -> None:
+    behind = make_app(tmp_path / "behind", f"sqlite:///{tmp_path / 'behind.db'}", PROXIES=1)
+    try:
+        for flask_app, secure in ((behind, True), (app, False)):
+            make_account(flask_app, ADMIN_EMAIL, admin=True)
+            client = flask_app.test_client()
+            client.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
+            cookie = _session_cookie(sign_in(client, ADMIN_EMAIL).headers.getlist("Set-Cookie"))
+            assert ("Secure" in cookie) is secure, "only a trusted proxy may say the request came over https"
+    finally:
+        close_app(behind)
+
+
+def test_failed_sign_ins_are_rate_limited(tmp_path: Path, database_url: str) -> None:
+    limited = make_app(tmp_path, database_url, SIGNIN_RATE_LIMIT="3 per minute")
+    try:
+        make_account(limited, ADMIN_EMAIL, admin=True)
+        for _ in range(4):  # successful sign-ins do not count
+            assert sign_in(limited.test_client(), ADMIN_EMAIL).status_code == 303
+        client = limited.test_client()
+        statuses = [sign_in(client, ADMIN_EMAIL, "wrong password").status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        blocked = sign_in(client, ADMIN_EMAIL)  # even the right password waits now
+        assert blocked.status_code == 429 and "Too many attempts" in blocked.get_data(as_text=True)
+        # the same email from other addresses is limited too
+        other = limited.test_client()
+        make_account(limited, "bea@example.org")
+        for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+            other.environ_base["REMOTE_ADDR"] = address
+            assert sign_in(other, "bea@example.org", "wrong password").status_code == 401
+        other.environ_base["REMOTE_ADDR"] = "10.0.0.4"
+        assert sign_in(other, "bea@example.org", "wrong password").status_code == 429
+        other.environ_base["REMOTE_ADDR"] = "10.0.0.5"
+        assert sign_in(other, ADMIN_EMAIL.upper(), "wrong password").status_code == 429  # same email
+    finally:
+        close_app(limited)
+
+
+def test_users_command_creates_accounts(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=["users", "create", "Ana@Example.org", "--admin", "--password-stdin"], input=PASSWORD + "\n"
+    )
+    assert made.exit_code == 0, made.output
+    assert "created administrator ana@example.org" in made.output
+    prompted = runner.invoke(args=["users", "create", "bea@example.org"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert prompted.exit_code == 0 and "created account bea@example.org" in prompted.output
+    again = runner.invoke(
+        args=["users", "create", "bea@example.org", "--password-stdin"], input=PASSWORD + "\n"
+    )
+    assert again.exit_code != 0 and "already exists" in again.output
+    short = runner.invoke(args=["users", "create", "cy@example.org", "--password-stdin"], input="short\n")
+    assert short.exit_code != 0 and "use at least 10" in short.output
+    bad = runner.invoke(args=["users", "create", "not-an-email", "--password-stdin"], input=PASSWORD + "\n")
+    assert bad.exit_code != 0 and "is not an email address" in bad.output
+    listed = runner.invoke(args=["users", "list"])
+    assert listed.output.splitlines() == ["ana@example.org (administrator)", "bea@example.org"]
+    reset = runner.invoke(
+        args=["users", "reset-password", "bea@example.org", "--password-stdin"],
+        input="a brand new password\n",
+    )
+    assert reset.exit_code == 0 and "new password set for bea@example.org" in reset.output
+    assert accounts.authenticate(database(app), "bea@example.org", "a brand new password") is not None
+    assert accounts.authenticate(database(app), "bea@example.org", PASSWORD) is None
+    # the account made from the shell counts: the first visit no longer asks for one
+    assert app.test_client().get("/").headers["Location"].startswith("/signin")
+
+
+def test_administrators_create_accounts_and_reset_passwords(app: Flask) -> None:
+    admin = signed_in_client(app, ADMIN_EMAIL, admin=True)
+    token = csrf_token(admin)
+    made = admin.post(
+        "/admin/users",
+        data={"csrf_token": token, "email": "bea@example.org", "password": "bea's first password"},
+    )
+    assert made.status_code == 303
+    assert "Created bea@example.org" in admin.get(made.headers["Location"]).get_data(as_text=True)
+    bea = app.test_client()
+    assert sign_in(bea, "bea@example.org", "bea's first password").status_code == 303
+    assert bea.get("/admin/users").status_code == 403  # not an administrator
+    with database(app).reading() as s:
+        bea_id = next(u.id for u in store.list_users(s) if u.email == "bea@example.org")
+    reset = admin.post(
+        f"/admin/users/{bea_id}/password", data={"csrf_token": token, "password": "reset by the admin"}
+    )
+    assert reset.status_code == 303
+    # Bea's old session is signed out; the new password works, the old one does not
+    assert bea.get("/").headers["Location"].startswith("/signin")
+    assert sign_in(app.test_client(), "bea@example.org", "bea's first password").status_code == 401
+    assert sign_in(app.test_client(), "bea@example.org", "reset by the admin").status_code == 303
+    taken = admin.post(
+        "/admin/users",
+        data={"csrf_token": token, "email": "BEA@example.org", "password": "long enough password"},
+    )
+    assert taken.status_code == 409 and "already exists" in taken.get_data(as_text=True)
+
+
+def test_changing_your_password_signs_out_your_other_sessions(app: Flask) -> None:
+    laptop = signed_in_client(app, ADMIN_EMAIL, admin=True)
+    phone = app.test_client()
+    assert sign_in(phone, ADMIN_EMAIL).status_code == 303
+    token = csrf_token(laptop)
+    wrong = laptop.post(
+        "/settings/password",
+        data={
+            "csrf_token": token,
+            "current": "nope",
+            "password": "a new password",
+            "confirm": "a new password",
+        },
+    )
+    assert wrong.status_code == 400 and "current password is not right" in wrong.get_data(as_text=True)
+    changed = laptop.post(
+        "/settings/password",
+        data={
+            "csrf_token": token,
+            "current": PASSWORD,
+            "password": "a new password",
+            "confirm": "a new password",
+        },
+    )
+    assert changed.status_code == 303
+    assert "Your password is changed" in laptop.get(changed.headers["Location"]).get_data(as_text=True)
+    assert phone.get("/").headers["Location"].startswith("/signin")
+
+
+def test_api_tokens_are_shown_once_stored_hashed_and_revocable(app: Flask) -> None:
+    client = signed_in_client(app, ADMIN_EMAIL, admin=True)
+    created = client.post(
+        "/settings/tokens", data={"csrf_token": csrf_token(client), "name": "nightly import"}
+    )
+    assert created.status_code == 201
+    found = re.search(r'data-testid="new-token"|value="(pl_[^"]+)"', created.get_data(as_text=True))
+    token = re.search(r'value="(pl_[^"]+)"', created.get_data(as_text=True))
+    assert found and token
+    secret = token.group(1)
+    with database(app).reading() as s:
+        rows = s.query(ApiTokenRow).all()
+        assert [(r.name, r.token_sha256) for r in rows] == [
+            ("nightly import", hashlib.sha256(secret.encode()).hexdigest())
+        ]
+        assert all(secret not in (r.hint, r.name) and len(r.hint) < 12 for r in rows)
+        token_id = rows[0].id
+    settings = client.get("/settings").get_data(as_text=True)
+    assert "nightly import" in settings and secret not in settings  # shown once only
+    assert (
+        "session" not in created.headers.get("Set-Cookie", "") or secret not in created.headers["Set-Cookie"]
+    )
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    assert api.get("/api/v1/ledgers").status_code == 200
+    assert "Set-Cookie" not in api.get("/api/v1/ledgers").headers  # a token call starts no session
+    assert "never" not in client.get("/settings").get_data(as_text=True).split("nightly import")[1][:300]
+    revoked = client.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client)})
+    assert revoked.status_code == 303
+    assert api.get("/api/v1/ledgers").status_code == 401

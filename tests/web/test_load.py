@@ -1,0 +1,40 @@
+"""The load test, small enough for the normal suite (the bigger run: python -m benchmarks.load_test).
+
+Several gunicorn workers, one database, clients uploading versions of one ledger and deciding its findings
+at once: nothing the server said it stored may be missing or stored twice, version numbers stay 1..n, and
+no request fails. Deselect with `-m "not load"`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.load_test import LoadResult, run_postgresql, run_sqlite
+
+from .postgresql import Cluster
+
+pytestmark = pytest.mark.load
+
+
+def _holds(result: LoadResult, requests: int) -> None:
+    print(result.report())
+    assert len(result.outcomes) == requests
+    assert result.errors == 0, result.errors_sample
+    assert result.lost_uploads == () and result.duplicated_uploads == ()
+    assert result.lost_decisions == () and result.duplicated_decisions == ()
+    assert result.version_numbers_ok
+    assert {o.operation for o in result.outcomes} == {"upload", "decide", "read"}
+    assert 0 < result.percentile(0.5) <= result.percentile(0.95) <= result.percentile(0.99)
+
+
+def test_concurrent_uploads_and_decisions_on_postgresql(tmp_path: Path, postgresql: Cluster) -> None:
+    result = run_postgresql(tmp_path, workers=3, clients=12, requests=120, ledgers=1, cluster=postgresql)
+    _holds(result, 120)
+
+
+def test_concurrent_uploads_and_decisions_on_sqlite(tmp_path: Path) -> None:
+    # SQLite: one writer at a time (WAL; writers begin IMMEDIATE and wait up to the busy timeout)
+    result = run_sqlite(tmp_path, workers=2, clients=8, requests=80, ledgers=1)
+    _holds(result, 80)
