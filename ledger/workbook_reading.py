@@ -11,7 +11,10 @@ makes calamine allocate the whole 16384 x 1048576 grid (the process aborts), and
   (entity bombs) and unsupported variants (xlsb) are refused;
 - the extent of the cells that hold values is measured by a streaming scan of the sheet XML (xlsx) or of
   content.xml with its repeat counts (ods), and sheets past the row or column limit are refused before
-  calamine builds its dense grid.
+  calamine builds its dense grid. For xlsx one regex search per chunk proves that every cell is written
+  <c r="B7" ...> inside the limits; a sheet where it finds anything else gets the exact, slower scan. The
+  same pass notes formulas, whose cells with no saved value (calamine reads them as empty) are listed on
+  the Sheet.
 
 Every failure, ours or calamine's, becomes UnreadableWorkbook, whose str() is a one-line reason a person
 understands.
@@ -535,10 +538,10 @@ def _join_part(folder: str, target: str) -> str:
     return "/".join(segments)
 
 
-# The start tag of a cell written the way every producer seen writes it (<c r="B7" ...>), not self-closing,
-# so it may hold a value; self-closing <c r="XFD1048576" s="1"/> cells are styled but empty, and calamine
-# does not place them. The literal start keeps the scan fast; any other spelling sends the sheet to the
-# exact sequential scan (see _scan_xlsx_sheet).
+# For the exact scan (_scan_xlsx_sheet): the start tag of a cell written the way every producer seen writes
+# it (<c r="B7" ...>), not self-closing, so it may hold a value; self-closing <c r="XFD1048576" s="1"/> cells
+# are styled but empty, and calamine does not place them. Any other spelling sends the sheet to the exact
+# sequential scan.
 _VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,10})"[^>/]*>')
 # Signs of cells spelled otherwise: whitespace inside an end tag (and, checked apart, namespace prefixes).
 _ODD_CELL_END = re.compile(rb"</c[ \t\r\n]")
@@ -573,7 +576,7 @@ def _check_xlsx_sheet(sheet: str, info: zipfile.ZipInfo, content: bytes, limits:
     return True  # an unusual sheet is searched for formulas by the slower, exact pattern
 
 
-# Namespace-prefixed cell or formula tags (<x:c>, <x:f>); ':' is rare in sheet XML, so this is quick to rule out.
+# Namespace-prefixed cell or formula tags (<x:c>, <x:f>); ':' is rare in sheet XML, so this search is quick.
 _PREFIXED_CELL_OR_FORMULA = re.compile(rb":[cf][\s/>]")
 
 
@@ -584,14 +587,14 @@ def _cell_outside_limits(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     Its literal start (<c) makes it a fast search over a sheet in which every cell is written the usual
     way and lies inside the limits, i.e. in which it finds nothing.
     """
-    return re.compile(rb"<(c)(?=[\s/>])(?! r=" + _reference_within(max_rows, max_columns) + b")")
+    return re.compile(rb"<(c)(?! r=" + _reference_within(max_rows, max_columns) + rb")[\s/>]")
 
 
 @functools.cache
 def _cell_outside_limits_or_formula(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     """As _cell_outside_limits, or a formula start tag (<f>, group 1 empty)."""
     within = _reference_within(max_rows, max_columns)
-    return re.compile(rb"<(?:(c)(?=[\s/>])(?! r=" + within + rb")|f[\s/>])")
+    return re.compile(rb"<(?:(c)(?! r=" + within + rb")[\s/>]|f[\s/>])")
 
 
 def _reference_within(max_rows: int, max_columns: int) -> bytes:
@@ -735,14 +738,29 @@ _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z
 _REFERENCE = re.compile(rb'\br="([A-Z]{1,4})([0-9]{1,10})"')
 _TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>([^<]*)<")
+# The end of a formula (</f>, or <f t="shared" si="0"/>) not followed by a saved value such as <v>3</v>:
+# where a cell may hold a formula with no value. Literal starts, so a sheet of formulas that all have their
+# values is searched quickly, and only the few cells found are looked at one by one.
+_VALUE_AHEAD = rb"(?!\s*<v(?:\s[^>/]*)?>[^<])"  # <v/> and <v /> are no value
+_FORMULA_ENDS_WITHOUT_VALUE = (
+    re.compile(rb"</f>" + _VALUE_AHEAD),
+    re.compile(rb"<f(?:\s[^>]*)?/>" + _VALUE_AHEAD),
+)
 
 
 def _formulas_without_value(xml: bytes) -> frozenset[tuple[int, int]]:
     """(row_index, column_index) of the cells in a sheet's XML that hold a formula but no saved value."""
-    if not _FORMULA.search(xml):
-        return frozenset()
+    cells: Iterator[re.Match[bytes]]
+    if _PREFIXED_CELL_OR_FORMULA.search(xml):
+        cells = _CELL.finditer(xml)  # namespace prefixes (rare): every cell is looked at
+    else:
+        ends = sorted(
+            {end.start() for pattern in _FORMULA_ENDS_WITHOUT_VALUE for end in pattern.finditer(xml)}
+        )
+        cells = _cells_holding(xml, ends)
     found: set[tuple[int, int]] = set()
-    for attributes, body in _CELL.findall(xml):
+    for cell in cells:
+        attributes, body = cell.groups()
         if not body or not _FORMULA.search(body):
             continue
         value = _VALUE.search(body)
@@ -757,6 +775,15 @@ def _formulas_without_value(xml: bytes) -> frozenset[tuple[int, int]]:
         letters, digits = reference.groups()
         found.add((int(digits) - 1, _column_number(letters) - 1))
     return frozenset(found)
+
+
+def _cells_holding(xml: bytes, positions: list[int]) -> Iterator[re.Match[bytes]]:
+    """The cell (<c ...>...</c>) around each position, when there is one; a cell holds no other <c."""
+    for position in positions:
+        start = xml.rfind(b"<c", 0, position)
+        cell = _CELL.match(xml, start) if start >= 0 else None
+        if cell is not None and cell.end() > position:
+            yield cell
 
 
 def _check_extent(sheet: str, extent: tuple[int, int], limits: Limits) -> None:
@@ -1021,55 +1048,43 @@ def _sheet_from_calamine(
     # calamine has already built its grid; refuse before Python materialises it too.
     _check_extent(sheet_name, (end[0] + 1, end[1] + 1), limits)
     raw = sheet.to_python(skip_empty_area=False)
-    width = max(map(len, raw), default=0)
-    if any(len(row) != width for row in raw):  # calamine's rows are all as wide; this is only a guard
-        raw = [[*row, *[""] * (width - len(row))] for row in raw]
-    # Column by column: a column's types are learnt in C, and only columns holding floats or durations
-    # (numbers, times past a day) pay a Python step per cell; text columns need only "" -> None.
-    columns = [_converted_column(column) for column in zip(*raw, strict=True)]
-    del raw
-    return Sheet(
-        name=sheet_name, rows=_rows_from_columns(columns), formulas_without_value=formulas_without_value
-    )
-
-
-def _converted_column(column: tuple[object, ...]) -> tuple[CellValue, ...]:
-    """One column of calamine's values as CellValues: "" -> None, floats -> int or Decimal, durations..."""
-    if set(map(type, column)) <= _UNCONVERTED_TYPES:
-        blank: dict[object, object] = {"": None}  # get(value, value): None for "", else the value itself
-        return cast("tuple[CellValue, ...]", tuple(map(blank.get, column, column)))
     plain = _PLAIN_TYPES
-    # inline type tests: a function call per cell would double the cost of this loop; the cast is needed
-    # because mypy cannot see that the type tests leave only floats and durations for _convert
-    return cast(
-        "tuple[CellValue, ...]",
-        tuple(
-            [
-                (value or None) if type(value) is str else value if type(value) in plain else _convert(value)
-                for value in column
-            ]
-        ),
+    # Row by row, in one comprehension: a row's values lie together in memory, so this touches each value
+    # once, in order (a column-by-column pass measured three times slower). Inline type tests: a function
+    # call per cell would double the cost; the cast is needed because mypy cannot see that the type tests
+    # leave only durations and unknown types for _convert.
+    rows = cast(
+        "list[tuple[CellValue, ...]]",
+        [
+            tuple(
+                [
+                    (value or None)
+                    if type(value) is str
+                    else _float(value)
+                    if type(value) is float
+                    else value
+                    if type(value) in plain
+                    else _convert(value)
+                    for value in row
+                ]
+            )
+            for row in raw
+        ],
     )
-
-
-def _rows_from_columns(columns: list[tuple[CellValue, ...]]) -> tuple[tuple[CellValue, ...], ...]:
-    """Rows from columns, without the trailing columns empty in every row or the trailing empty rows."""
-    width = len(columns)
-    while width and columns[width - 1].count(None) == len(columns[width - 1]):
-        width -= 1
-    height = 0
-    for column in columns[:width]:
-        last = len(column)
-        while last > height and column[last - 1] is None:
-            last -= 1
-        height = max(height, last)
-    return tuple(zip(*(column[:height] for column in columns[:width]), strict=True))
+    del raw
+    return Sheet(name=sheet_name, rows=_trim(rows), formulas_without_value=formulas_without_value)
 
 
 def _trim(rows: list[tuple[CellValue, ...]]) -> tuple[tuple[CellValue, ...], ...]:
     """Drop trailing empty rows and the trailing columns empty in every row; pad rows to a rectangle."""
     while rows and not any(value is not None for value in rows[-1]):
         rows.pop()
+    if len(set(map(len, rows))) == 1:
+        # calamine's rows are all as wide: test whole columns from the right, in C
+        width = len(rows[0])
+        while width and list(map(operator.itemgetter(width - 1), rows)).count(None) == len(rows):
+            width -= 1
+        return tuple(rows) if width == len(rows[0]) else tuple(row[:width] for row in rows)
     width = 0
     for row in rows:
         last = len(row)
@@ -1115,7 +1130,6 @@ _CONVERTERS: dict[type, Callable[[object], CellValue]] = {
 
 
 _PLAIN_TYPES = frozenset({int, bool, datetime.date, datetime.datetime, datetime.time})
-_UNCONVERTED_TYPES = _PLAIN_TYPES | {str}
 
 
 def _convert(value: object) -> CellValue:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -439,7 +439,7 @@ def test_nothing_is_half_loaded(tmp_path: Path) -> None:
 
 _CELLS: dict[str, list[object]] = {
     "ID": ["C1", " C2 ", None, 7],
-    "Source": ["BBC", "NOPE", None, " BBC "],
+    "Source": ["BBC", "NOPE", None, " BBC ", "CNN"],
     "Donor": ["United States", None, " Japan "],
     "Amount": [
         300,
@@ -453,12 +453,24 @@ _CELLS: dict[str, list[object]] = {
         Decimal("-1"),
         "5m USD",
     ],
-    "Currency": ["USD", "usd", None, "EUR", "XYZ", ""],
+    "Currency": ["USD", "usd", None, "EUR", "XYZ", "", " USD"],
     "Approximation": [None, "nearly", "roughly", "whatever"],
-    "Period": ["2011", "this year", "2011-2013", "soon", None, date(2011, 6, 22), "2011-01-01/2011-12-31"],
+    "Period": [
+        "2011",
+        2011,
+        "this year",
+        "2011-2013",
+        "soon",
+        None,
+        date(2011, 6, 22),
+        "2011-01-01/2011-12-31",
+    ],
     "Instrument": [None, "loan", "grant", "bond"],
     "Qualifiers": [None, "loan", "grant", "in addition to C9", "aggregate; repackaged", "nonsense"],
-    "Quote": [None, " said so "],
+    "Quote": [None, " said so ", 12],
+    "Announced by": [None, "the minister", " the envoy "],
+    "Recipient": [None, "Haiti", 3],
+    "Purpose": [None, "reconstruction"],
 }
 
 
@@ -475,3 +487,83 @@ def test_the_fast_path_agrees_with_claim_parser(cells: dict[str, object]) -> Non
     expected = ClaimParser(Settings(), sources).parse(table.fields(row), origin)
     assert fast.read(row, origin) == expected
     assert fast.read(row, origin) == expected  # and again, from its caches
+
+
+_cells = st.fixed_dictionaries({header: st.sampled_from(values) for header, values in _CELLS.items()})
+
+
+# Cells that make a clean claim, so that the first row fills the caches more often than not.
+_CLEAN_CELLS: dict[str, list[object]] = {
+    **_CELLS,
+    "ID": ["C1", " C2 ", 7],
+    "Source": ["BBC", " BBC ", "CNN"],
+    "Donor": ["United States", " Japan "],
+    "Amount": [300, Decimal("1.5"), 0, "nearly €7.2bn", "5m USD"],
+    "Currency": ["USD", "usd", "EUR", " USD", None],
+    "Approximation": [None, "nearly", "roughly"],
+    "Period": ["2011", "this year", "2011-2013", "2011-01-01/2011-12-31"],
+    "Instrument": [None, "loan", "grant"],
+    "Qualifiers": [None, "aggregate; repackaged", "in addition to C9"],
+}
+
+
+@st.composite
+def _rows_sharing_cells(draw: st.DrawFn) -> list[dict[str, object]]:
+    """A few rows: the first clean, each other a copy of an earlier row with some cells drawn again."""
+    rows = [draw(st.fixed_dictionaries({h: st.sampled_from(values) for h, values in _CLEAN_CELLS.items()}))]
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        changed = draw(st.sets(st.sampled_from(list(_CELLS)), max_size=3))
+        rows.append({**draw(st.sampled_from(rows)), **{h: draw(st.sampled_from(_CELLS[h])) for h in changed}})
+    return rows
+
+
+def _clean_row(**cells: object) -> dict[str, object]:
+    return {**{header: values[0] for header, values in _CLEAN_CELLS.items()}, **cells}
+
+
+@settings(max_examples=500, deadline=None)
+@given(_rows_sharing_cells())
+@example([_clean_row(Amount="5m USD", Currency=None), _clean_row(Amount=300, Currency=None)])
+@example([_clean_row(Amount="nearly 5m"), _clean_row(Amount=300)])
+@example([_clean_row(Amount="$5m", Currency=None), _clean_row(Amount=300, Currency=None)])
+@example([_clean_row(Period="this year"), _clean_row(Period="this year", Source="CNN")])
+@example([_clean_row(Period="this year"), _clean_row(Period="this year", Source="NOPE")])
+def test_the_fast_path_agrees_with_claim_parser_across_rows(rows: list[dict[str, object]]) -> None:
+    # earlier rows fill the caches (one entry serves every row with the same five context cells); each
+    # later row must still come out exactly as ClaimParser makes it, whatever it shares with them
+    headers = list(_CELLS)
+    table_rows = [tuple(headers), *(tuple(row[h] for h in headers) for row in rows)]
+    sheet = Sheet("Claims", tuple(table_rows))  # type: ignore[arg-type]
+    reader = _LedgerReader(CellWorkbook("x.xlsx", (sheet,)), "x.xlsx", from_csv=False)
+    table = reader._table(sheet, CLAIMS)
+    assert table is not None
+    sources = {"BBC": Source("BBC", date=date(2011, 6, 22)), "CNN": Source("CNN", date=date(2012, 1, 5))}
+    records = list(table.records())
+    expected = [ClaimParser(Settings(), sources).parse(table.fields(row), origin) for row, origin in records]
+    fast = _ClaimReader(table, Settings(), sources)
+    assert [fast.read(row, origin) for row, origin in records] == expected
+
+
+def test_context_cells_that_are_not_text_are_never_shared_between_rows() -> None:
+    # text never equals a number, a date or a boolean, but numbers, booleans and dates can equal each other
+    headers = list(_CELLS)
+    row = {**{h: values[0] for h, values in _CELLS.items()}, "Period": 2011, "Amount": 5}
+    sheet = Sheet("Claims", (tuple(headers), tuple(row[h] for h in headers)))  # type: ignore[misc]
+    reader = _LedgerReader(CellWorkbook("x.xlsx", (sheet,)), "x.xlsx", from_csv=False)
+    table = reader._table(sheet, CLAIMS)
+    assert table is not None
+    fast = _ClaimReader(table, Settings(), {"BBC": Source("BBC")})
+    ((cells, origin),) = table.records()
+    claim, _ = fast.read(cells, origin)
+    assert claim is not None and claim.period.iso() == "2011-01-01/2011-12-31"
+    assert fast.contexts == {}
+
+
+def test_rows_sharing_their_context_cells_keep_their_own_amounts_and_ids(tmp_path: Path) -> None:
+    rows = [claim_row(f"C{n}", amount) for n, amount in enumerate([300, Decimal("1.5"), 7, "$2m", 0])]
+    claims = load_ledger(simple_book(tmp_path, rows)).claims
+    assert [(claim.id, claim.value) for claim in claims] == [
+        ("C0", 300), ("C1", Decimal("1.5")), ("C2", 7), ("C3", 2_000_000), ("C4", 0)
+    ]  # fmt: skip
+    assert {claim.currency for claim in claims} == {"USD"}
+    assert [claim.origin.row for claim in claims] == [2, 3, 4, 5, 6]

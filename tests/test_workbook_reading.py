@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import io
+import re
 import struct
 import warnings
 import zipfile
@@ -14,15 +15,26 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import get_column_letter
 
 from ledger.workbook_reading import (
+    _CELL,
+    _FORMULA,
+    _REFERENCE,
+    _TYPE,
+    _VALUE,
     Limits,
     UnreadableWorkbook,
     Workbook,
+    _check_extent,
+    _check_xlsx_sheet,
+    _decimal_at_most,
     _float,
+    _formulas_without_value,
+    _letters_at_most,
+    _scan_xlsx_sheet,
     cell_name,
     read_workbook,
 )
@@ -348,6 +360,201 @@ def test_a_lying_dimension_and_styled_empty_cells_cost_nothing() -> None:
         dimension="A1:XFD1048576",
     )
     assert read_workbook(data).sheets[0].rows == ((5,),)
+
+
+def test_a_far_cell_whose_reference_is_not_first_is_refused() -> None:
+    data = _raw_xlsx('<row r="1"><c r="A1"><v>1</v></c><c s="1" r="XFD1048576"><v>2</v></c></row>')
+    assert _refusal(data) == "sheet Claims has 1,048,576 rows; the limit is 200,000"
+
+
+def test_a_far_cell_in_lower_case_or_with_a_namespace_prefix_is_refused() -> None:
+    assert _refusal(_raw_xlsx('<row r="1"><c r="a700000"><v>1</v></c></row>')) == (
+        "sheet Claims has 700,000 rows; the limit is 200,000"
+    )
+    prefixed = '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="GS1"><x:v>2</x:v></x:c></x:row>'
+    assert _refusal(_raw_xlsx(prefixed)) == "sheet Claims has 201 columns; the limit is 200"
+
+
+@pytest.mark.parametrize(
+    ("reference", "reason"),
+    [
+        ("C10", None),
+        ("D10", "sheet Claims has 4 columns; the limit is 3"),
+        ("C11", "sheet Claims has 11 rows; the limit is 10"),
+        ("AA1", "sheet Claims has 27 columns; the limit is 3"),
+        ("A0010", None),  # leading zeros are read as the number they spell
+    ],
+)
+def test_the_limits_are_exact_at_their_edges(reference: str, reason: str | None) -> None:
+    data = _raw_xlsx(f'<row r="1"><c r="A1"><v>1</v></c></row><row><c r="{reference}"><v>2</v></c></row>')
+    limits = Limits(max_rows=10, max_columns=3)
+    if reason is None:
+        assert read_workbook(data, limits=limits).sheets[0].rows[-1][-1] == 2
+    else:
+        assert _refusal(data, limits=limits) == reason
+
+
+@given(st.integers(min_value=0, max_value=3_000_000), st.integers(min_value=-5, max_value=2_500_000))
+def test_decimal_at_most_matches_exactly_the_numbers_up_to_the_limit(number: int, limit: int) -> None:
+    pattern = re.compile(_decimal_at_most(limit))
+    assert (pattern.fullmatch(str(number).encode()) is not None) == (1 <= number <= limit)
+    assert pattern.fullmatch(b"0" + str(number).encode()) is None  # leading zeros: the exact scan decides
+
+
+@given(st.integers(min_value=1, max_value=20_000), st.integers(min_value=-5, max_value=18_000))
+def test_letters_at_most_match_exactly_the_columns_up_to_the_limit(column: int, limit: int) -> None:
+    letters = cell_name(0, column - 1)[:-1]
+    pattern = re.compile(_letters_at_most(limit))
+    assert (pattern.fullmatch(letters.encode()) is not None) == (column <= limit)
+    assert pattern.fullmatch(letters.lower().encode()) is None  # lower case: the exact scan decides
+
+
+# Cells as producers write them, and as hostile files might: the fast check must never accept a sheet that
+# the exact scan refuses, and must say the same thing when it refuses.
+_CELL_SPELLINGS = (
+    '<c r="{ref}"><v>1</v></c>',
+    '<c r="{ref}" s="1"/>',
+    '<c r="{ref}" t="s"><v>0</v></c>',
+    '<c r="{ref}"><f>1+1</f><v/></c>',
+    '<c s="1" r="{ref}"><v>1</v></c>',
+    "<c r='{ref}'><v>1</v></c>",
+    '<c  r="{ref}"><v>1</v></c>',
+    "<c><v>1</v></c>",
+    '<c t="n"><v>1</v></c >',
+    '<x:c r="{ref}"><x:v>1</x:v></x:c>',
+    '<c r="{lower}"><v>1</v></c>',
+)
+_ROW_SPELLINGS = ('<row r="{row}">{cells}</row>', "<row>{cells}</row>", '<row r="{row}" spans="1:3"/>{cells}')
+
+
+def _sheet_info(data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+    return zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml"), data
+
+
+def _verdict(check: object) -> str | None:
+    try:
+        check()  # type: ignore[operator]
+    except UnreadableWorkbook as refused:
+        return str(refused)
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(_ROW_SPELLINGS),
+            st.integers(min_value=1, max_value=14),
+            st.lists(
+                st.tuples(
+                    st.sampled_from(_CELL_SPELLINGS),
+                    st.integers(min_value=1, max_value=14),
+                    st.integers(min_value=1, max_value=14),
+                ),
+                max_size=4,
+            ),
+        ),
+        max_size=5,
+    ),
+    max_rows=st.integers(min_value=1, max_value=12),
+    max_columns=st.integers(min_value=1, max_value=12),
+)
+def test_the_fast_check_agrees_with_the_exact_scan(
+    rows: list[tuple[str, int, list[tuple[str, int, int]]]], max_rows: int, max_columns: int
+) -> None:
+    sheet_data = "".join(
+        row_spelling.format(
+            row=row_number,
+            cells="".join(
+                spelling.format(
+                    ref=cell_name(row - 1, column - 1), lower=cell_name(row - 1, column - 1).lower()
+                )
+                for spelling, row, column in cells
+            ),
+        )
+        for row_spelling, row_number, cells in rows
+    )
+    info, data = _sheet_info(_raw_xlsx(sheet_data))
+    limits = Limits(max_rows=max_rows, max_columns=max_columns)
+    exact = _verdict(lambda: _check_extent("Claims", _scan_xlsx_sheet(info, data), limits))
+    has_formulas: list[bool] = []
+    assert _verdict(lambda: has_formulas.append(_check_xlsx_sheet("Claims", info, data, limits))) == exact
+    if exact is None and "<f>" in sheet_data:
+        assert has_formulas == [True]
+
+
+_FORMULA_CELLS = (
+    '<c r="{ref}"><f>1+1</f><v>2</v></c>',
+    '<c r="{ref}"><f>1+1</f></c>',
+    '<c r="{ref}"><f>1+1</f><v/></c>',
+    '<c r="{ref}"><f>1+1</f><v></v></c>',
+    '<c r="{ref}" t="str"><f>A1</f><v></v></c>',
+    '<c r="{ref}" t="str"><f>A1</f></c>',
+    '<c r="{ref}"><f t="shared" si="0"/><v>3</v></c>',
+    '<c r="{ref}"><f t="shared" si="0"/></c>',
+    '<c r="{ref}"><f t="shared" ref="A1:A3" si="0">1+1</f><v xml:space="preserve"> </v></c>',
+    '<c r="{ref}">\n  <f>1</f>\n  <v>1</v>\n</c>',
+    '<c r="{ref}">\n  <f>1</f>\n  <v />\n</c>',
+    '<c r="{ref}"><v>5</v></c>',
+    '<c r="{ref}" s="1"/>',
+    '<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>',
+    "<c><f>1</f></c>",
+)
+
+
+def _formulas_without_value_cell_by_cell(xml: bytes) -> frozenset[tuple[int, int]]:
+    """The plain definition: every cell looked at, as the reader did before it searched for formula ends."""
+    found: set[tuple[int, int]] = set()
+    for attributes, body in _CELL.findall(xml):
+        if not body or not _FORMULA.search(body):
+            continue
+        value = _VALUE.search(body)
+        if value and value.group(1):
+            continue
+        kind = _TYPE.search(attributes)
+        if value is not None and kind is not None and kind.group(1) == b"str":
+            continue
+        reference = _REFERENCE.search(attributes)
+        if reference is not None:
+            found.add((int(reference.group(2)) - 1, _letters_number(reference.group(1)) - 1))
+    return frozenset(found)
+
+
+def _letters_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_FORMULA_CELLS), st.integers(min_value=1, max_value=30), st.integers(1, 30)
+        ),
+        max_size=12,
+    )
+)
+def test_formulas_without_value_are_found_as_cell_by_cell(cells: list[tuple[str, int, int]]) -> None:
+    xml = "<sheetData><row>{}</row></sheetData>".format(
+        "".join(spelling.format(ref=cell_name(row - 1, column - 1)) for spelling, row, column in cells)
+    ).encode()
+    assert _formulas_without_value(xml) == _formulas_without_value_cell_by_cell(xml)
+
+
+def test_formulas_without_a_saved_value_are_found_in_the_same_pass() -> None:
+    sheet_data = (
+        '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1*2</f><v>2</v></c><c r="C1"><f>A1*3</f></c>'
+        '<c r="D1" t="str"><f>""</f><v></v></c></row>'
+    )
+    (sheet,) = read_workbook(_raw_xlsx(sheet_data)).sheets
+    assert sheet.formulas_without_value == frozenset({(0, 2)})
+    prefixed = '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1"><x:f>A1*2</x:f></x:c></x:row>'
+    assert read_workbook(_raw_xlsx(prefixed)).sheets[0].formulas_without_value == frozenset({(0, 1)})
+    assert read_workbook(_raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row>')).sheets[
+        0
+    ].formulas_without_value == (frozenset())
 
 
 def test_ods_with_a_billion_repeated_cells_is_refused() -> None:
