@@ -140,8 +140,29 @@ def _lower_median(values: list[Decimal]) -> Decimal:
     return ordered[(len(ordered) - 1) // 2]
 
 
+def _single_pledge(member: NormalClaim) -> PledgeView:
+    """The pledge one claim reports alone (most pledges): its own figures."""
+    claim = member.claim
+    pledge = Pledge(
+        id=f"P-{claim.id}",
+        claims=(claim.id,),
+        donor=ALL_DONORS if member.all_donors else member.donor,
+        recipient=member.recipient,
+        purpose=claim.purpose,
+        currency=claim.currency,
+        instrument=claim.instrument,
+        period=claim.period,
+        range=member.range,
+    )
+    return PledgeView(
+        pledge, (member,), member.role, member.all_donors, member.compare_currency, member.compare_range
+    )
+
+
 def make_pledge(members: tuple[NormalClaim, ...]) -> PledgeView:
     """The pledge a group of claims reports: the hull of their ranges, in one currency."""
+    if len(members) == 1:
+        return _single_pledge(members[0])
     members = tuple(sorted(members, key=lambda n: n.id))
     anchor = members[0]
     currencies = {m.claim.currency for m in members}

@@ -241,9 +241,12 @@ class Claim:
         return amount
 
     def has(self, kind: QualifierKind) -> bool:
-        return any(q.kind is kind for q in self.qualifiers)
+        # most claims have no qualifiers; the engine asks this of every claim several times
+        return bool(self.qualifiers) and any(q.kind is kind for q in self.qualifiers)
 
     def targets(self, kind: QualifierKind) -> tuple[str, ...]:
+        if not self.qualifiers:
+            return ()
         return tuple(q.target for q in self.qualifiers if q.kind is kind and q.target)
 
 

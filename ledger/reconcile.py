@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .aggregate import find_aggregates
+from .collector import cycle_collection_paused
 from .contain import find_containment
 from .decide import check_decisions, decisions_by_finding
 from .group import group_duplicates
@@ -48,6 +49,11 @@ def reconcile(
     """
     if settings is not None:
         ledger = replace(ledger, settings=settings)
+    with cycle_collection_paused():
+        return _reconcile(ledger, on_stage)
+
+
+def _reconcile(ledger: Ledger, on_stage: StageHook) -> Reconciliation:
     normal = normalise(ledger)
     on_stage("normalise")
     errors = tuple(p for p in normal.problems if p.severity is Severity.ERROR)

@@ -9,12 +9,10 @@ once. With any error the ledger must not be used (`Built.unwrap` raises LedgerEr
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -36,6 +34,7 @@ from .build import (
     source_from_fields,
     text,
 )
+from .collector import cycle_collection_paused
 from .errors import ParseError
 from .model import Claim, Instrument, Ledger, Origin, Period, Problem, Qualifier, Settings, Severity, Source
 from .money import Approximation, is_currency, make_money
@@ -493,7 +492,7 @@ class _LedgerReader:
         claims: list[Claim] = []
         problems = self.problems
         progress, total = self.progress, len(table.sheet.rows) - table.header_row - 1
-        with _no_cycle_collection():
+        with cycle_collection_paused():
             for done, (row, origin) in enumerate(table.records(), start=1):
                 claim, found = reader.read(row, origin)
                 if claim is not None:
@@ -555,19 +554,6 @@ def _find_sheet(workbook: Workbook, layout: SheetLayout) -> Sheet | None:
     return workbook.sheet(layout.name) or next(
         (sheet for sheet in workbook.sheets if match_sheet(sheet.name) is layout), None
     )
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector while claims are made: 100,000 rows make half a million acyclic objects,
-    and the collector would walk them again and again (a third of the time) to find no garbage."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _header_row(sheet: Sheet, layout: SheetLayout) -> int | None:
