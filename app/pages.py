@@ -5,7 +5,7 @@ back. Every page but the blank template needs a signed-in account, and shows onl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from flask import (
@@ -48,7 +48,8 @@ def _me() -> Account:
     return required_account()
 
 
-TEMPLATE_WORKBOOK = Path(__file__).resolve().parents[1] / "workbook_templates" / "ledger.xlsx"
+# packaged with the project (pyproject package-data), so it is found however the app is installed
+TEMPLATE_WORKBOOK = resources.files("workbook_templates").joinpath("ledger.xlsx")
 
 CLAIM_COLUMNS = (
     "id",
