@@ -170,11 +170,20 @@ def parse_amount(value: str | int | Decimal) -> ParsedAmount:
     return _parse_text(value)
 
 
+# No pledge in any currency comes near a quintillion units; beyond it Decimal arithmetic on totals
+# would run out of its 28 digits, so such a figure is a typo to report, not money to add.
+MAX_AMOUNT = Decimal(10) ** 18
+
+
 def _checked_number(number: Decimal, shown: str) -> Decimal:
     if not number.is_finite():
         raise ParseError(f'amount "{shown}" is not a number; expected {_EXPECTED}')
     if number < 0:
         raise ParseError(f'amount "{shown}" is negative; amounts pledged are never below zero')
+    if number >= MAX_AMOUNT:
+        raise ParseError(
+            f'amount "{shown}" is too large to be a pledge (a quintillion or more); check the digits'
+        )
     return number
 
 
@@ -226,7 +235,7 @@ def _parse_text(text: str) -> ParsedAmount:
         scaled = number.scaleb(exponent)
         if scaled == scaled.to_integral_value():
             scaled = scaled.quantize(Decimal(1))  # 1.2E+9 reads as 1200000000
-    return ParsedAmount(scaled, currency, approximation, bare_dollar)
+    return ParsedAmount(_checked_number(scaled, shown), currency, approximation, bare_dollar)
 
 
 def _read_words(shown: str, words: list[str]) -> tuple[int, list[str]]:

@@ -40,6 +40,13 @@ class PledgeView:
         return self.pledge.period
 
 
+def in_pledge_currency(view: PledgeView, amount: Decimal) -> Decimal:
+    """An amount in the view's compare currency, in its pledge's own currency (the analyst's rate, backwards)."""
+    if view.pledge.currency == view.compare_currency or view.compare_range.nominal == 0:
+        return amount
+    return amount * view.pledge.range.nominal / view.compare_range.nominal
+
+
 def finding_id(kind: FindingKind, keys: Iterable[str]) -> str:
     """Stable id from the kind and the claim or pledge ids it is about (not their order)."""
     digest = hashlib.sha1("\x1f".join([kind.value, *sorted(keys)]).encode()).hexdigest()[:10]

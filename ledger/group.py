@@ -13,10 +13,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
-from .findings import PledgeView, describe_claim, describe_pledge, is_rejected, make_finding
+from .findings import (
+    PledgeView,
+    describe_claim,
+    describe_pledge,
+    in_pledge_currency,
+    is_rejected,
+    make_finding,
+)
 from .model import Decision, Finding, FindingKind, Instrument, Pledge, QualifierKind, Source
-from .money import AmountRange
+from .money import AmountRange, Rate
 from .names import ALL_DONORS
 from .normalise import NormalClaim, Normalised
 
@@ -159,7 +167,13 @@ def _single_pledge(member: NormalClaim) -> PledgeView:
     )
 
 
-def make_pledge(members: tuple[NormalClaim, ...]) -> PledgeView:
+def _unscaled(r: AmountRange, rate: Decimal) -> AmountRange:
+    return AmountRange(r.low / rate, r.nominal / rate, r.high / rate)
+
+
+def make_pledge(
+    members: tuple[NormalClaim, ...], rates: Mapping[str, Rate] = MappingProxyType({})
+) -> PledgeView:
     """The pledge a group of claims reports: the hull of their ranges, in one currency."""
     if len(members) == 1:
         return _single_pledge(members[0])
@@ -167,11 +181,16 @@ def make_pledge(members: tuple[NormalClaim, ...]) -> PledgeView:
     anchor = members[0]
     currencies = {m.claim.currency for m in members}
     converted: tuple[str, ...] = ()
+    currency = anchor.claim.currency
     if len(currencies) == 1:
-        currency, ranges = anchor.claim.currency, [m.range for m in members]
+        ranges = [m.range for m in members]
     else:
-        currency = anchor.compare_currency
-        ranges = [m.compare_range for m in members]
+        # told in several currencies (compared through the analyst's rates): the pledge keeps the
+        # anchor's currency, the other figures converted into it, so no currency's total holds another's
+        back = Decimal(1) if currency == anchor.compare_currency else rates[currency].rate
+        ranges = [
+            m.range if m.claim.currency == currency else _unscaled(m.compare_range, back) for m in members
+        ]
         converted = tuple(sorted(c for c in currencies if c != currency))
     nominal = _lower_median([r.nominal for r in ranges])
     low = min(r.low for r in ranges)
@@ -237,12 +256,12 @@ def group_duplicates(
     for group in groups:
         ids = [m.id for m in group]
         if len(group) == 1:
-            pledges.append(make_pledge(tuple(group)))
+            pledges.append(make_pledge(tuple(group), normal.rates))
             continue
-        together = make_pledge(tuple(group))
+        together = make_pledge(tuple(group), normal.rates)
         findings.append(_duplicate_finding(together, normal.sources, decisions))
         if is_rejected(FindingKind.DUPLICATE, ids, decisions):
-            pledges.extend(make_pledge((m,)) for m in group)
+            pledges.extend(make_pledge((m,), normal.rates) for m in group)
         else:
             pledges.append(together)
     pledges.sort(key=lambda v: v.id)
@@ -273,12 +292,9 @@ def _duplicate_finding(
     message = f"{where} report one pledge {told} ({describe_pledge(view)}); count it once. " + "; ".join(
         describe_claim(m, sources) for m in members
     )
+    # what a naive sum counts too much, in the pledge's own currency
     overcount = sum((m.compare_range.nominal for m in members), Decimal(0)) - view.compare_range.nominal
-    if view.pledge.currency == view.compare_currency:
-        at_stake, currency = overcount, view.compare_currency
-    else:
-        at_stake = sum((m.range.nominal for m in members), Decimal(0)) - view.pledge.range.nominal
-        currency = view.pledge.currency
+    at_stake, currency = in_pledge_currency(view, overcount), view.pledge.currency
     return make_finding(
         FindingKind.DUPLICATE,
         [m.id for m in members],

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from .amounts import MAX_AMOUNT
 from .model import (
     TARGETED_QUALIFIERS,
     Claim,
@@ -98,6 +99,13 @@ def reference_problems(ledger: Ledger) -> list[Problem]:
     claim_ids = Counter(c.id for c in ledger.claims)
     for claim in ledger.claims:
         where = claim.origin
+        if not Decimal(0) <= claim.value < MAX_AMOUNT:
+            problems.append(
+                Problem(
+                    f"claim {claim.id}: amount {claim.value} is out of range (from 0 to under a quintillion)",
+                    where.field("amount"),
+                )
+            )
         if claim_ids[claim.id] > 1:
             problems.append(Problem(f'claim ID "{claim.id}" is used more than once', where.field("id")))
         if claim.source not in source_ids:

@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from .findings import PledgeView, describe_amount, describe_claim, describe_pledge, make_finding
+from .findings import (
+    PledgeView,
+    describe_amount,
+    describe_claim,
+    describe_pledge,
+    in_pledge_currency,
+    make_finding,
+)
 from .model import Decision, Finding, FindingKind, QualifierKind
 from .normalise import Normalised, Role
 
@@ -118,18 +125,29 @@ def find_baselines(
     findings = []
     for (old_id, new_id), said_by in sorted(_baseline_pairs(views).items()):
         old, new = by_id[old_id], by_id[new_id]
-        increase = max(new.compare_range.nominal - old.compare_range.nominal, Decimal(0))
         quotes = "; ".join(describe_claim(m, normal.sources) for m in (*old.members, *new.members))
+        if old.compare_currency == new.compare_currency:
+            increase = max(new.compare_range.nominal - old.compare_range.nominal, Decimal(0))
+            meaning = (
+                f"only the increase, about {describe_amount(in_pledge_currency(new, increase), new.pledge.currency)}, "
+                "is new money"
+            )
+            at_stake = in_pledge_currency(new, old.compare_range.nominal)
+        else:  # no rate between the two currencies: say so rather than subtract one from the other
+            meaning = (
+                f"only the increase is new money, but {old.pledge.currency} and {new.pledge.currency} cannot be "
+                "compared without a rate; add one to the Rates sheet"
+            )
+            at_stake = Decimal(0)
         findings.append(
             make_finding(
                 FindingKind.BASELINE,
                 [old_id, new_id],
                 [*old.pledge.claims, *new.pledge.claims],
                 f"claim {said_by} describes an increase from an earlier level",
-                f"{describe_pledge(new)} is an increase from {describe_pledge(old)}: only the increase, "
-                f"about {describe_amount(increase, new.compare_currency)}, is new money. {quotes}",
-                old.compare_range.nominal,
-                new.compare_currency,
+                f"{describe_pledge(new)} is an increase from {describe_pledge(old)}: {meaning}. {quotes}",
+                at_stake,
+                new.pledge.currency,
                 decisions,
                 pledge=new_id,
                 baseline=old_id,

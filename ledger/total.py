@@ -103,8 +103,9 @@ def contributions(views: tuple[PledgeView, ...], findings: tuple[Finding, ...]) 
             new, old = by_id[finding.pledge], by_id[finding.baseline]
             distinct[old.id] = ZERO
             new_money[old.id] = ZERO
-            if new.pledge.currency == old.pledge.currency:
-                new_money[new.id] = _minus(new_money[new.id], old.pledge.range)
+            old_level = _old_level(new, old)
+            if old_level is not None:
+                new_money[new.id] = _minus(new_money[new.id], old_level)
         elif finding.kind is FindingKind.REPACKAGED and finding.pledge:
             kept = _not_low if finding.decision is None else _zero
             new_money[finding.pledge] = kept(new_money[finding.pledge])
@@ -113,8 +114,8 @@ def contributions(views: tuple[PledgeView, ...], findings: tuple[Finding, ...]) 
     result = []
     for view in views:
         if view.id in rests:
-            rest = rests[view.id]
-            result.append(Contribution(view, view.compare_currency, rest, rest))
+            rest = _to_pledge_currency(view, rests[view.id])
+            result.append(Contribution(view, view.pledge.currency, rest, rest))
         else:
             result.append(
                 Contribution(
@@ -147,6 +148,23 @@ def _aggregate_rests(
         nominal = min(max(total.nominal - held.nominal, low), max(high, low))
         rests[aggregate.id] = AmountRange(low, nominal, max(high, nominal))
     return rests
+
+
+def _old_level(new: PledgeView, old: PledgeView) -> AmountRange | None:
+    """The old level of an increase in the new pledge's currency; None when no rate makes them comparable."""
+    if new.pledge.currency == old.pledge.currency:
+        return old.pledge.range
+    if new.compare_currency == old.compare_currency:
+        return _to_pledge_currency(new, old.compare_range)
+    return None
+
+
+def _to_pledge_currency(view: PledgeView, r: AmountRange) -> AmountRange:
+    """A range in the view's compare currency, in its pledge's own currency."""
+    if view.pledge.currency == view.compare_currency or view.compare_range.nominal == 0:
+        return r
+    factor = view.pledge.range.nominal / view.compare_range.nominal
+    return r.scaled(factor)
 
 
 def _in_compare(view: PledgeView, r: AmountRange) -> AmountRange:

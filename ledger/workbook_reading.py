@@ -1094,10 +1094,13 @@ def _trim(rows: list[tuple[CellValue, ...]]) -> tuple[tuple[CellValue, ...], ...
     return tuple(row[:width] if len(row) >= width else row + (None,) * (width - len(row)) for row in rows)
 
 
+_EXACT_INTEGERS = 2.0**53  # beyond it a float is not a whole number of units, only the nearest double
+
+
 def _float(value: float) -> CellValue:
     # calamine hands numbers as binary floats; the analyst typed decimals, and repr() gives the shortest
     # decimal that round-trips, i.e. what Excel shows. This is the one place a float becomes a Decimal.
-    if value.is_integer():
+    if value.is_integer() and abs(value) < _EXACT_INTEGERS:
         return int(value)
     return Decimal(repr(value))
 

@@ -196,3 +196,83 @@ def test_fiscal_years_label_the_yearly_view() -> None:
     )
     (usd,) = ledger.reconcile(book).totals
     assert dict(usd.by_year) == {"FY2012": Decimal("120000000.00")}
+
+
+def test_an_amount_too_large_to_be_money_is_an_error_not_a_crash() -> None:
+    built = ledger.build_ledger(
+        {"sources": SOURCES, "claims": [claim(amount="300000000000000000000000000", currency="USD")]}
+    )
+    assert any("too large to be a pledge" in p.message for p in built.errors)
+    book = ledger.Ledger(
+        sources=(ledger.Source("S1"),),
+        claims=(ledger.Claim("C1", "S1", "US", ledger.make_money(10**27, "USD")),),
+    )
+    result = ledger.reconcile(book)
+    assert any("out of range" in p.message for p in result.errors)
+
+
+def test_an_increase_across_currencies_uses_the_analysts_rate() -> None:
+    book = ledger.ledger_from_dict(
+        {
+            "sources": SOURCES,
+            "claims": [
+                claim(id="OLD", amount="EUR 200m", period="2010", qualifiers="baseline"),
+                claim(id="NEW", amount="USD 300m", period="2011", qualifiers="increase from OLD"),
+            ],
+            "rates": [{"currency": "EUR", "rate": "1.2", "base_currency": "USD"}],
+        }
+    )
+    (usd,) = [t for t in ledger.reconcile(book).totals if t.currency == "USD"]
+    assert usd.new_money.nominal == Decimal("60000000.00")  # 300m - 200m x 1.2
+
+
+def test_an_increase_across_currencies_without_a_rate_subtracts_nothing() -> None:
+    book = ledger.ledger_from_dict(
+        {
+            "sources": SOURCES,
+            "claims": [
+                claim(id="OLD", amount="EUR 260m", period="2010", qualifiers="baseline"),
+                claim(id="NEW", amount="USD 300m", period="2011", qualifiers="increase from OLD"),
+            ],
+        }
+    )
+    result = ledger.reconcile(book)
+    (baseline,) = [f for f in result.findings if f.kind is ledger.FindingKind.BASELINE]
+    assert "cannot be compared without a rate" in baseline.message
+    (usd,) = [t for t in result.totals if t.currency == "USD"]
+    assert usd.new_money.nominal == Decimal("300000000.00")
+
+
+def test_each_currency_total_holds_only_its_own_money() -> None:
+    book = ledger.ledger_from_dict(
+        {
+            "sources": SOURCES,
+            "claims": [
+                claim(
+                    id="A", donor="donors", recipient="Guatemala", amount="EUR 1bn", qualifiers="aggregate"
+                ),
+                claim(id="P", amount="USD 300m"),
+                claim(id="D1", donor="Japan", recipient="Mongolia", amount="EUR 100m", period="2012"),
+                claim(
+                    id="D2",
+                    donor="Japan",
+                    recipient="Mongolia",
+                    amount="about USD 110m",
+                    currency="USD",
+                    period="2012",
+                ),
+            ],
+            "rates": [{"currency": "EUR", "rate": "1.1", "base_currency": "USD"}],
+        }
+    )
+    result = ledger.reconcile(book)
+    totals = {t.currency: t for t in result.totals}
+    # the aggregate's rest beyond the US pledge stays in euros; the Japanese pledge told in two
+    # currencies is one pledge, kept in its first claim's currency (euros), counted once
+    assert totals["USD"].distinct.nominal == Decimal("300000000.00")
+    # EUR: what the 1bn total holds beyond the US pledge (1.1bn - 300m = 800m dollars, in euros), and Japan
+    assert totals["EUR"].distinct.nominal == Decimal("727272727.27") + Decimal("100000000.00")
+    for t in result.totals:
+        assert t.distinct.nominal <= t.naive
+    assert result.base_totals is not None
+    assert result.base_totals.distinct.nominal == Decimal("1210000000.00")  # 1.1bn total + Japan's 110m

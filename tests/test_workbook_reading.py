@@ -242,9 +242,9 @@ def test_format_comes_from_the_content_not_the_extension(tmp_path: Path) -> None
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_floats_become_int_or_the_shortest_round_tripping_decimal(value: float) -> None:
     converted = _float(value)
-    if value.is_integer():
+    if value.is_integer() and abs(value) < 2.0**53:
         assert type(converted) is int and converted == value
-    else:
+    else:  # a fraction, or a whole float too large to be exact: what Excel shows, not binary noise
         assert isinstance(converted, Decimal)
         assert float(converted) == value
         assert converted == Decimal(repr(value))
