@@ -148,3 +148,23 @@ def test_years_add_back_to_the_distinct_total(book: Ledger) -> None:
     for t in ledger.reconcile(book).totals:
         assert sum((v for _, v in t.by_year), Decimal(0)) == t.distinct.nominal
         assert sum((v for _, v in t.by_year_whole), Decimal(0)) == t.distinct.nominal
+
+
+@PROPERTY
+@given(ledgers(), st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=3))
+def test_with_a_rate_each_currency_keeps_its_own_money_and_the_base_total_adds_them(
+    book: Ledger, rate: Decimal
+) -> None:
+    priced = replace(book, rates=(ledger.Rate("EUR", rate, "USD"),))
+    result = ledger.reconcile(priced)
+    assert result.errors == ()
+    ranges_in_order(result)
+    assert result.base_totals is not None
+    expected = sum(
+        (t.distinct.nominal * (rate if t.currency == "EUR" else 1) for t in result.totals), Decimal(0)
+    )
+    # each pledge is rounded to the cent before and after conversion: at most a cent or two apart each
+    slack = Decimal("0.03") * (len(result.pledges) + 1)
+    assert abs(result.base_totals.distinct.nominal - expected) <= slack
+    claimed = sorted(c for p in result.pledges for c in p.claims)
+    assert claimed == sorted(c.id for c in book.claims)
