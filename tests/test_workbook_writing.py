@@ -371,7 +371,9 @@ XML_SAFE = st.characters(exclude_categories=["Cs"], exclude_characters=tuple(XML
 trimmed = st.text(XML_SAFE, max_size=20).map(str.strip)
 named = trimmed.filter(bool)
 any_days = st.none() | days
-positive_amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e18"), places=2)
+positive_amounts = st.decimals(
+    min_value=Decimal("0.01"), max_value=Decimal("999999999999999999.99"), places=2
+)
 
 
 @st.composite
