@@ -1,0 +1,1 @@
+"""The test suite: example tests, Hypothesis properties, real components (see README, Tests)."""
