@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ledger import reconciliation_json
 from ledger.summary import headline
+from ledger.workbook_layout import CLAIMS
 
 from . import ledgers
 from .accounts import Account, required_account
@@ -51,20 +52,8 @@ def _me() -> Account:
 # packaged with the project (pyproject package-data), so it is found however the app is installed
 TEMPLATE_WORKBOOK = resources.files("workbook_templates").joinpath("ledger.xlsx")
 
-CLAIM_COLUMNS = (
-    "id",
-    "source",
-    "donor",
-    "announced_by",
-    "recipient",
-    "purpose",
-    "amount",
-    "currency",
-    "approximation",
-    "period",
-    "instrument",
-    "qualifiers",
-)
+# the ledger's own Claims columns, but for the quote (shown with each finding instead)
+CLAIM_COLUMNS = tuple(column.field for column in CLAIMS.columns if column.field != "quote")
 PLEDGE_COLUMNS = (
     "id",
     "donor",

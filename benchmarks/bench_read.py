@@ -21,16 +21,12 @@ import python_calamine
 from openpyxl import Workbook
 
 from ledger import Ledger
-from ledger.vocabulary import format_qualifiers
+from ledger.workbook_layout import CLAIMS
 from ledger.workbook_ledger import read_ledger
 from ledger.workbook_reading import read_workbook
+from ledger.workbook_writing import claim_row
 
 from .synthetic import synthetic_ledger
-
-CLAIM_HEADERS = (
-    "ID", "Source", "Donor", "Announced by", "Recipient", "Purpose", "Amount", "Currency",
-    "Approximation", "Period", "Instrument", "Qualifiers", "Quote",
-)  # fmt: skip
 
 
 def peak_mib() -> float:
@@ -46,25 +42,11 @@ def write_ledger_xlsx(book: Ledger, path: Path) -> None:
     for source in book.sources:
         sources.append([source.id, source.publisher, source.title, source.date, source.url])
     claims = workbook.create_sheet("Claims")
-    claims.append(list(CLAIM_HEADERS))
+    claims.append([column.header for column in CLAIMS.columns])
+    by_id = {source.id: source for source in book.sources}
+    fiscal = book.settings.fiscal_year_start
     for claim in book.claims:
-        claims.append(
-            [
-                claim.id,
-                claim.source,
-                claim.donor,
-                claim.announced_by,
-                claim.recipient,
-                claim.purpose,
-                claim.value,
-                claim.currency,
-                claim.approximation.value,
-                claim.period.text or claim.period.iso(),
-                claim.instrument.value,
-                format_qualifiers(claim.qualifiers),
-                claim.quote,
-            ]
-        )
+        claims.append(list(claim_row(claim, by_id, fiscal)))
     workbook.save(path)
 
 

@@ -827,21 +827,7 @@ def _money_currency(code: str) -> Currency | None:
     return make_money(0, code).currency
 
 
-_CLAIM_FIELDS = (
-    "id",
-    "source",
-    "donor",
-    "announced_by",
-    "recipient",
-    "purpose",
-    "amount",
-    "currency",
-    "approximation",
-    "period",
-    "instrument",
-    "qualifiers",
-    "quote",
-)
+_CLAIM_FIELDS = tuple(column.field for column in CLAIMS.columns)
 
 
 def _cell_text(value: CellValue) -> str:

@@ -477,7 +477,8 @@ def period_text(period: Period, source_date: date | None, fiscal_year_start: int
     return period.label if period.known else ""
 
 
-def _claim_row(claim: Claim, sources: Mapping[str, Source], fiscal_year_start: int) -> tuple[Value, ...]:
+def claim_row(claim: Claim, sources: Mapping[str, Source], fiscal_year_start: int) -> tuple[Value, ...]:
+    """A claim as its row in the Claims sheet, in the layout's column order, as the analyst would type it."""
     source = sources.get(claim.source)
     return (
         claim.id,
@@ -501,7 +502,7 @@ def _rows(ledger: Ledger) -> Iterator[tuple[SheetLayout, Iterable[Sequence[Value
     sources = {s.id: s for s in ledger.sources}
     fiscal = ledger.settings.fiscal_year_start
     yield SOURCES, ((s.id, s.publisher, s.title, s.date, s.url) for s in ledger.sources), ""
-    yield CLAIMS, (_claim_row(c, sources, fiscal) for c in ledger.claims), "currency"
+    yield CLAIMS, (claim_row(c, sources, fiscal) for c in ledger.claims), "currency"
     yield RATES, ((r.currency, r.rate, r.base, r.as_of) for r in ledger.rates), ""
     yield ALIASES, ledger.aliases, ""
     yield DECISIONS, ((d.finding, d.verdict.value, d.note, d.by, d.at) for d in ledger.decisions), ""

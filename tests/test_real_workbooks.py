@@ -72,11 +72,15 @@ def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
 
 
-@functools.cache  # several tests look at the same file; each is read once per session
-def _read_in_child(file_name: str) -> dict[str, object]:
+def run_sandboxed(child_code: str, file_name: str) -> dict[str, object]:
+    """Run `child_code` on one real workbook in its own process, under the time and memory caps.
+
+    The child prints one JSON object as its last line; a hang or a crash comes back as an
+    {"outcome": "timeout" | "crashed", "detail": ...} object instead.
+    """
     try:
         finished = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(REAL_WORKBOOKS / file_name)],
+            [sys.executable, "-c", child_code, str(REAL_WORKBOOKS / file_name)],
             capture_output=True,
             text=True,
             timeout=TIME_LIMIT_SECONDS,
@@ -90,6 +94,11 @@ def _read_in_child(file_name: str) -> dict[str, object]:
         return {"outcome": "crashed", "detail": f"exit {finished.returncode}: {last_line}", "seconds": None}
     result: dict[str, object] = json.loads(finished.stdout.strip().splitlines()[-1])
     return result
+
+
+@functools.cache  # several tests look at the same file; each is read once per session
+def _read_in_child(file_name: str) -> dict[str, object]:
+    return run_sandboxed(_CHILD, file_name)
 
 
 @pytest.fixture(scope="module")
