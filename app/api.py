@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
 
 from ledger import reconciliation_json, schema
-from ledger.jsonform import totals_json
+from ledger.render.jsonform import totals_json
 
 from . import ledgers
 from .accounts import Account, authenticate_api_request, required_account

@@ -6,7 +6,7 @@ from typing import cast
 
 from flask import current_app
 
-from ledger.workbook_reading import Limits
+from ledger.workbook.gate import Limits
 
 from .jobs import JobRunner
 from .ledgers import LedgerCache

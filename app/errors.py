@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ledger import Problem
-from ledger.jsonform import problem_json
+from ledger.render.jsonform import problem_json
 
 from .storage.store import Conflict, Forbidden, NotFound
 

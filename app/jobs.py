@@ -10,8 +10,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from ledger import Origin, Problem
-from ledger.jsonform import problem_json
-from ledger.workbook_reading import Limits
+from ledger.render.jsonform import problem_json
+from ledger.workbook.gate import Limits
 
 from .errors import FailedJob, InvalidWorkbook, WebError
 from .ledgers import LedgerCache, store_upload

@@ -16,10 +16,10 @@ from pathlib import PurePath
 from typing import Any
 
 from ledger import Ledger, Problem, Reconciliation, Verdict, example_ledger, reconcile, to_json
-from ledger.jsonform import claim_json
-from ledger.workbook_ledger import read_ledger
-from ledger.workbook_reading import Limits
-from ledger.workbook_writing import write_ledger
+from ledger.render.jsonform import claim_json
+from ledger.workbook.gate import Limits
+from ledger.workbook.reader import read_ledger
+from ledger.workbook.writer import write_ledger
 
 from .accounts import Account, account_by_email
 from .errors import (

@@ -21,8 +21,8 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from ledger import reconciliation_json
-from ledger.summary import headline
-from ledger.workbook_layout import CLAIMS
+from ledger.render.sentences import headline
+from ledger.workbook.layout import CLAIMS
 
 from . import ledgers
 from .accounts import Account, required_account

@@ -14,8 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ledger import Finding, Period
-from ledger.findings import describe_amount
-from ledger.money import AmountRange
+from ledger.core.money import AmountRange, describe_amount
 
 
 def amount(value: Decimal | str, currency: str) -> str:

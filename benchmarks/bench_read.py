@@ -21,10 +21,10 @@ import python_calamine
 from openpyxl import Workbook
 
 from ledger import Ledger
-from ledger.workbook_layout import CLAIMS
-from ledger.workbook_ledger import read_ledger
-from ledger.workbook_reading import read_workbook
-from ledger.workbook_writing import claim_row
+from ledger.workbook.gate import read_workbook
+from ledger.workbook.layout import CLAIMS
+from ledger.workbook.reader import read_ledger
+from ledger.workbook.writer import claim_row
 
 from .synthetic import synthetic_ledger
 

@@ -39,7 +39,7 @@ from app import accounts
 from app.storage.database import Database, upgrade
 from app.storage.models import DecisionRow, VersionRow
 from ledger import example_ledger
-from ledger.workbook_writing import write_ledger
+from ledger.workbook.writer import write_ledger
 from tests.web.postgresql import Cluster, free_port, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,6 @@
 """JSON and CSV exports of a reconciliation, beside the Excel report, for people who script.
 
-- `write_json(result, target)`: the JSON contract (ledger.jsonform, schema in ledger/schema/).
+- `write_json(result, target)`: the JSON contract (ledger.render.jsonform, schema in ledger/render/schema/).
 - `write_csv(result, target)`: pledges.csv, findings.csv and totals.csv, into a folder or a .zip file.
 
 Money is a plain decimal string ("300000000.00"), never a float. CSV injection: a spreadsheet opening a
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from ledger.jsonform import money, reconciliation_json
-from ledger.model import Reconciliation
+from ledger.core.model import Reconciliation
+from ledger.render.jsonform import money, reconciliation_json
 
 __all__ = [
     "CSV_FILES",

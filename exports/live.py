@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from ledger.findings import PledgeView
-from ledger.model import Finding, FindingKind, Pledge, Reconciliation, Verdict
-from ledger.money import AmountRange
-from ledger.normalise import Role, choose_rates
-from ledger.total import contributions
+from ledger.core.model import Finding, FindingKind, Pledge, Reconciliation, Verdict
+from ledger.core.money import AmountRange
+from ledger.engine.normalise import Role, choose_rates
+from ledger.engine.total import contributions
+from ledger.engine.views import PledgeView
 
 __all__ = [
     "CUT_LEVELS",

@@ -47,13 +47,13 @@ from xlsxwriter.utility import (  # type: ignore[import-untyped]
 )
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from ledger.model import Claim, CurrencyTotals, Finding, FindingKind, QualifierKind, Reconciliation
-from ledger.money import allocate, minor_unit, quantize
-from ledger.normalise import choose_rates
-from ledger.periods import period_years, year_weights
-from ledger.summary import headline
-from ledger.vocabulary import format_qualifiers
-from ledger.workbook_layout import (
+from ledger.core.model import Claim, CurrencyTotals, Finding, FindingKind, QualifierKind, Reconciliation
+from ledger.core.money import allocate, minor_unit, quantize
+from ledger.engine.normalise import choose_rates
+from ledger.parsing.periods import period_years, year_weights
+from ledger.parsing.vocabulary import format_qualifiers
+from ledger.render.sentences import headline
+from ledger.workbook.layout import (
     ALIASES,
     MONTH_CHOICES,
     RATES,
@@ -61,7 +61,7 @@ from ledger.workbook_layout import (
     approximation_word,
     instrument_word,
 )
-from ledger.workbook_writing import MAX_CELL_CHARACTERS, UnwritableValue, escape_cell_text, period_text
+from ledger.workbook.writer import MAX_CELL_CHARACTERS, UnwritableValue, escape_cell_text, period_text
 
 from .live import (
     CUT_LEVELS,
@@ -167,7 +167,7 @@ def write_report(
 
     `template` is a restyled report template (default: workbook_templates/report.xlsx); only its look is
     used. Raises UnwritableValue, naming the cell, for text no workbook can hold (see
-    ledger.workbook_writing), and ValueError for a result with errors (nothing was reconciled).
+    ledger.workbook.writer), and ValueError for a result with errors (nothing was reconciled).
     """
     _write(result, target, read_look(template))
 

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from ledger.workbook_layout import ALIASES, CLAIMS, RATES, SETTINGS, SOURCES
+from ledger.workbook.layout import ALIASES, CLAIMS, RATES, SETTINGS, SOURCES
 
 __all__ = [
     "SHEET_COLUMNS",

@@ -13,10 +13,11 @@ import os
 from dataclasses import replace
 from typing import BinaryIO
 
-from ledger.build import LedgerError, decision_from_fields, text
-from ledger.model import Decision, Origin, Problem
-from ledger.workbook_layout import DECISIONS, match_header
-from ledger.workbook_reading import Limits, Sheet, read_workbook
+from ledger.core.model import Decision
+from ledger.core.problems import LedgerError, Origin, Problem
+from ledger.parsing.build import decision_from_fields, text
+from ledger.workbook.gate import Limits, Sheet, read_workbook
+from ledger.workbook.layout import DECISIONS, match_header
 
 from .report_look import CLAIMS_SHEET, FINDINGS, PLEDGES, SUMMARY
 
@@ -28,7 +29,7 @@ _HEADER_SEARCH_ROWS = 10
 Data = bytes | BinaryIO | str | os.PathLike[str]
 
 
-def is_report(data: Data, *, limits: Limits = Limits()) -> bool:  # noqa: B008 - Limits is frozen
+def is_report(data: Data, *, limits: Limits = Limits()) -> bool:
     """True when the workbook is a reconciliation report (it has the report's Summary, Pledges, Claims, Findings)."""
     book = read_workbook(data, limits=limits, sheets=REPORT_SHEETS)
     return all(book.sheet(name) is not None for name in REPORT_SHEETS)
@@ -38,11 +39,11 @@ def report_decisions(
     data: Data,
     *,
     name: str = "",
-    limits: Limits = Limits(),  # noqa: B008 - Limits is frozen
+    limits: Limits = Limits(),
 ) -> tuple[tuple[Decision, ...], tuple[Problem, ...]]:
     """The decisions in a report's Findings sheet and the problems met (each at its cell), never raising for content.
 
-    Raises ledger.workbook_reading.UnreadableWorkbook for a file that is not a readable workbook.
+    Raises ledger.workbook.gate.UnreadableWorkbook for a file that is not a readable workbook.
     """
     if not name and isinstance(data, str | os.PathLike):
         name = os.path.basename(os.fspath(data))

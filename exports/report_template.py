@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from ledger.workbook_writing import save_workbook
+from ledger.workbook.writer import save_stamped
 
 from .report_look import (
     DEFAULT_HEADER,
@@ -80,7 +80,7 @@ def build_report_template(path: str | Path) -> None:
             )
             sheet.add_table(table)
         sheet.freeze_panes = f"A{header_row + 1}"
-    save_workbook(workbook, str(path), TEMPLATE_TIMESTAMP)
+    save_stamped(workbook, str(path), TEMPLATE_TIMESTAMP)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

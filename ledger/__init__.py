@@ -3,7 +3,8 @@
 The Python API in a few lines::
 
     import ledger
-    book = ledger.example_ledger()                      # or ledger.ledger_from_dict({...})
+    book = ledger.example_ledger()        # or ledger.ledger_from_dict({...}), or:
+    book = ledger.load_workbook("my-ledger.xlsx").unwrap()
     result = ledger.reconcile(book)
     for finding in result.findings:
         print(finding.kind, finding.message)
@@ -16,13 +17,12 @@ Values are frozen: every change (a claim added, a decision) gives a new Ledger.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from .build import Built, LedgerError, build_ledger
-from .jsonform import reconciliation_json, schema, to_json
-from .model import (
+from ledger.core.model import (
+    Built,
     Claim,
     CurrencyTotals,
     Decision,
@@ -30,20 +30,21 @@ from .model import (
     FindingKind,
     Instrument,
     Ledger,
-    Origin,
     Period,
     Pledge,
-    Problem,
     Qualifier,
     QualifierKind,
     Reconciliation,
     Settings,
-    Severity,
     Source,
     Verdict,
 )
-from .money import AmountRange, Approximation, Money, Rate, allocate, amount_range, make_money
-from .reconcile import reconcile
+from ledger.core.money import AmountRange, Approximation, Money, Rate, allocate, amount_range, make_money
+from ledger.core.problems import LedgerError, Origin, Problem, Severity, problems_text
+from ledger.engine.reconcile import reconcile
+from ledger.parsing.build import build_ledger
+from ledger.render.jsonform import reconciliation_json, schema, to_json
+from ledger.workbook import load_workbook, save_workbook
 
 __all__ = [
     "AmountRange",
@@ -75,10 +76,13 @@ __all__ = [
     "build_ledger",
     "example_ledger",
     "ledger_from_dict",
+    "load_workbook",
     "make_claim",
     "make_money",
+    "problems_text",
     "reconcile",
     "reconciliation_json",
+    "save_workbook",
     "schema",
     "to_json",
 ]
@@ -100,7 +104,7 @@ def make_claim(ledger: Ledger, **fields: Any) -> Ledger:
 
     Raises LedgerError when a field cannot be understood.
     """
-    from .build import ClaimParser
+    from ledger.parsing.build import ClaimParser
 
     parser = ClaimParser(ledger.settings, {s.id: s for s in ledger.sources})
     claim, problems = parser.parse(fields, Origin())
@@ -113,8 +117,3 @@ def example_ledger() -> Ledger:
     """The worked example: the 2011 Central American Security Conference as BBC and CNN told it."""
     text = resources.files("ledger").joinpath("data/central-america-2011.json").read_text("utf-8")
     return ledger_from_dict(json.loads(text))
-
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    """Problems one per line, each with its place: `Claims!G12: amount "3OOm" is not a number`."""
-    return "\n".join(str(p) for p in problems)

@@ -1,5 +1,5 @@
 """`python -m ledger`: see ledger/cli.py."""
 
-from .cli import main
+from ledger.cli import main
 
 raise SystemExit(main())

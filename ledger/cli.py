@@ -20,10 +20,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from . import example_ledger, reconcile
-from .jsonform import problem_json, reconciliation_json
-from .model import Problem, Reconciliation
-from .summary import summary_text
+from ledger import example_ledger, reconcile
+from ledger.core.model import Reconciliation
+from ledger.core.problems import Problem
+from ledger.render.jsonform import problem_json, reconciliation_json
+from ledger.render.sentences import summary_text
+from ledger.workbook import load_workbook
 
 EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -51,10 +53,8 @@ def _reconcile_file(path: Path, output: Path | None, as_json: bool) -> int:
     if not path.is_file():
         print(f"{path}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    from .workbook_ledger import read_ledger
-
     with _ProgressBar() as progress:
-        built = read_ledger(path, name=path.name, progress=progress)
+        built = load_workbook(path, name=path.name, progress=progress)
     if built.unreadable:
         print(built.errors[0].message, file=sys.stderr)
         return EXIT_USAGE
@@ -95,17 +95,9 @@ class _ProgressBar:
 
 
 def _write_report(result: Reconciliation, output: Path) -> None:
-    try:
-        from exports.report import write_report  # the Excel report, once it exists
-    except ImportError:
-        print(
-            "note: the Excel report is not available yet; writing the ledger workbook instead",
-            file=sys.stderr,
-        )
-        from .workbook_writing import write_ledger
+    # the command line is an application edge, like app/: the one module of ledger/ that uses exports
+    from exports.report import write_report
 
-        write_ledger(result.ledger, output)
-        return
     write_report(result, output)
 
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.amounts import ParsedAmount, parse_amount
-from ledger.errors import ParseError
-from ledger.money import Approximation
+from ledger.core.money import Approximation
+from ledger.core.problems import ParseError
+from ledger.parsing.amounts import ParsedAmount, parse_amount
 
 A = Approximation
 

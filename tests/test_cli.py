@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 
 import ledger
+from ledger.workbook import save_workbook
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -60,7 +61,7 @@ def test_template_then_reconcile_a_filled_ledger(tmp_path: Path) -> None:
     assert empty.returncode == 0, empty.stderr  # a blank ledger reconciles to nothing
 
     filled = tmp_path / "example.xlsx"
-    ledger.example_ledger().to_workbook(filled)
+    save_workbook(ledger.example_ledger(), filled)
     done = run("reconcile", str(filled), "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
@@ -76,7 +77,7 @@ def test_a_ledger_with_errors_exits_1_and_names_every_cell(tmp_path: Path) -> No
     import openpyxl
 
     path = tmp_path / "broken.xlsx"
-    ledger.example_ledger().to_workbook(path)
+    save_workbook(ledger.example_ledger(), path)
     book = openpyxl.load_workbook(path)
     claims = book["Claims"]
     claims["G2"] = "3OOm"
@@ -104,7 +105,7 @@ def test_a_large_workbook_shows_a_progress_bar(tmp_path: Path) -> None:
     from benchmarks.synthetic import synthetic_ledger
 
     path = tmp_path / "large.xlsx"
-    synthetic_ledger(6000).to_workbook(path)
+    save_workbook(synthetic_ledger(6000), path)
     done = run("reconcile", str(path), "--json")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "reading claims" in done.stderr

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import ledger
 from ledger import Claim, Ledger, Source
-from ledger.money import amount_range
+from ledger.core.money import amount_range
 
 from .strategies import ledgers
 

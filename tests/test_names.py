@@ -15,7 +15,7 @@ NAMES = Names.default()
 
 
 def read_table(filename: str) -> list[dict[str, str]]:
-    text = resources.files("ledger").joinpath("data").joinpath(filename).read_text(encoding="utf-8")
+    text = resources.files("ledger.names").joinpath("data").joinpath(filename).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.errors import ParseError
-from ledger.model import Period
-from ledger.periods import fiscal_year_label, parse_period, period_years, year_shares
+from ledger.core.model import Period
+from ledger.core.problems import ParseError
+from ledger.parsing.periods import fiscal_year_label, parse_period, period_years, year_shares
 
 SOURCE_DATE = date(2011, 6, 22)
 

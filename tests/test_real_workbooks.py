@@ -33,7 +33,7 @@ REFUSED_ON_PURPOSE = {
 
 _CHILD = """
 import json, sys, time
-from ledger.workbook_reading import UnreadableWorkbook, read_workbook
+from ledger.workbook.gate import UnreadableWorkbook, read_workbook
 started = time.perf_counter()
 try:
     book = read_workbook(sys.argv[1])

@@ -17,7 +17,7 @@ from .test_real_workbooks import REAL_WORKBOOKS, _data_files, run_sandboxed
 
 _CHILD = """
 import json, sys
-from ledger.workbook_ledger import read_ledger
+from ledger.workbook.reader import read_ledger
 built = read_ledger(sys.argv[1])
 print(json.dumps({"unreadable": built.unreadable, "claims": len(built.ledger.claims),
                   "errors": [str(p) for p in built.errors]}))

@@ -21,9 +21,10 @@ from exports.report_look import DONOR_COLUMNS, SHEET_COLUMNS, YEAR_TOTAL_COLUMNS
 from exports.report_reading import is_report, read_report_decisions, report_decisions
 from exports.report_template import build_report_template
 from ledger import AmountRange, Claim, Ledger, Source, Verdict, make_money
-from ledger.workbook_layout import CLAIMS, SOURCES
-from ledger.workbook_ledger import read_ledger
-from ledger.workbook_reading import read_workbook
+from ledger.render.sentences import headline
+from ledger.workbook.gate import read_workbook
+from ledger.workbook.layout import CLAIMS, SOURCES
+from ledger.workbook.reader import read_ledger
 
 from .strategies import ledgers
 
@@ -107,7 +108,7 @@ def test_summary_totals_are_formulas_over_pledges_and_claims(example_report: Pat
     assert isinstance(naive, str) and naive.startswith("=SUMIFS('Claims'!")
     assert isinstance(distinct, str) and distinct.startswith("=SUMIFS('Pledges'!")
     summary = workbook["Summary"]
-    assert summary["A2"].value == ledger.summary.headline(EXAMPLE.totals[0])
+    assert summary["A2"].value == headline(EXAMPLE.totals[0])
 
 
 def test_pledge_figures_read_decisions_from_the_findings_sheet(example_report: Path) -> None:

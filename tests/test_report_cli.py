@@ -9,7 +9,7 @@ import openpyxl
 import ledger
 from exports.report_reading import is_report
 from ledger.cli import main
-from ledger.workbook_writing import write_ledger
+from ledger.workbook.writer import write_ledger
 
 
 def test_reconcile_writes_the_report(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from ledger.workbook_layout import (
+from ledger.workbook.layout import (
     CLAIMS,
     LISTS_SHEET,
     READ_ME_SHEET,
@@ -25,7 +25,7 @@ from ledger.workbook_layout import (
     match_sheet,
     normalise_header,
 )
-from ledger.workbook_writing import TEMPLATE_ROWS
+from ledger.workbook.writer import TEMPLATE_ROWS
 from workbook_templates.build_templates import TEMPLATE_PATH, build_template
 
 OUT_OF_DATE = (

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.errors import ParseError
-from ledger.model import TARGETED_QUALIFIERS, Instrument, Qualifier, QualifierKind
-from ledger.money import Approximation
-from ledger.vocabulary import (
+from ledger.core.model import TARGETED_QUALIFIERS, Instrument, Qualifier, QualifierKind
+from ledger.core.money import Approximation
+from ledger.core.problems import ParseError
+from ledger.parsing.vocabulary import (
     QualifierParse,
     format_qualifiers,
     parse_approximation,

@@ -21,11 +21,11 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 import ledger
 from ledger import Approximation, Instrument, LedgerError, Settings, Source
-from ledger.build import ClaimParser
-from ledger.workbook_layout import CLAIMS
-from ledger.workbook_ledger import _ClaimReader, _LedgerReader, load_ledger, read_ledger
-from ledger.workbook_reading import Sheet
-from ledger.workbook_reading import Workbook as CellWorkbook
+from ledger.parsing.build import ClaimParser
+from ledger.workbook.gate import Sheet
+from ledger.workbook.gate import Workbook as CellWorkbook
+from ledger.workbook.layout import CLAIMS
+from ledger.workbook.reader import _ClaimReader, _LedgerReader, read_ledger
 
 CLAIM_HEADERS: list[object] = [
     "ID", "Source", "Donor", "Announced by", "Recipient", "Purpose", "Amount", "Currency",
@@ -127,7 +127,7 @@ def test_the_worked_example_as_a_workbook_reconciles_to_the_same_totals(tmp_path
 
 
 def test_the_worked_example_round_trips_through_write_ledger(tmp_path: Path) -> None:
-    writing = pytest.importorskip("ledger.workbook_writing")
+    writing = pytest.importorskip("ledger.workbook.writer")
     expected = ledger.example_ledger()
     path = tmp_path / "example.xlsx"
     writing.write_ledger(expected, path)
@@ -266,7 +266,7 @@ def test_an_xlsm_workbook(tmp_path: Path) -> None:
                 )
                 assert b"macroEnabled" in data
             target.writestr(item, data)
-    (claim,) = load_ledger(macro).claims
+    (claim,) = read_ledger(macro).unwrap().claims
     assert claim.value == Decimal(300_000_000)
 
 
@@ -395,7 +395,7 @@ def test_a_formula_with_a_saved_value_is_read(tmp_path: Path) -> None:
             if item.filename.startswith("xl/worksheets/"):
                 data = data.replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
             target.writestr(item, data)
-    (claim,) = load_ledger(patched).claims
+    (claim,) = read_ledger(patched).unwrap().claims
     assert claim.value == 3
 
 
@@ -423,7 +423,7 @@ def test_an_unreadable_file_is_one_error_and_load_ledger_raises() -> None:
     assert len(built.errors) == 1
     assert "not a spreadsheet" in str(built.errors[0])
     with pytest.raises(LedgerError):
-        load_ledger(io.BytesIO(b"%PDF-1.4"))
+        read_ledger(io.BytesIO(b"%PDF-1.4")).unwrap()
 
 
 def test_nothing_is_half_loaded(tmp_path: Path) -> None:
@@ -432,7 +432,7 @@ def test_nothing_is_half_loaded(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="3OOm"):
         built.unwrap()
     with pytest.raises(LedgerError, match="Claims!G3"):
-        load_ledger(tmp_path / "ledger.xlsx")
+        read_ledger(tmp_path / "ledger.xlsx").unwrap()
 
 
 # ---- the fast path makes exactly what ClaimParser makes ---------------------------------------------------
@@ -561,7 +561,7 @@ def test_context_cells_that_are_not_text_are_never_shared_between_rows() -> None
 
 def test_rows_sharing_their_context_cells_keep_their_own_amounts_and_ids(tmp_path: Path) -> None:
     rows = [claim_row(f"C{n}", amount) for n, amount in enumerate([300, Decimal("1.5"), 7, "$2m", 0])]
-    claims = load_ledger(simple_book(tmp_path, rows)).claims
+    claims = read_ledger(simple_book(tmp_path, rows)).unwrap().claims
     assert [(claim.id, claim.value) for claim in claims] == [
         ("C0", 300), ("C1", Decimal("1.5")), ("C2", 7), ("C3", 2_000_000), ("C4", 0)
     ]  # fmt: skip

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import get_column_letter
 
-from ledger.workbook_reading import (
+from ledger.workbook.gate import (
     _CELL,
     _FORMULA,
     _REFERENCE,

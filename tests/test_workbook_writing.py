@@ -29,12 +29,13 @@ from ledger import (
     Source,
     Verdict,
 )
-from ledger.model import Rate
-from ledger.money import Approximation, make_money
-from ledger.periods import parse_period
-from ledger.vocabulary import parse_instrument, parse_qualifiers
-from ledger.workbook_layout import CLAIMS, DECISIONS, RATES, SOURCES
-from ledger.workbook_writing import (
+from ledger.core.model import Rate
+from ledger.core.money import Approximation, make_money
+from ledger.parsing.amounts import parse_amount
+from ledger.parsing.periods import parse_period
+from ledger.parsing.vocabulary import parse_instrument, parse_qualifiers
+from ledger.workbook.layout import CLAIMS, DECISIONS, RATES, SOURCES
+from ledger.workbook.writer import (
     UnwritableValue,
     escape_cell_text,
     period_text,
@@ -274,7 +275,7 @@ def test_amounts_too_precise_for_a_number_are_written_as_text() -> None:
     data = written(Ledger(sources=(SOURCE,), claims=(claim(amount=make_money(amount, "USD")),)))
     (row,) = rows(data, CLAIMS.name)
     assert row["Amount"].value == amount and row["Amount"].data_type == "s"
-    assert ledger.amounts.parse_amount(row["Amount"].value).value == Decimal(amount)
+    assert parse_amount(row["Amount"].value).value == Decimal(amount)
 
 
 amounts = st.decimals(
@@ -466,7 +467,7 @@ def comparable(book: Ledger) -> Ledger:
 
 @given(any_ledgers())
 def test_any_ledger_reads_back_as_written(book: Ledger) -> None:
-    from ledger.workbook_ledger import read_ledger
+    from ledger.workbook.reader import read_ledger
 
     built = read_ledger(written(book))
     assert built.errors == ()
@@ -474,7 +475,7 @@ def test_any_ledger_reads_back_as_written(book: Ledger) -> None:
 
 
 def test_the_worked_example_reads_back_as_written(example: bytes) -> None:
-    from ledger.workbook_ledger import read_ledger
+    from ledger.workbook.reader import read_ledger
 
     built = read_ledger(example)
     assert built.problems == ()

@@ -96,13 +96,13 @@ def test_totals_match_the_analyst(result: Reconciliation) -> None:
 
 
 def test_us_new_money_is_the_increase_over_2010(result: Reconciliation) -> None:
-    from ledger.total import contributions
+    from ledger.engine.total import contributions
 
     assert result.errors == ()
     us = pledge_of(result, "BBC-1")
     # rebuild contributions from the published pledges and findings
-    from ledger.group import group_duplicates
-    from ledger.normalise import normalise
+    from ledger.engine.group import group_duplicates
+    from ledger.engine.normalise import normalise
 
     normal = normalise(result.ledger)
     views, _ = group_duplicates(normal, {})

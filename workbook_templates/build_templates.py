@@ -1,7 +1,7 @@
 """Build the blank ledger workbook: `python -m workbook_templates.build_templates`.
 
 The template is an empty ledger written by the same code that writes every ledger
-(ledger.workbook_writing), so the two never drift apart. tests/test_template.py checks that the
+(ledger.workbook.writer), so the two never drift apart. tests/test_template.py checks that the
 checked-in workbook_templates/ledger.xlsx matches what this script builds.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from ledger.model import Ledger
-from ledger.workbook_writing import write_ledger
+from ledger.core.model import Ledger
+from ledger.workbook.writer import write_ledger
 
 TEMPLATE_PATH = Path(__file__).with_name("ledger.xlsx")
 # Fixed, so that rebuilding the template gives the same document.

@@ -23,7 +23,7 @@ from app import accounts, create_app
 from app.storage import store
 from app.storage.database import Database, upgrade
 from ledger import example_ledger
-from ledger.workbook_writing import write_ledger
+from ledger.workbook.writer import write_ledger
 
 from .postgresql import Cluster, ClusterError, start_cluster
 

@@ -15,7 +15,7 @@ from app.jobs import job_state
 from app.storage import store
 from app.storage.database import Database
 from app.storage.models import now
-from ledger.workbook_reading import Limits
+from ledger.workbook.gate import Limits
 
 from .conftest import (
     close_app,

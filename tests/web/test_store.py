@@ -17,7 +17,7 @@ from app.storage import store
 from app.storage.database import Database, alembic_config, normalized_url, upgrade
 from app.storage.models import new_id
 from ledger import Verdict
-from ledger.workbook_reading import Limits
+from ledger.workbook.gate import Limits
 
 from .conftest import close_app, make_account, make_app
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
-from .errors import ParseError
-from .model import Period
+from ledger.core.model import Period
+from ledger.core.problems import ParseError
 
 __all__ = ["fiscal_year_label", "parse_period", "period_years", "year_shares"]
 

@@ -1,7 +1,7 @@
 """The JSON form of a reconciliation: the contract the CLI and the web API share.
 
 Money is a decimal string with its currency, never a float. The schema is
-`ledger/schema/reconciliation.schema.json`; tests check every output against it.
+`ledger/render/schema/reconciliation.schema.json`; tests check every output against it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from .model import Claim, CurrencyTotals, Finding, Pledge, Problem, Reconciliation, Source
-from .money import AmountRange
+from ledger.core.model import Claim, CurrencyTotals, Finding, Pledge, Reconciliation, Source
+from ledger.core.money import AmountRange
+from ledger.core.problems import Problem
 
 SCHEMA_VERSION = "1"
 JSON = dict[str, Any]
@@ -159,6 +160,6 @@ def to_json(result: Reconciliation, indent: int | None = 2) -> str:
 
 def schema() -> JSON:
     """The JSON Schema every reconciliation document satisfies."""
-    text = resources.files("ledger").joinpath("schema/reconciliation.schema.json").read_text("utf-8")
+    text = resources.files("ledger.render").joinpath("schema/reconciliation.schema.json").read_text("utf-8")
     loaded: JSON = json.loads(text)
     return loaded

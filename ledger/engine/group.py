@@ -15,18 +15,13 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-from .findings import (
-    PledgeView,
-    describe_claim,
-    describe_pledge,
-    in_pledge_currency,
-    is_rejected,
-    make_finding,
-)
-from .model import Decision, Finding, FindingKind, Instrument, Pledge, QualifierKind, Source
-from .money import AmountRange, Rate
-from .names import ALL_DONORS
-from .normalise import NormalClaim, Normalised
+from ledger.core.model import Decision, Finding, FindingKind, Instrument, Pledge, QualifierKind, Source
+from ledger.core.money import AmountRange, Rate
+from ledger.engine.decide import is_rejected, make_finding
+from ledger.engine.normalise import NormalClaim, Normalised
+from ledger.engine.views import PledgeView, in_pledge_currency
+from ledger.engine.wording import describe_claim, describe_pledge
+from ledger.names import ALL_DONORS
 
 
 @dataclass(slots=True)

@@ -7,7 +7,6 @@ role: an ordinary pledge, an aggregate, or past money (already provided or a bas
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,21 +14,12 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
-from .amounts import MAX_AMOUNT
-from .model import (
-    TARGETED_QUALIFIERS,
-    Claim,
-    Ledger,
-    Problem,
-    QualifierKind,
-    Rate,
-    Settings,
-    Severity,
-    Source,
-)
-from .money import AmountRange, amount_range
-from .names import Names
-from .periods import period_years
+from ledger.core.model import Claim, Ledger, QualifierKind, Rate, Settings, Source
+from ledger.core.money import AmountRange, amount_range
+from ledger.core.problems import Problem, Severity
+from ledger.names import Names
+from ledger.parsing.build import reference_problems
+from ledger.parsing.periods import period_years
 
 
 class Role(StrEnum):
@@ -85,57 +75,6 @@ def choose_rates(rates: tuple[Rate, ...], base: str) -> dict[str, Rate]:
         if rate.base == base and rate.currency != base:
             chosen[rate.currency] = rate
     return chosen
-
-
-def reference_problems(ledger: Ledger) -> list[Problem]:
-    """Duplicated IDs, claims naming a missing source, qualifiers naming a missing claim: each at its cell."""
-    problems: list[Problem] = []
-    source_ids = Counter(s.id for s in ledger.sources)
-    for source in ledger.sources:
-        if source_ids[source.id] > 1:
-            problems.append(
-                Problem(f'source ID "{source.id}" is used more than once', source.origin.field("id"))
-            )
-    claim_ids = Counter(c.id for c in ledger.claims)
-    for claim in ledger.claims:
-        where = claim.origin
-        if not Decimal(0) <= claim.value < MAX_AMOUNT:
-            problems.append(
-                Problem(
-                    f"claim {claim.id}: amount {claim.value} is out of range (from 0 to under a quintillion)",
-                    where.field("amount"),
-                )
-            )
-        if claim_ids[claim.id] > 1:
-            problems.append(Problem(f'claim ID "{claim.id}" is used more than once', where.field("id")))
-        if claim.source not in source_ids:
-            problems.append(
-                Problem(
-                    f'claim {claim.id} names source "{claim.source}", which is not in Sources',
-                    where.field("source"),
-                )
-            )
-        for qualifier in claim.qualifiers:
-            if qualifier.target is None:
-                if qualifier.kind in TARGETED_QUALIFIERS:
-                    problems.append(
-                        Problem(
-                            f'claim {claim.id}: "{qualifier}" needs a claim ID', where.field("qualifiers")
-                        )
-                    )
-                continue
-            if qualifier.target == claim.id:
-                problems.append(
-                    Problem(f'claim {claim.id}: "{qualifier}" points at itself', where.field("qualifiers"))
-                )
-            elif qualifier.target not in claim_ids:
-                problems.append(
-                    Problem(
-                        f'claim {claim.id}: "{qualifier}" names claim {qualifier.target}, which is not in Claims',
-                        where.field("qualifiers"),
-                    )
-                )
-    return problems
 
 
 def _incomparable_same_as(

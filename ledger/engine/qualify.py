@@ -12,16 +12,12 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from .findings import (
-    PledgeView,
-    describe_amount,
-    describe_claim,
-    describe_pledge,
-    in_pledge_currency,
-    make_finding,
-)
-from .model import Decision, Finding, FindingKind, QualifierKind
-from .normalise import Normalised, Role
+from ledger.core.model import Decision, Finding, FindingKind, QualifierKind
+from ledger.core.money import describe_amount
+from ledger.engine.decide import make_finding
+from ledger.engine.normalise import Normalised, Role
+from ledger.engine.views import PledgeView, in_pledge_currency
+from ledger.engine.wording import describe_claim, describe_pledge
 
 
 def _said_of_pledges(

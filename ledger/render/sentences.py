@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .findings import describe_amount
-from .model import CurrencyTotals, Instrument, Reconciliation
+from ledger.core.model import CurrencyTotals, Instrument, Reconciliation
+from ledger.core.money import describe_amount
 
 
 def headline(totals: CurrencyTotals) -> str:

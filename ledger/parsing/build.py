@@ -6,61 +6,29 @@ uses once it has turned cells into values: one place where typed text becomes do
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .amounts import parse_amount
-from .errors import ParseError
-from .model import (
+from ledger.core.model import (
+    TARGETED_QUALIFIERS,
+    Built,
     Claim,
     Decision,
     Instrument,
     Ledger,
-    Origin,
-    Problem,
     Qualifier,
     Settings,
-    Severity,
     Source,
     Verdict,
 )
-from .money import Approximation, Rate, is_currency, make_money, to_decimal
-from .periods import parse_period
-from .vocabulary import parse_approximation, parse_instrument, parse_qualifiers
-
-
-class LedgerError(ValueError):
-    """Raised by the Python API when a ledger cannot be built; `problems` lists every one of them."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-@dataclass(frozen=True, slots=True)
-class Built:
-    """A ledger and the problems met building it. With any error, `ledger` must not be used."""
-
-    ledger: Ledger
-    problems: tuple[Problem, ...] = ()
-    unreadable: bool = False  # the file is not a readable spreadsheet at all: `problems` says why
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
-
-    def unwrap(self) -> Ledger:
-        """The ledger, or LedgerError with every error."""
-        if self.errors:
-            raise LedgerError(self.errors)
-        return self.ledger
+from ledger.core.money import Approximation, Rate, is_currency, make_money, to_decimal
+from ledger.core.problems import Origin, ParseError, Problem, Severity
+from ledger.parsing.amounts import MAX_AMOUNT, parse_amount
+from ledger.parsing.periods import parse_period
+from ledger.parsing.vocabulary import parse_approximation, parse_instrument, parse_qualifiers
 
 
 def text(value: object) -> str:
@@ -397,3 +365,54 @@ def build_ledger(data: Mapping[str, Any], *, workbook: str = "") -> Built:
         name=text(data.get("name")),
     )
     return Built(ledger, tuple(problems))
+
+
+def reference_problems(ledger: Ledger) -> list[Problem]:
+    """Duplicated IDs, claims naming a missing source, qualifiers naming a missing claim: each at its cell."""
+    problems: list[Problem] = []
+    source_ids = Counter(s.id for s in ledger.sources)
+    for source in ledger.sources:
+        if source_ids[source.id] > 1:
+            problems.append(
+                Problem(f'source ID "{source.id}" is used more than once', source.origin.field("id"))
+            )
+    claim_ids = Counter(c.id for c in ledger.claims)
+    for claim in ledger.claims:
+        where = claim.origin
+        if not Decimal(0) <= claim.value < MAX_AMOUNT:
+            problems.append(
+                Problem(
+                    f"claim {claim.id}: amount {claim.value} is out of range (from 0 to under a quintillion)",
+                    where.field("amount"),
+                )
+            )
+        if claim_ids[claim.id] > 1:
+            problems.append(Problem(f'claim ID "{claim.id}" is used more than once', where.field("id")))
+        if claim.source not in source_ids:
+            problems.append(
+                Problem(
+                    f'claim {claim.id} names source "{claim.source}", which is not in Sources',
+                    where.field("source"),
+                )
+            )
+        for qualifier in claim.qualifiers:
+            if qualifier.target is None:
+                if qualifier.kind in TARGETED_QUALIFIERS:
+                    problems.append(
+                        Problem(
+                            f'claim {claim.id}: "{qualifier}" needs a claim ID', where.field("qualifiers")
+                        )
+                    )
+                continue
+            if qualifier.target == claim.id:
+                problems.append(
+                    Problem(f'claim {claim.id}: "{qualifier}" points at itself', where.field("qualifiers"))
+                )
+            elif qualifier.target not in claim_ids:
+                problems.append(
+                    Problem(
+                        f'claim {claim.id}: "{qualifier}" names claim {qualifier.target}, which is not in Claims',
+                        where.field("qualifiers"),
+                    )
+                )
+    return problems

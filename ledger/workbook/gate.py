@@ -115,6 +115,13 @@ class Workbook:
     name: str
     sheets: tuple[Sheet, ...]
     date1904: bool = False  # informational: calamine already turns serial numbers into dates
+    kind: str = "csv"  # the format found in the bytes: "xlsx", "ods", "xls" or "csv"
+    sheet_names: tuple[str, ...] = ()  # every worksheet's name, the unread ones too
+
+    @property
+    def is_package(self) -> bool:
+        """A workbook of named sheets (not a CSV file of claims)."""
+        return self.kind != "csv"
 
     def sheet(self, name: str) -> Sheet | None:
         """The sheet whose name matches ignoring case and spaces ("claims " finds "Claims"), else None."""
@@ -148,8 +155,8 @@ def read_workbook(
     """Read an uploaded workbook (bytes, a binary file object or a path) into cell values.
 
     `name` is the file name as uploaded (a path's own name is used when it is empty); `sheets`, when given,
-    names the only sheets to read (matched ignoring case and spaces; names not in the workbook are simply
-    absent from the result). Raises UnreadableWorkbook with a one-line reason for anything that is not a
+    names the only sheets of a workbook to read (matched ignoring case and spaces; names not in the workbook
+    are simply absent from the result; a CSV file's one sheet is always read). Raises UnreadableWorkbook with a one-line reason for anything that is not a
     readable spreadsheet within `limits`.
     """
     if not name and isinstance(data, str | os.PathLike):
@@ -989,6 +996,7 @@ def _read_with_calamine(
             raise UnreadableWorkbook(
                 f"the workbook has {len(worksheets):,} sheets; the limit is {limits.max_sheets:,}"
             )
+        every = worksheets
         if selected is not None:
             keys = {_sheet_key(sheet) for sheet in selected}
             worksheets = [sheet for sheet in worksheets if _sheet_key(sheet) in keys]
@@ -1002,7 +1010,7 @@ def _read_with_calamine(
                 ) from None
             formulas = (unsaved or {}).get(_sheet_key(sheet_name), frozenset())
             read.append(_sheet_from_calamine(sheet_name, calamine_sheet, limits, formulas))
-    return Workbook(name=name, sheets=tuple(read), date1904=date1904)
+    return Workbook(name=name, sheets=tuple(read), date1904=date1904, kind=kind, sheet_names=tuple(every))
 
 
 _UNREADABLE_STRUCTURE = {
@@ -1146,11 +1154,10 @@ def _convert(value: object) -> CellValue:
 # CSV
 
 
-def _read_csv(content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None) -> Workbook:
+def _read_csv(content: bytes, name: str, limits: Limits, _wanted: frozenset[str] | None) -> Workbook:
+    # a CSV file is one sheet, named after the file, and always read: its name cannot say what it holds
     text = _decode_text(content)
     sheet_name = PurePath(name).stem if name else "Sheet1"
-    if wanted is not None and _sheet_key(sheet_name) not in wanted:
-        return Workbook(name=name, sheets=())
     delimiter = _sniff_delimiter(text)
     rows: list[tuple[CellValue, ...]] = []
     used_rows = 0  # rows up to the last one holding anything; only the first max_rows are kept
@@ -1174,7 +1181,7 @@ def _read_csv(content: bytes, name: str, limits: Limits, wanted: frozenset[str] 
         raise UnreadableWorkbook(
             f"sheet {sheet_name} has {used_rows:,} rows; the limit is {limits.max_rows:,}"
         )
-    return Workbook(name=name, sheets=(Sheet(name=sheet_name, rows=_trim(rows)),))
+    return Workbook(name=name, sheets=(Sheet(name=sheet_name, rows=_trim(rows)),), sheet_names=(sheet_name,))
 
 
 def _decode_text(content: bytes) -> str:

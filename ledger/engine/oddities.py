@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .findings import PledgeView, describe_claim, describe_pledge, make_finding
-from .model import Decision, Finding, FindingKind, Instrument
-from .normalise import Normalised, Role
+from ledger.core.model import Decision, Finding, FindingKind, Instrument
+from ledger.engine.decide import make_finding
+from ledger.engine.normalise import Normalised, Role
+from ledger.engine.views import PledgeView
+from ledger.engine.wording import describe_claim, describe_pledge
 
 THOUSAND = Decimal(1000)
 # How many pledges in another currency one pledge is checked against, at most.

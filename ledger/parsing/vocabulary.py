@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .errors import ParseError
-from .model import Instrument, Qualifier, QualifierKind
-from .money import Approximation
+from ledger.core.model import Instrument, Qualifier, QualifierKind
+from ledger.core.money import Approximation
+from ledger.core.problems import ParseError
 
 __all__ = [
     "APPROXIMATION_WORDS",

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from types import MappingProxyType
 
-from .errors import ParseError
-from .money import Approximation, is_currency
-from .vocabulary import split_approximation
+from ledger.core.money import Approximation, is_currency
+from ledger.core.problems import ParseError
+from ledger.parsing.vocabulary import split_approximation
 
 __all__ = ["MULTIPLIERS", "ParsedAmount", "parse_amount"]
 

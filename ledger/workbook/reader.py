@@ -9,7 +9,6 @@ once. With any error the ledger must not be used (`Built.unwrap` raises LedgerEr
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -20,28 +19,32 @@ from operator import itemgetter
 from pathlib import PurePath
 from typing import Any, BinaryIO, TypeVar
 
-import python_calamine
-from moneyed import Currency, Money
-
-from .amounts import ParsedAmount, parse_amount
-from .build import (
-    Built,
+from ledger.core.collector import cycle_collection_paused
+from ledger.core.model import Built, Claim, Instrument, Ledger, Period, Qualifier, Settings, Source
+from ledger.core.money import Approximation, Currency, Money, currency_of, is_currency
+from ledger.core.problems import Origin, ParseError, Problem, Severity
+from ledger.parsing.amounts import ParsedAmount, parse_amount
+from ledger.parsing.build import (
     ClaimParser,
-    LedgerError,
     decision_from_fields,
     rate_from_fields,
+    reference_problems,
     settings_from_fields,
     source_from_fields,
     text,
 )
-from .collector import cycle_collection_paused
-from .errors import ParseError
-from .model import Claim, Instrument, Ledger, Origin, Period, Problem, Qualifier, Settings, Severity, Source
-from .money import Approximation, is_currency, make_money
-from .normalise import reference_problems
-from .periods import parse_period
-from .vocabulary import QualifierParse, parse_approximation, parse_instrument, parse_qualifiers
-from .workbook_layout import (
+from ledger.parsing.periods import parse_period
+from ledger.parsing.vocabulary import QualifierParse, parse_approximation, parse_instrument, parse_qualifiers
+from ledger.workbook.gate import (
+    CellValue,
+    Limits,
+    Sheet,
+    UnreadableWorkbook,
+    Workbook,
+    cell_name,
+    read_workbook,
+)
+from ledger.workbook.layout import (
     ALIASES,
     CLAIMS,
     DECISIONS,
@@ -53,10 +56,9 @@ from .workbook_layout import (
     match_setting,
     match_sheet,
 )
-from .workbook_layout import SHEETS as layout_sheets
-from .workbook_reading import CellValue, Limits, Sheet, UnreadableWorkbook, Workbook, cell_name, read_workbook
+from ledger.workbook.layout import SHEETS as layout_sheets
 
-__all__ = ["LedgerError", "load_ledger", "read_ledger"]
+__all__ = ["Progress", "read_ledger"]
 
 HEADER_SEARCH_ROWS = 10
 
@@ -89,7 +91,7 @@ def read_ledger(
     data: bytes | BinaryIO | str | os.PathLike[str],
     *,
     name: str = "",
-    limits: Limits = Limits(),  # noqa: B008 - Limits is frozen, sharing the default is safe
+    limits: Limits = Limits(),
     progress: Progress | None = None,
 ) -> Built:
     """Read a ledger workbook (or a CSV of claims) into a Ledger and every problem met, each at its cell.
@@ -101,21 +103,17 @@ def read_ledger(
     if not name and isinstance(data, str | os.PathLike):
         name = PurePath(os.fspath(data)).name
     try:
-        content = _read_bytes(data, limits)
-        is_package = content.startswith((b"PK", _OLE2_MAGIC))
-        workbook = read_workbook(
-            content, name=name, limits=limits, sheets=_SHEET_NAMES if is_package else None
-        )
+        workbook = read_workbook(data, name=name, limits=limits, sheets=_SHEET_NAMES)
     except UnreadableWorkbook as unreadable:
         return Built(
             Ledger(name=name),
             (Problem(f"{name or 'the file'}: {unreadable}", Origin(name)),),
             unreadable=True,
         )
-    if not is_package:
+    if not workbook.is_package:
         return _LedgerReader(workbook, name, from_csv=True, progress=progress).read()
     if _find_sheet(workbook, CLAIMS) is None:
-        sheets = ", ".join(_all_sheet_names(content)) or "none"
+        sheets = ", ".join(workbook.sheet_names) or "none"
         return Built(
             Ledger(name=name),
             (
@@ -126,46 +124,11 @@ def read_ledger(
                 ),
             ),
         )
-    # read_workbook found the formulas with no saved value in the same pass that checked the sheet XML
+    # the gate found the formulas with no saved value in the same pass that checked the sheet XML
     unsaved = {
         sheet.name: sheet.formulas_without_value for sheet in workbook.sheets if sheet.formulas_without_value
     }
     return _LedgerReader(workbook, name, from_csv=False, unsaved_formulas=unsaved, progress=progress).read()
-
-
-def load_ledger(
-    data: bytes | BinaryIO | str | os.PathLike[str],
-    *,
-    name: str = "",
-    limits: Limits = Limits(),  # noqa: B008 - Limits is frozen, sharing the default is safe
-) -> Ledger:
-    """The ledger in a workbook (a path, bytes or a binary file); LedgerError lists every error in it."""
-    return read_ledger(data, name=name, limits=limits).unwrap()
-
-
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def _read_bytes(data: bytes | BinaryIO | str | os.PathLike[str], limits: Limits) -> bytes:
-    """The upload's bytes, reading at most one byte past the limit (read_workbook refuses it then)."""
-    if isinstance(data, bytes | bytearray | memoryview):
-        return bytes(data)
-    if isinstance(data, str | os.PathLike):
-        try:
-            with open(data, "rb") as file:
-                return file.read(limits.max_bytes + 1)
-        except OSError as error:
-            raise UnreadableWorkbook(f"the file could not be opened: {error.strerror or error}") from None
-    return data.read(limits.max_bytes + 1)
-
-
-def _all_sheet_names(content: bytes) -> list[str]:
-    """Every sheet's name, for the message that says the Claims sheet is missing (the file was checked)."""
-    try:
-        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)) as book:
-            return list(book.sheet_names)
-    except Exception:  # only a message depends on it
-        return []
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -728,7 +691,7 @@ class _ClaimReader:
         try:
             money_currency = self.currencies[currency]
         except KeyError:
-            money_currency = self.currencies[currency] = _money_currency(currency)
+            money_currency = self.currencies[currency] = currency_of(currency)
         if money_currency is None:
             return None
         approximation = parsed.approximation or Approximation.EXACT
@@ -818,13 +781,6 @@ class _ClaimReader:
                     ),
                 )
         return period
-
-
-def _money_currency(code: str) -> Currency | None:
-    """The py-moneyed currency for an ISO code, None when `code` is not one (ClaimParser then says so)."""
-    if not code or not is_currency(code):
-        return None
-    return make_money(0, code).currency
 
 
 _CLAIM_FIELDS = tuple(column.field for column in CLAIMS.columns)

@@ -17,8 +17,8 @@ from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
 
-from .model import Instrument
-from .money import Approximation, is_currency
+from ledger.core.model import Instrument
+from ledger.core.money import Approximation, is_currency
 
 __all__ = [
     "ALIASES",

@@ -12,9 +12,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from .findings import PledgeView, describe_claim, describe_pledge, make_finding
-from .model import Decision, Finding, FindingKind, QualifierKind
-from .normalise import Normalised, Role
+from ledger.core.model import Decision, Finding, FindingKind, QualifierKind
+from ledger.engine.decide import make_finding
+from ledger.engine.normalise import Normalised, Role
+from ledger.engine.views import PledgeView
+from ledger.engine.wording import describe_claim, describe_pledge
 
 # How many larger pledges one part is checked against, at most: keeps the work linear when one
 # donor and recipient hold thousands of pledges.

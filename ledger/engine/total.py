@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .findings import PledgeView
-from .model import CurrencyTotals, Finding, FindingKind, Period, Problem, Severity, Verdict
-from .money import AmountRange, allocate, quantize
-from .normalise import Normalised
-from .periods import year_weights
+from ledger.core.model import CurrencyTotals, Finding, FindingKind, Period, Verdict
+from ledger.core.money import AmountRange, allocate, quantize
+from ledger.core.problems import Problem, Severity
+from ledger.engine.normalise import Normalised
+from ledger.engine.views import PledgeView
+from ledger.parsing.periods import year_weights
 
 ZERO = AmountRange.zero()
 Bounds = Callable[[AmountRange], AmountRange]

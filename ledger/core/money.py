@@ -19,12 +19,15 @@ from moneyed import Currency, CurrencyDoesNotExist, Money, get_currency
 __all__ = [
     "AmountRange",
     "Approximation",
+    "Currency",
     "CurrencyMismatch",
     "Money",
     "Rate",
     "allocate",
     "amount_range",
     "currency_code",
+    "currency_of",
+    "describe_amount",
     "is_currency",
     "make_money",
     "minor_unit",
@@ -103,6 +106,12 @@ def quantize(amount: Decimal, code: str) -> Decimal:
 def make_money(amount: object, code: str) -> Money:
     """A Money of `amount` (Decimal, int or str; never float) in currency `code`."""
     return Money(to_decimal(amount), _currency(code))
+
+
+@cache
+def currency_of(code: str) -> Currency | None:
+    """The currency for an ISO 4217 code, None when `code` is not one (the caller says so, at its place)."""
+    return _currency(code) if code and is_currency(code) else None
 
 
 def currency_code(money: Money) -> str:
@@ -213,3 +222,12 @@ class Rate:
     def describe(self) -> str:
         when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
         return f"1 {self.currency} = {self.rate} {self.base}{when}"
+
+
+def describe_amount(amount: Decimal, currency: str) -> str:
+    """A figure as people say it: USD 300m, USD 1.27bn, EUR 12,500."""
+    for size, word in ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")):
+        if abs(amount) >= size:
+            scaled = (amount / size).quantize(Decimal("0.01")).normalize()
+            return f"{currency} {scaled:f}{word}"
+    return f"{currency} {amount.quantize(Decimal('0.01')).normalize():,f}"

@@ -11,10 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from .findings import PledgeView, describe_amount, describe_claim, describe_pledge, make_finding
-from .model import Decision, Finding, FindingKind, QualifierKind
-from .money import AmountRange
-from .normalise import Normalised, Role
+from ledger.core.model import Decision, Finding, FindingKind, QualifierKind
+from ledger.core.money import AmountRange, describe_amount
+from ledger.engine.decide import make_finding
+from ledger.engine.normalise import Normalised, Role
+from ledger.engine.views import PledgeView
+from ledger.engine.wording import describe_claim, describe_pledge
 
 
 def _held_keys(normal: Normalised, view: PledgeView) -> Iterable[str]:

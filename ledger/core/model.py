@@ -1,7 +1,7 @@
 """The ledger's values: sources, claims, pledges, findings, decisions, totals.
 
 Every value is a frozen dataclass; collections are tuples (or frozensets), never None.
-Nothing here knows about Excel or the web.
+Nothing here reads or writes files: loading and saving workbooks is `ledger.workbook`'s.
 """
 
 from __future__ import annotations
@@ -10,28 +10,25 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from os import PathLike
-from typing import BinaryIO
 
-from .money import DEFAULT_TOLERANCE, AmountRange, Approximation, Money, Rate
+from ledger.core.money import DEFAULT_TOLERANCE, AmountRange, Approximation, Money, Rate
+from ledger.core.problems import LedgerError, Origin, Problem, Severity
 
 __all__ = [
     "Approximation",
+    "Built",
     "Claim",
     "Decision",
     "Finding",
     "FindingKind",
     "Instrument",
     "Ledger",
-    "Origin",
     "Period",
     "Pledge",
-    "Problem",
     "Qualifier",
     "QualifierKind",
     "Rate",
     "Settings",
-    "Severity",
     "Source",
     "Verdict",
     "YearConvention",
@@ -83,55 +80,6 @@ class Qualifier:
     def __str__(self) -> str:
         words = self.kind.value.replace("_", " ")
         return f"{words} {self.target}" if self.target else words
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a value came from, for messages: workbook, sheet, row and column (letters)."""
-
-    workbook: str = ""
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    # field name -> column letters as the workbook laid them out, shared by every row of a sheet
-    columns: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def cell(self) -> str:
-        """`Claims!G12`, `Claims!12` (a whole row), `Claims` or '' as far as known."""
-        if not self.sheet:
-            return ""
-        if self.row is None:
-            return self.sheet
-        return f"{self.sheet}!{self.column}{self.row}"
-
-    def at(self, column: str) -> Origin:
-        """The same row, another column (letters)."""
-        return Origin(self.workbook, self.sheet, self.row, column, self.columns)
-
-    def field(self, name: str) -> Origin:
-        """The same row, at the column that holds field `name` (e.g. "amount"), when known."""
-        return self.at(dict(self.columns).get(name, self.column))
-
-    def __str__(self) -> str:
-        return self.cell
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """An error or warning as a value, with its origin: `Claims!G12: amount "3OOm" is not a number`."""
-
-    message: str
-    origin: Origin = Origin()
-    severity: Severity = Severity.ERROR
-
-    def __str__(self) -> str:
-        return f"{self.origin.cell}: {self.message}" if self.origin.cell else self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,26 +262,32 @@ class Ledger:
         """A new ledger with the decision on `finding_id` taken back: the finding is undecided again."""
         return replace(self, decisions=tuple(d for d in self.decisions if d.finding != finding_id))
 
-    @classmethod
-    def from_workbook(cls, workbook: str | PathLike[str] | bytes | BinaryIO) -> Ledger:
-        """Read a ledger workbook (.xlsx, .xlsm, .xls, .ods or .csv; a path, bytes or an uploaded file).
-
-        Raises LedgerError listing every problem, each at its cell (`Claims!G12: ...`).
-        """
-        # the reading adapter is imported here so that the model itself never depends on it
-        from .workbook_ledger import load_ledger
-
-        return load_ledger(workbook)
-
-    def to_workbook(self, target: str | PathLike[str] | BinaryIO) -> None:
-        """Write this ledger as a workbook in the template's format (reads back equal)."""
-        from .workbook_writing import write_ledger
-
-        write_ledger(self, target)
-
     def decide(self, finding_id: str, verdict: Verdict | str, note: str = "") -> Ledger:
         """Accept or reject a finding: a new ledger with that decision."""
         return self.with_decision(Decision(finding_id, Verdict(verdict), note))
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A ledger and the problems met building it. With any error, `ledger` must not be used."""
+
+    ledger: Ledger
+    problems: tuple[Problem, ...] = ()
+    unreadable: bool = False  # the file is not a readable spreadsheet at all: `problems` says why
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    def unwrap(self) -> Ledger:
+        """The ledger, or LedgerError with every error."""
+        if self.errors:
+            raise LedgerError(self.errors)
+        return self.ledger
 
 
 class FindingKind(StrEnum):

@@ -40,12 +40,12 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
-from .errors import ParseError
-from .model import Claim, Ledger, Period, Settings, Source
-from .money import minor_unit
-from .periods import parse_period
-from .vocabulary import format_qualifiers
-from .workbook_layout import (
+from ledger.core.model import Claim, Ledger, Period, Settings, Source
+from ledger.core.money import minor_unit
+from ledger.core.problems import ParseError
+from ledger.parsing.periods import parse_period
+from ledger.parsing.vocabulary import format_qualifiers
+from ledger.workbook.layout import (
     ALIASES,
     CLAIMS,
     DECISIONS,
@@ -70,7 +70,7 @@ __all__ = [
     "UnwritableValue",
     "escape_cell_text",
     "ledger_workbook",
-    "save_workbook",
+    "save_stamped",
     "unescape_cell_text",
     "write_ledger",
 ]
@@ -543,7 +543,7 @@ def _discard(workbook: Workbook) -> None:
                 writer.cleanup()
 
 
-def save_workbook(workbook: Workbook, target: str | PathLike[str] | BinaryIO, timestamp: datetime) -> None:
+def save_stamped(workbook: Workbook, target: str | PathLike[str] | BinaryIO, timestamp: datetime) -> None:
     """Save with fixed document properties (creator, created and modified at `timestamp`).
 
     openpyxl's own save stamps the current time; a template rebuilt later should read the same.
@@ -567,4 +567,4 @@ def write_ledger(
     Raises UnwritableValue, naming the cell, for text no workbook can hold (see the module's notes).
     """
     workbook = ledger_workbook(ledger)
-    save_workbook(workbook, target, timestamp or datetime.now(UTC))
+    save_stamped(workbook, target, timestamp or datetime.now(UTC))

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .aggregate import find_aggregates
-from .collector import cycle_collection_paused
-from .contain import find_containment
-from .decide import check_decisions, decisions_by_finding
-from .group import group_duplicates
-from .model import Decision, Finding, FindingKind, Ledger, Problem, Reconciliation, Settings, Severity
-from .normalise import normalise
-from .oddities import find_other_currency, find_unit_errors
-from .qualify import find_already_provided, find_baselines, find_repackaged
-from .total import total
+from ledger.core.collector import cycle_collection_paused
+from ledger.core.model import Decision, Finding, FindingKind, Ledger, Reconciliation, Settings
+from ledger.core.problems import Problem, Severity
+from ledger.engine.aggregate import find_aggregates
+from ledger.engine.contain import find_containment
+from ledger.engine.decide import check_decisions, decisions_by_finding
+from ledger.engine.group import group_duplicates
+from ledger.engine.normalise import normalise
+from ledger.engine.oddities import find_other_currency, find_unit_errors
+from ledger.engine.qualify import find_already_provided, find_baselines, find_repackaged
+from ledger.engine.total import total
 
 # The rules that read pledges as they stand once duplicates are grouped, in the order they run.
 QUALIFYING_RULES = (
