@@ -119,7 +119,7 @@ def csv_tables(result: Reconciliation) -> dict[str, list[list[str]]]:
         )
     findings = [list(FINDING_FIELDS)]
     for f in result.findings:
-        linked = (f.pledge, f.part, f.whole, f.aggregate, f.baseline, *f.parts)
+        linked = f.pledges()
         findings.append(
             [
                 f.id,

@@ -48,9 +48,8 @@ from xlsxwriter.utility import (  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from ledger.core.model import Claim, CurrencyTotals, Finding, FindingKind, QualifierKind, Reconciliation
-from ledger.core.money import allocate, minor_unit, quantize
-from ledger.engine.normalise import choose_rates
-from ledger.parsing.periods import period_years, year_weights
+from ledger.core.money import minor_unit, quantize
+from ledger.parsing.periods import period_years
 from ledger.parsing.vocabulary import format_qualifiers
 from ledger.render.sentences import headline
 from ledger.workbook.layout import (
@@ -65,13 +64,13 @@ from ledger.workbook.writer import MAX_CELL_CHARACTERS, UnwritableValue, escape_
 
 from .live import (
     CUT_LEVELS,
+    NEW_MONEY_LEVELS,
     Counted,
     LivePledge,
     State,
     counted,
     current_states,
     live_pledges,
-    repackaged_level,
 )
 from .report_look import (
     BASE_PLEDGE_COLUMNS,
@@ -506,10 +505,7 @@ class _Plan:
         known = {f.id for f in result.findings}
         stale = tuple(d for d in result.ledger.decisions if d.finding not in known)
         base = result.base_totals.currency if result.base_totals is not None else None
-        rates = {
-            code: rate.rate
-            for code, rate in choose_rates(result.ledger.rates, result.ledger.settings.base_currency).items()
-        }
+        rates = {rate.currency: rate.rate for rate in result.rates}
         claim_findings: dict[str, list[str]] = defaultdict(list)
         pledge_findings: dict[str, list[str]] = defaultdict(list)
         for finding in result.findings:
@@ -537,31 +533,18 @@ class _Plan:
 
 
 def _pledges_of(finding: Finding) -> tuple[str, ...]:
-    found = (finding.pledge, finding.part, finding.whole, finding.aggregate, finding.baseline, *finding.parts)
-    return tuple(dict.fromkeys(p for p in found if p))
+    return finding.pledges()
 
 
 def _spread(
     live: tuple[LivePledge, ...], counts: tuple[Counted, ...], fiscal_start: int
 ) -> Iterator[tuple[str, str, str, str, Decimal]]:
-    """Each pledge's counted nominal over its years, to the cent, as ledger/total.py spreads it."""
-    weights: dict[Any, tuple[tuple[str, Decimal], ...]] = {}
-    for pledge, count in zip(live, counts, strict=True):
-        p = pledge.pledge
-        amount = quantize(count.distinct.nominal, count.currency)
-        if amount == 0:
-            continue
-        shares = weights.get(p.period)
-        if shares is None:
-            shares = weights[p.period] = year_weights(p.period, fiscal_start)
-        if not shares:
-            yield p.id, p.donor, count.currency, "unspecified", amount
-        elif len(shares) == 1:
-            yield p.id, p.donor, count.currency, shares[0][0], amount
-        else:
-            parts = allocate(amount, [w for _, w in shares], count.currency)
-            for (label, _), part in zip(shares, parts, strict=True):
-                yield p.id, p.donor, count.currency, label, part
+    """Each pledge's counted nominal over its years, to the cent, as the engine spread it."""
+    del counts, fiscal_start  # the engine's contributions carry the spread at the current decisions
+    for pledge in live:
+        p, c = pledge.pledge, pledge.contribution
+        for label, amount in c.years:
+            yield p.id, p.donor, c.currency, label, amount
 
 
 def _col(columns: Sequence[tuple[str, float]], header: str) -> int:
@@ -933,12 +916,13 @@ def _pledge_row(
     else:
         total = f"{c('Total applies')}=1"
         cut, rep = c("Cut"), c("Repackaged")
+        # the cut scale of ledger.engine.effects.Cut: 1 out of the low bound, 2 out of the nominal, 3 out of all
         dl, dn, dh = (
             f"IF({cut}>=1,0,{c('Low')})",
-            f"IF({cut}>=1,0,{c('Nominal')})",
-            f"IF({cut}>=2,0,{c('High')})",
+            f"IF({cut}>=2,0,{c('Nominal')})",
+            f"IF({cut}>=3,0,{c('High')})",
         )
-        m1l, m1n, m1h = f"IF({rep}>=1,0,{dl})", f"IF({rep}>=2,0,{dn})", f"IF({rep}>=2,0,{dh})"
+        m1l, m1n, m1h = f"IF({rep}>=1,0,{dl})", f"IF({rep}>=2,0,{dn})", f"IF({rep}>=3,0,{dh})"
         m2l = f"MAX({m1l}-{c('Old level high')},0)"
         m2n = f"MAX({m1n}-{c('Old level nominal')},{m2l})"
         m2h = f"MAX({m1h}-{c('Old level low')},{m2n})"
@@ -982,8 +966,8 @@ def _rule_cells(live: LivePledge, plan: _Plan, states: Mapping[str, State]) -> l
     else:
         cells.append(0)
     if live.repackaged:
-        terms = [_by_state(_state_expression(f, plan), (2, 1, 0)) for f in live.repackaged]
-        value = max(repackaged_level(state(f)) for f in live.repackaged)
+        terms = [_by_state(_state_expression(f, plan), NEW_MONEY_LEVELS[kind]) for f, kind in live.repackaged]
+        value = max(NEW_MONEY_LEVELS[kind][_STATES.index(state(f))] for f, kind in live.repackaged)
         cells.append(Formula(f"=MAX(0,{','.join(terms)})", value))
     else:
         cells.append(0)
@@ -1003,7 +987,7 @@ def _rule_cells(live: LivePledge, plan: _Plan, states: Mapping[str, State]) -> l
         terms = [f'IF({_state_expression(f, plan)}="rejected",0,1)' for f in live.totals]
         value = int(any(state(f) is not State.REJECTED for f in live.totals))
         cells.append(Formula(f"=MAX({','.join(terms)})", value))
-        rest_cur = live.compare_currency
+        rest_cur = live.pledge.currency
         cells += [
             Money(live.rest.low, rest_cur),
             Money(live.rest.nominal, rest_cur),
@@ -1019,18 +1003,9 @@ def _base_cells(live: LivePledge, count: Counted, c: Any, plan: _Plan) -> list[C
     """Rate to base, then the counted and new-money figures converted (rounded per pledge, as the engine does)."""
     base = plan.base
     assert base is not None
-    own_rate: Decimal | None = (
-        Decimal(1) if live.pledge.currency == base else plan.rates.get(live.pledge.currency)
-    )
     now_rate = Decimal(1) if count.currency == base else plan.rates.get(count.currency)
     rate_cell: Cell
-    if live.totals and live.compare_currency != live.pledge.currency:
-        otherwise = str(own_rate) if own_rate is not None else '""'
-        rate_cell = Formula(
-            f'=IF({c("Counts in")}="{base}",1,{otherwise})', now_rate if now_rate is not None else ""
-        )
-    else:
-        rate_cell = now_rate
+    rate_cell = now_rate
     places = minor_unit(base)
     cells: list[Cell] = [rate_cell]
     rate = c("Rate to base")

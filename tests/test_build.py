@@ -10,6 +10,7 @@ import pytest
 
 import ledger
 from ledger import Approximation, Instrument, LedgerError, QualifierKind, Severity
+from ledger.core.findings import UnitError
 
 SOURCES = [{"id": "S1", "publisher": "Daily News", "date": "2011-06-22"}]
 
@@ -172,7 +173,7 @@ def test_a_unit_slip_is_flagged() -> None:
         }
     )
     result = ledger.reconcile(book)
-    (slip,) = [f for f in result.findings if f.kind is ledger.FindingKind.UNIT_ERROR]
+    (slip,) = result.findings_of(UnitError)
     assert slip.pledge == "P-C2"
     assert "factor of about 1,000" in slip.message
 

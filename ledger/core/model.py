@@ -10,14 +10,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
+from ledger.core.findings import Finding, FindingKind, Verdict
 from ledger.core.money import DEFAULT_TOLERANCE, AmountRange, Approximation, Money, Rate
 from ledger.core.problems import LedgerError, Origin, Problem, Severity
+
+F = TypeVar("F", bound=Finding)
 
 __all__ = [
     "Approximation",
     "Built",
     "Claim",
+    "Contribution",
+    "CurrencyTotals",
     "Decision",
     "Finding",
     "FindingKind",
@@ -28,6 +34,7 @@ __all__ = [
     "Qualifier",
     "QualifierKind",
     "Rate",
+    "Reconciliation",
     "Settings",
     "Source",
     "Verdict",
@@ -216,11 +223,6 @@ class Settings:
             raise ValueError(f"fiscal year start must be a month from 1 to 12, got {self.fiscal_year_start}")
 
 
-class Verdict(StrEnum):
-    ACCEPT = "accept"
-    REJECT = "reject"
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The analyst's verdict on a finding, keyed by the finding's stable id."""
@@ -290,18 +292,6 @@ class Built:
         return self.ledger
 
 
-class FindingKind(StrEnum):
-    DUPLICATE = "duplicate"
-    CONTAINED = "contained"
-    AGGREGATE = "aggregate"
-    AGGREGATE_TOO_SMALL = "aggregate_too_small"
-    REPACKAGED = "repackaged"
-    BASELINE = "baseline"
-    ALREADY_PROVIDED = "already_provided"
-    UNIT_ERROR = "unit_error"
-    OTHER_CURRENCY = "other_currency"
-
-
 @dataclass(frozen=True, slots=True)
 class Pledge:
     """One underlying commitment and the claims that report it. Amounts are in `currency`."""
@@ -319,29 +309,30 @@ class Pledge:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """A suggestion with its evidence, for the analyst to accept or reject."""
+class Contribution:
+    """What one pledge adds to the totals once the findings are applied, and which findings move it.
 
-    id: str
-    kind: FindingKind
-    claims: tuple[str, ...]
-    rule: str
-    message: str
-    amount_at_stake: Decimal
+    Amounts are in `currency` (the pledge's own), rounded to its minor unit. `ledger.engine.effects.count`
+    recomputes `distinct` and `new_money` from the other fields for any decisions; the report's live
+    formulas follow the same rules cell by cell.
+    """
+
+    pledge: str
     currency: str
-    decision: Verdict | None = None
-    note: str = ""
-    pledge: str | None = None  # repackaged, baseline, already_provided, unit_error
-    part: str | None = None  # contained
-    whole: str | None = None  # contained
-    aggregate: str | None = None  # aggregate, aggregate_too_small
-    parts: tuple[str, ...] = ()  # aggregate, aggregate_too_small
-    baseline: str | None = None  # baseline: the pledge holding the old level
+    full: AmountRange  # the pledge's own range, before any finding
+    distinct: AmountRange
+    new_money: AmountRange
+    cut_by: tuple[str, ...] = ()  # findings that cut what it counts (their kind's effect says how far)
+    new_money_cut_by: tuple[str, ...] = ()  # findings that cut only its new money
+    old_levels: tuple[tuple[str, AmountRange], ...] = ()  # (baseline finding, the old level, in `currency`)
+    totals: tuple[str, ...] = ()  # aggregate findings: while one applies, it counts only `beyond_parts`
+    beyond_parts: AmountRange = field(default_factory=AmountRange.zero)  # what a total holds beyond its parts
+    years: tuple[tuple[str, Decimal], ...] = ()  # the distinct nominal over its years, to the cent
 
     @property
-    def applies(self) -> bool:
-        """Accepted and undecided findings shape the pledges and totals; rejected ones do not."""
-        return self.decision is not Verdict.REJECT
+    def findings(self) -> tuple[str, ...]:
+        """Every finding whose decision can move this pledge's contribution."""
+        return (*self.cut_by, *self.new_money_cut_by, *(f for f, _ in self.old_levels), *self.totals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +361,15 @@ class Reconciliation:
     findings: tuple[Finding, ...] = ()
     totals: tuple[CurrencyTotals, ...] = ()
     base_totals: CurrencyTotals | None = None
+    contributions: tuple[Contribution, ...] = ()  # one per pledge, in the order of `pledges`
+    rates: tuple[Rate, ...] = ()  # the rates used: one per currency, into the base currency
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def findings_of(self, kind: type[F]) -> tuple[F, ...]:
+        """The findings of one kind, typed: `result.findings_of(ledger.Contained)`."""
+        return tuple(f for f in self.findings if isinstance(f, kind))

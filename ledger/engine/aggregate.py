@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 
-from ledger.core.model import Decision, Finding, FindingKind, QualifierKind
+from ledger.core.findings import AggregateFinding, AggregateTooSmall, Contained, Finding, FindingKind
+from ledger.core.model import Decision
 from ledger.core.money import AmountRange, describe_amount
-from ledger.engine.decide import make_finding
+from ledger.engine.decide import evidence
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView
+from ledger.engine.views import PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
 
 
@@ -36,21 +36,14 @@ def _years_held(aggregate: PledgeView, every_year: Iterable[int]) -> Iterable[in
         yield from every_year
 
 
-def _apart(aggregate: PledgeView, part: PledgeView) -> bool:
-    part_ids = set(part.pledge.claims)
-    return any(set(m.claim.targets(QualifierKind.IN_ADDITION_TO)) & part_ids for m in aggregate.members)
-
-
-def find_aggregates(
-    normal: Normalised,
-    views: tuple[PledgeView, ...],
-    contained_parts: frozenset[str],
-    decisions: Mapping[str, Decision],
-) -> tuple[Finding, ...]:
+def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
     """An `aggregate` finding per total that can hold pledges, and `aggregate_too_small` where it cannot hold them all.
 
-    Pledges that sit inside another pledge are left out: their whole stands for them.
+    Pledges that sit inside another pledge (as the containment rule found, unless rejected) are left out:
+    their whole stands for them.
     """
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
+    contained_parts = frozenset(f.part for f in stage.found if isinstance(f, Contained) and f.applies)
     aggregates = [v for v in views if v.role is Role.AGGREGATE]
     if not aggregates:
         return ()
@@ -78,7 +71,12 @@ def find_aggregates(
                     (aggregate.donor, aggregate.recipient, aggregate.compare_currency, year), ()
                 )
         parts = sorted(
-            (p for p in pool if aggregate.period.contains(p.period) and not _apart(aggregate, p)),
+            (
+                p
+                for p in pool
+                if aggregate.period.contains(p.period)
+                and not normal.relations.kept_apart(aggregate.pledge.claims, p.pledge.claims)
+            ),
             key=lambda p: p.id,
         )
         if parts:
@@ -98,36 +96,40 @@ def _findings(
     held = ", ".join(f"{p.id} ({describe_pledge(p)})" for p in parts)
     said = "; ".join(describe_claim(m, normal.sources) for m in aggregate.members)
     part_claims = [c for p in parts for c in p.pledge.claims]
-    links = {"aggregate": aggregate.id, "parts": tuple(p.id for p in parts)}
-    found = [
-        make_finding(
-            FindingKind.AGGREGATE,
-            [aggregate.id],
-            [*aggregate.pledge.claims, *part_claims],
-            "a total over donors or pledges; these pledges fit its recipient and period",
-            f"{said} is a total that can hold {held}; count the pledges, not the total again.",
-            min(aggregate.compare_range.nominal, total.nominal),
-            currency,
-            decisions,
-            **links,
+    part_ids = tuple(p.id for p in parts)
+    found: list[Finding] = [
+        AggregateFinding(
+            **evidence(
+                FindingKind.AGGREGATE,
+                [aggregate.id],
+                [*aggregate.pledge.claims, *part_claims],
+                "a total over donors or pledges; these pledges fit its recipient and period",
+                f"{said} is a total that can hold {held}; count the pledges, not the total again.",
+                at_stake(aggregate, min(aggregate.compare_range.nominal, total.nominal)),
+                decisions,
+            ),
+            aggregate=aggregate.id,
+            parts=part_ids,
         )
     ]
     if total.low > aggregate.compare_range.high:
         shortfall = total.nominal - aggregate.compare_range.nominal
         found.append(
-            make_finding(
-                FindingKind.AGGREGATE_TOO_SMALL,
-                [aggregate.id],
-                [*aggregate.pledge.claims, *part_claims],
-                "the pledges it would have to hold add up to more than the total allows",
-                f"The total {aggregate.id} (at most {describe_amount(aggregate.compare_range.high, currency)}) "
-                f"cannot hold all of {held}, which add up to at least {describe_amount(total.low, currency)}: "
-                "some of them were not in it, or the total was rounded down. "
-                "The distinct total keeps the larger figure, never both.",
-                max(shortfall, Decimal(0)),
-                currency,
-                decisions,
-                **links,
+            AggregateTooSmall(
+                **evidence(
+                    FindingKind.AGGREGATE_TOO_SMALL,
+                    [aggregate.id],
+                    [*aggregate.pledge.claims, *part_claims],
+                    "the pledges it would have to hold add up to more than the total allows",
+                    f"The total {aggregate.id} (at most {describe_amount(aggregate.compare_range.high, currency)}) "
+                    f"cannot hold all of {held}, which add up to at least {describe_amount(total.low, currency)}: "
+                    "some of them were not in it, or the total was rounded down. "
+                    "The distinct total keeps the larger figure, never both.",
+                    at_stake(aggregate, shortfall),
+                    decisions,
+                ),
+                aggregate=aggregate.id,
+                parts=part_ids,
             )
         )
     return found

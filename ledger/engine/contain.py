@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ledger.core.model import Decision, Finding, FindingKind, QualifierKind
-from ledger.engine.decide import make_finding
+from ledger.core.findings import Contained, Finding, FindingKind
+from ledger.core.model import Decision
+from ledger.engine.decide import evidence
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView
+from ledger.engine.views import PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
 
 # How many larger pledges one part is checked against, at most: keeps the work linear when one
@@ -39,37 +40,22 @@ def _first_year(view: PledgeView) -> tuple[int | None, ...]:
     return (None,) if start is None else (start.year, None)
 
 
-def _apart(part: PledgeView, whole: PledgeView) -> bool:
-    whole_ids = set(whole.pledge.claims)
-    part_ids = set(part.pledge.claims)
-    return any(set(m.claim.targets(QualifierKind.IN_ADDITION_TO)) & whole_ids for m in part.members) or any(
-        set(m.claim.targets(QualifierKind.IN_ADDITION_TO)) & part_ids for m in whole.members
-    )
-
-
-def _explicit_pairs(views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
+def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
     """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
     pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
     pairs: dict[str, tuple[str, str]] = {}
-    for view in views:
-        for member in view.members:
-            for target in member.claim.targets(QualifierKind.PART_OF):
-                whole = pledge_of.get(target)
-                if whole and whole != view.id:
-                    pairs[view.id] = (whole, member.id)
-            for target in member.claim.targets(QualifierKind.INCLUDES):
-                part = pledge_of.get(target)
-                if part and part != view.id:
-                    pairs[part] = (view.id, member.id)
+    for part_claim, whole_claim, said_by in normal.relations.part_of:
+        part, whole = pledge_of.get(part_claim), pledge_of.get(whole_claim)
+        if part and whole and part != whole:
+            pairs[part] = (whole, said_by)
     return pairs
 
 
-def find_containment(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
-) -> tuple[Finding, ...]:
+def find_containment(stage: Stage) -> tuple[Finding, ...]:
     """One `contained` finding per pledge that sits inside a larger pledge of the same donor."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
     by_id = {v.id: v for v in views}
-    explicit = _explicit_pairs(views)
+    explicit = _explicit_pairs(normal, views)
     candidates = [v for v in views if v.role is Role.PLEDGE and not v.all_donors]
     # Wholes are filed under each year they cover (open periods under None), so a part only meets
     # the wholes that cover its first year.
@@ -119,7 +105,7 @@ def _tightest_whole(
                 and part.compare_range.low <= whole.compare_range.high
                 and whole.period.contains(part.period)
                 and part.period.known == whole.period.known
-                and not _apart(part, whole)
+                and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
             ):
                 best = whole
                 break
@@ -143,15 +129,16 @@ def _finding(
         f"{describe_pledge(part)} probably sits inside {describe_pledge(whole)}; "
         f"count the larger pledge only. {quotes}"
     )
-    return make_finding(
-        FindingKind.CONTAINED,
-        [part.id, whole.id],
-        [*part.pledge.claims, *whole.pledge.claims],
-        rule,
-        message,
-        part.pledge.range.nominal,
-        part.pledge.currency,
-        decisions,
+    return Contained(
+        **evidence(
+            FindingKind.CONTAINED,
+            [part.id, whole.id],
+            [*part.pledge.claims, *whole.pledge.claims],
+            rule,
+            message,
+            at_stake(part, part.compare_range.nominal),
+            decisions,
+        ),
         part=part.id,
         whole=whole.id,
     )

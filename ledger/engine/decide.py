@@ -10,8 +10,10 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
+from typing import TypedDict
 
-from ledger.core.model import Decision, Finding, FindingKind, Verdict
+from ledger.core.findings import Finding, FindingKind, Verdict
+from ledger.core.model import Decision
 from ledger.core.problems import Problem, Severity
 
 
@@ -44,34 +46,48 @@ def finding_id(kind: FindingKind, keys: Iterable[str]) -> str:
     return f"{kind.value}-{digest}"
 
 
-def make_finding(
+class Evidence(TypedDict):
+    """What every finding carries, whatever its kind: unpacked into a finding type's constructor."""
+
+    id: str
+    claims: tuple[str, ...]
+    rule: str
+    message: str
+    amount_at_stake: Decimal
+    currency: str
+    decision: Verdict | None
+    note: str
+
+
+def evidence(
     kind: FindingKind,
     keys: Iterable[str],
     claims: Iterable[str],
     rule: str,
     message: str,
-    at_stake: Decimal,
-    currency: str,
+    at_stake: tuple[Decimal, str],
     decisions: Mapping[str, Decision],
-    **links: object,
-) -> Finding:
-    """A finding with its stable id and, when the analyst has decided it, the decision."""
+) -> Evidence:
+    """A finding's stable id, its claims, rule, message and amount at stake, and the analyst's decision on it.
+
+    `at_stake` is (amount, currency) as `views.at_stake` states it.
+    """
     fid = finding_id(kind, keys)
     decision = decisions.get(fid)
-    return Finding(
+    amount, currency = at_stake
+    return Evidence(
         id=fid,
-        kind=kind,
         claims=tuple(sorted(set(claims))),
         rule=rule,
         message=message,
-        amount_at_stake=max(at_stake, Decimal(0)),
+        amount_at_stake=max(amount, Decimal(0)),
         currency=currency,
         decision=decision.verdict if decision else None,
         note=decision.note if decision else "",
-        **links,  # type: ignore[arg-type]
     )
 
 
 def is_rejected(kind: FindingKind, keys: Iterable[str], decisions: Mapping[str, Decision]) -> bool:
+    """Whether the analyst rejected the finding of `kind` about `keys`."""
     decision = decisions.get(finding_id(kind, keys))
     return decision is not None and decision.verdict is Verdict.REJECT

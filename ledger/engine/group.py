@@ -9,17 +9,18 @@ period overlaps theirs and its instrument fits. Work grows as n log n, never all
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-from ledger.core.model import Decision, Finding, FindingKind, Instrument, Pledge, QualifierKind, Source
+from ledger.core.findings import Duplicate, Finding, FindingKind
+from ledger.core.model import Decision, Instrument, Pledge, QualifierKind, Source
 from ledger.core.money import AmountRange, Rate
-from ledger.engine.decide import is_rejected, make_finding
+from ledger.engine.decide import evidence, is_rejected
 from ledger.engine.normalise import NormalClaim, Normalised
-from ledger.engine.views import PledgeView, in_pledge_currency
+from ledger.engine.views import PledgeView, at_stake, from_rate
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.names import ALL_DONORS
 
@@ -61,16 +62,6 @@ class _Open:
         if self.instrument is Instrument.UNKNOWN:
             self.instrument = c.instrument
         self.forbidden |= apart.get(c.id, frozenset())
-
-
-def _apart(claims: Iterable[NormalClaim]) -> dict[str, frozenset[str]]:
-    """ "in addition to" in both directions: such claims are never one pledge."""
-    pairs: dict[str, set[str]] = defaultdict(set)
-    for n in claims:
-        for target in n.claim.targets(QualifierKind.IN_ADDITION_TO):
-            pairs[n.id].add(target)
-            pairs[target].add(n.id)
-    return {k: frozenset(v) for k, v in pairs.items()}
 
 
 def _block_key(claim: NormalClaim) -> tuple[str, str, str, str]:
@@ -118,10 +109,9 @@ def _force_same_as(groups: list[list[NormalClaim]], normal: Normalised) -> list[
     """Explicit "same as" joins groups whatever the figures say."""
     # across currencies with no rate between them there is no one figure to give: normalise warns
     links = [
-        (n.id, t)
-        for n in normal.claims
-        for t in n.claim.targets(QualifierKind.SAME_AS)
-        if t in normal.by_id and normal.by_id[t].compare_currency == n.compare_currency
+        (a, b)
+        for a, b in normal.relations.same_as
+        if normal.by_id[a].compare_currency == normal.by_id[b].compare_currency
     ]
     if not links:
         return groups
@@ -162,10 +152,6 @@ def _single_pledge(member: NormalClaim) -> PledgeView:
     )
 
 
-def _unscaled(r: AmountRange, rate: Decimal) -> AmountRange:
-    return AmountRange(r.low / rate, r.nominal / rate, r.high / rate)
-
-
 def make_pledge(
     members: tuple[NormalClaim, ...], rates: Mapping[str, Rate] = MappingProxyType({})
 ) -> PledgeView:
@@ -182,9 +168,13 @@ def make_pledge(
     else:
         # told in several currencies (compared through the analyst's rates): the pledge keeps the
         # anchor's currency, the other figures converted into it, so no currency's total holds another's
-        back = Decimal(1) if currency == anchor.compare_currency else rates[currency].rate
         ranges = [
-            m.range if m.claim.currency == currency else _unscaled(m.compare_range, back) for m in members
+            m.range
+            if m.claim.currency == currency
+            else m.compare_range
+            if currency == anchor.compare_currency
+            else from_rate(m.compare_range, rates[currency])
+            for m in members
         ]
         converted = tuple(sorted(c for c in currencies if c != currency))
     nominal = _lower_median([r.nominal for r in ranges])
@@ -237,7 +227,7 @@ def group_duplicates(
 
     A rejected duplicate finding leaves its claims as pledges of their own.
     """
-    apart = _apart(normal.claims)
+    apart = normal.relations.apart
     blocks: dict[tuple[str, str, str, str], list[NormalClaim]] = defaultdict(list)
     for n in normal.claims:
         blocks[_block_key(n)].append(n)
@@ -287,17 +277,17 @@ def _duplicate_finding(
     message = f"{where} report one pledge {told} ({describe_pledge(view)}); count it once. " + "; ".join(
         describe_claim(m, sources) for m in members
     )
-    # what a naive sum counts too much, in the pledge's own currency
+    # what a naive sum counts too much
     overcount = sum((m.compare_range.nominal for m in members), Decimal(0)) - view.compare_range.nominal
-    at_stake, currency = in_pledge_currency(view, overcount), view.pledge.currency
-    return make_finding(
-        FindingKind.DUPLICATE,
-        [m.id for m in members],
-        [m.id for m in members],
-        rule,
-        message,
-        at_stake,
-        currency,
-        decisions,
+    return Duplicate(
+        **evidence(
+            FindingKind.DUPLICATE,
+            [m.id for m in members],
+            [m.id for m in members],
+            rule,
+            message,
+            at_stake(view, overcount),
+            decisions,
+        ),
         pledge=view.id,
     )

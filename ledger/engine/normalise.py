@@ -17,6 +17,7 @@ from types import MappingProxyType
 from ledger.core.model import Claim, Ledger, QualifierKind, Rate, Settings, Source
 from ledger.core.money import AmountRange, amount_range
 from ledger.core.problems import Problem, Severity
+from ledger.engine.relations import Relations, read_relations
 from ledger.names import Names
 from ledger.parsing.build import reference_problems
 from ledger.parsing.periods import period_years
@@ -57,6 +58,7 @@ class Normalised:
     rates: Mapping[str, Rate]  # currency -> the rate used to reach the base currency
     names: Names
     settings: Settings
+    relations: Relations
     problems: tuple[Problem, ...] = ()
 
 
@@ -147,5 +149,6 @@ def normalise(ledger: Ledger) -> Normalised:
         rates=MappingProxyType(rates),
         names=names,
         settings=settings,
+        relations=read_relations(ledger.claims, frozenset(by_id)),
         problems=tuple(problems),
     )

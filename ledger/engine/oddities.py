@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
 from decimal import Decimal
 
-from ledger.core.model import Decision, Finding, FindingKind, Instrument
-from ledger.engine.decide import make_finding
-from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView
+from ledger.core.findings import Finding, FindingKind, OtherCurrency, UnitError
+from ledger.core.model import Instrument
+from ledger.engine.decide import evidence
+from ledger.engine.normalise import Role
+from ledger.engine.views import PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
 
 THOUSAND = Decimal(1000)
@@ -23,10 +23,9 @@ def _comparable(a: PledgeView, b: PledgeView) -> bool:
     return a.period.overlaps(b.period) and len(instruments) <= 1
 
 
-def find_unit_errors(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
-) -> tuple[Finding, ...]:
+def find_unit_errors(stage: Stage) -> tuple[Finding, ...]:
     """A pledge about 1,000 times smaller than another report of the same pledge ("€7.2 million" for €7.2bn)."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
     tolerance = normal.settings.tolerance
     blocks: dict[tuple[str, str, str, str], list[PledgeView]] = defaultdict(list)
     for view in views:
@@ -49,27 +48,28 @@ def find_unit_errors(
             suspect, other = small, big
             quotes = "; ".join(describe_claim(m, normal.sources) for m in (*small.members, *big.members))
             findings.append(
-                make_finding(
-                    FindingKind.UNIT_ERROR,
-                    [suspect.id, other.id],
-                    [*small.pledge.claims, *big.pledge.claims],
-                    "same donor, recipient and period; the figures differ by a factor of about 1,000",
-                    f"{describe_pledge(small)} and {describe_pledge(big)} differ by a factor of about 1,000: "
-                    f"probably one pledge with a unit slip (million for billion); {suspect.id} is the odd one "
-                    f"out. {quotes}",
-                    suspect.pledge.range.nominal,
-                    suspect.pledge.currency,
-                    decisions,
+                UnitError(
+                    **evidence(
+                        FindingKind.UNIT_ERROR,
+                        [suspect.id, other.id],
+                        [*small.pledge.claims, *big.pledge.claims],
+                        "same donor, recipient and period; the figures differ by a factor of about 1,000",
+                        f"{describe_pledge(small)} and {describe_pledge(big)} differ by a factor of about 1,000: "
+                        f"probably one pledge with a unit slip (million for billion); {suspect.id} is the odd one "
+                        f"out. {quotes}",
+                        at_stake(suspect, suspect.compare_range.nominal),
+                        decisions,
+                    ),
                     pledge=suspect.id,
+                    other=other.id,
                 )
             )
     return tuple(sorted(findings, key=lambda f: f.id))
 
 
-def find_other_currency(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
-) -> tuple[Finding, ...]:
+def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
     """Same donor, recipient and period in two currencies with no rate between them: possibly one pledge."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
     blocks: dict[tuple[str, str, str], dict[str, list[PledgeView]]] = defaultdict(lambda: defaultdict(list))
     for view in views:
         if view.role is not Role.AGGREGATE:
@@ -88,17 +88,19 @@ def find_other_currency(
                     continue
                 quotes = "; ".join(describe_claim(m, normal.sources) for m in (*match.members, *view.members))
                 findings.append(
-                    make_finding(
-                        FindingKind.OTHER_CURRENCY,
-                        [view.id, match.id],
-                        [*view.pledge.claims, *match.pledge.claims],
-                        "same donor, recipient and period in two currencies, and no rate between them",
-                        f"{describe_pledge(view)} and {describe_pledge(match)} may be one pledge reported in two "
-                        f"currencies; add a rate to the Rates sheet to compare them. {quotes}",
-                        view.pledge.range.nominal,
-                        view.pledge.currency,
-                        decisions,
+                    OtherCurrency(
+                        **evidence(
+                            FindingKind.OTHER_CURRENCY,
+                            [view.id, match.id],
+                            [*view.pledge.claims, *match.pledge.claims],
+                            "same donor, recipient and period in two currencies, and no rate between them",
+                            f"{describe_pledge(view)} and {describe_pledge(match)} may be one pledge reported in "
+                            f"two currencies; add a rate to the Rates sheet to compare them. {quotes}",
+                            at_stake(view, view.compare_range.nominal),
+                            decisions,
+                        ),
                         pledge=view.id,
+                        other=match.id,
                     )
                 )
     return tuple(sorted(findings, key=lambda f: f.id))

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from ledger.core.model import Decision, Finding, FindingKind, QualifierKind
+from ledger.core.findings import AlreadyProvided, Baseline, Finding, FindingKind, Repackaged
+from ledger.core.model import Decision, QualifierKind
 from ledger.core.money import describe_amount
-from ledger.engine.decide import make_finding
+from ledger.engine.decide import evidence
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView, in_pledge_currency
+from ledger.engine.views import PledgeView, Stage, at_stake, in_pledge_currency
 from ledger.engine.wording import describe_claim, describe_pledge
 
 
@@ -25,7 +26,7 @@ def _said_of_pledges(
     views: tuple[PledgeView, ...],
     decisions: Mapping[str, Decision],
     qualifier: QualifierKind,
-    kind: FindingKind,
+    kind: type[Repackaged] | type[AlreadyProvided],
     rule: str,
     meaning: str,
     roles: frozenset[Role],
@@ -38,47 +39,46 @@ def _said_of_pledges(
             continue
         quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
         findings.append(
-            make_finding(
-                kind,
-                [view.id],
-                view.pledge.claims,
-                rule,
-                f"{describe_pledge(view)} {meaning} {quotes}",
-                view.pledge.range.nominal,
-                view.pledge.currency,
-                decisions,
+            kind(
+                **evidence(
+                    kind.kind,
+                    [view.id],
+                    view.pledge.claims,
+                    rule,
+                    f"{describe_pledge(view)} {meaning} {quotes}",
+                    at_stake(view, view.compare_range.nominal),
+                    decisions,
+                ),
                 pledge=view.id,
             )
         )
     return tuple(findings)
 
 
-def find_already_provided(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
-) -> tuple[Finding, ...]:
+def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
     """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
     return _said_of_pledges(
         normal,
         views,
         decisions,
         QualifierKind.ALREADY_PROVIDED,
-        FindingKind.ALREADY_PROVIDED,
+        AlreadyProvided,
         'a source says this money was "already provided"',
         "was already provided: past money, not a new pledge.",
         frozenset(Role),
     )
 
 
-def find_repackaged(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
-) -> tuple[Finding, ...]:
+def find_repackaged(stage: Stage) -> tuple[Finding, ...]:
     """Money re-announced as new: still a pledge, but not new money."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
     return _said_of_pledges(
         normal,
         views,
         decisions,
         QualifierKind.REPACKAGED,
-        FindingKind.REPACKAGED,
+        Repackaged,
         'a source says this money is (or may be) "repackaged" existing money',
         "may be existing money announced again; accepted, it leaves new money.",
         frozenset({Role.PLEDGE, Role.AGGREGATE}),
@@ -113,10 +113,9 @@ def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]
     return pairs
 
 
-def find_baselines(
-    normal: Normalised, views: tuple[PledgeView, ...], decisions: Mapping[str, Decision]
-) -> tuple[Finding, ...]:
+def find_baselines(stage: Stage) -> tuple[Finding, ...]:
     """An increase "from X to Y": only Y - X is new money; X is the old level."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
     by_id = {v.id: v for v in views}
     findings = []
     for (old_id, new_id), said_by in sorted(_baseline_pairs(views).items()):
@@ -128,23 +127,24 @@ def find_baselines(
                 f"only the increase, about {describe_amount(in_pledge_currency(new, increase), new.pledge.currency)}, "
                 "is new money"
             )
-            at_stake = in_pledge_currency(new, old.compare_range.nominal)
+            stake = at_stake(new, old.compare_range.nominal)
         else:  # no rate between the two currencies: say so rather than subtract one from the other
             meaning = (
                 f"only the increase is new money, but {old.pledge.currency} and {new.pledge.currency} cannot be "
                 "compared without a rate; add one to the Rates sheet"
             )
-            at_stake = Decimal(0)
+            stake = (Decimal(0), new.pledge.currency)
         findings.append(
-            make_finding(
-                FindingKind.BASELINE,
-                [old_id, new_id],
-                [*old.pledge.claims, *new.pledge.claims],
-                f"claim {said_by} describes an increase from an earlier level",
-                f"{describe_pledge(new)} is an increase from {describe_pledge(old)}: {meaning}. {quotes}",
-                at_stake,
-                new.pledge.currency,
-                decisions,
+            Baseline(
+                **evidence(
+                    FindingKind.BASELINE,
+                    [old_id, new_id],
+                    [*old.pledge.claims, *new.pledge.claims],
+                    f"claim {said_by} describes an increase from an earlier level",
+                    f"{describe_pledge(new)} is an increase from {describe_pledge(old)}: {meaning}. {quotes}",
+                    stake,
+                    decisions,
+                ),
                 pledge=new_id,
                 baseline=old_id,
             )

@@ -1,7 +1,7 @@
 """The engine: a pipeline of small pure passes from a Ledger to a Reconciliation.
 
-normalise -> group duplicates -> containment -> aggregates -> money that is not new (already
-provided, baselines, repackaged) -> odd figures (unit errors, other currencies) -> decide -> total.
+normalise -> group duplicates -> the rules in RULES, in order (containment, aggregates, money that is not
+new, odd figures), each given what the ones before it found -> decide -> total.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ledger.core.collector import cycle_collection_paused
-from ledger.core.model import Decision, Finding, FindingKind, Ledger, Reconciliation, Settings
-from ledger.core.problems import Problem, Severity
+from ledger.core.findings import Finding, FindingKind
+from ledger.core.model import Ledger, Reconciliation, Settings
+from ledger.core.problems import Severity
 from ledger.engine.aggregate import find_aggregates
 from ledger.engine.contain import find_containment
 from ledger.engine.decide import check_decisions, decisions_by_finding
@@ -20,9 +21,15 @@ from ledger.engine.normalise import normalise
 from ledger.engine.oddities import find_other_currency, find_unit_errors
 from ledger.engine.qualify import find_already_provided, find_baselines, find_repackaged
 from ledger.engine.total import total
+from ledger.engine.views import Stage
 
-# The rules that read pledges as they stand once duplicates are grouped, in the order they run.
-QUALIFYING_RULES = (
+Rule = Callable[[Stage], tuple[Finding, ...]]
+
+# The rules that read pledges as they stand once duplicates are grouped, in the order they run; each is
+# given the findings of the rules before it (aggregates leave out the pledges found to be contained).
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("containment", find_containment),
+    ("aggregates", find_aggregates),
     ("already provided", find_already_provided),
     ("baselines", find_baselines),
     ("repackaged", find_repackaged),
@@ -63,30 +70,27 @@ def _reconcile(ledger: Ledger, on_stage: StageHook) -> Reconciliation:
         return Reconciliation(ledger=ledger, errors=errors, warnings=warnings)
 
     decisions = decisions_by_finding(ledger.decisions)
-    views, findings = group_duplicates(normal, decisions)
+    views, duplicates = group_duplicates(normal, decisions)
     on_stage("group duplicates")
-    contained = find_containment(normal, views, decisions)
-    on_stage("containment")
-    parts = frozenset(f.part for f in contained if f.applies and f.part)
-    aggregates = find_aggregates(normal, views, parts, decisions)
-    on_stage("aggregates")
-    found: list[Finding] = [*findings, *contained, *aggregates]
-    for name, rule in QUALIFYING_RULES:
-        found.extend(rule(normal, views, decisions))
+    found: tuple[Finding, ...] = duplicates
+    for name, rule in RULES:
+        found += rule(Stage(normal, views, found, decisions))
         on_stage(name)
-    all_findings = tuple(sorted(found, key=lambda f: (KIND_ORDER[f.kind], f.id)))
-    decision_problems = check_decisions(ledger.decisions, all_findings)
+    findings = tuple(sorted(found, key=lambda f: (KIND_ORDER[f.kind], f.id)))
+    decision_problems = check_decisions(ledger.decisions, findings)
     on_stage("decide")
-    totals, base_totals, total_problems = total(normal, views, all_findings)
+    contributions, totals, base_totals, total_problems = total(normal, views, findings)
     on_stage("total")
     return Reconciliation(
         ledger=ledger,
         pledges=tuple(v.pledge for v in views),
-        findings=all_findings,
+        findings=findings,
         totals=totals,
         base_totals=base_totals,
+        contributions=contributions,
+        rates=tuple(normal.rates[currency] for currency in sorted(normal.rates)),
         warnings=(*warnings, *decision_problems, *total_problems),
     )
 
 
-__all__ = ["Decision", "Problem", "reconcile"]
+__all__ = ["RULES", "reconcile"]

@@ -1,154 +1,38 @@
 """Totals: what each pledge contributes once the findings are applied, summed per currency.
 
-How a finding shapes the totals (accepted / undecided; a rejected finding changes nothing):
-
-| finding          | accepted                          | undecided                               |
-|------------------|-----------------------------------|-----------------------------------------|
-| duplicate        | its claims are one pledge         | the same                                |
-| contained        | the part counts nothing           | the part counts only in the high bound  |
-| unit_error       | the odd pledge counts nothing     | it counts only in the high bound        |
-| other_currency   | the pledge counts nothing         | nothing changes (no rate to compare)    |
-| aggregate        | only what the total holds beyond its pledges counts (at each bound)        |
-| already_provided | not a pledge of this moment: counts nothing                                 |
-| baseline         | the old level counts nothing; the new pledge's new money is the increase    |
-| repackaged       | no new money                      | no new money in the low bound           |
-
-A rejected aggregate counts in full; a rejected already_provided counts as a pledge.
+How each kind of finding shapes a pledge's contribution is tabled in `ledger.engine.effects`; this pass
+only finds, for each pledge, the findings that fall on it (`Contribution`), counts it with
+`effects.count`, spreads it over its years and sums per currency (and into the base currency with the
+analyst's rates).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ledger.core.model import CurrencyTotals, Finding, FindingKind, Period, Verdict
+from ledger.core.findings import Baseline, Finding
+from ledger.core.model import Contribution, CurrencyTotals, Period
 from ledger.core.money import AmountRange, allocate, quantize
 from ledger.core.problems import Problem, Severity
+from ledger.engine.effects import EFFECTS, count, state_of
 from ledger.engine.normalise import Normalised
-from ledger.engine.views import PledgeView
+from ledger.engine.views import PledgeView, to_compare_currency, to_pledge_currency
 from ledger.parsing.periods import year_weights
 
 ZERO = AmountRange.zero()
-Bounds = Callable[[AmountRange], AmountRange]
 
 
-def _zero(_: AmountRange) -> AmountRange:
-    return ZERO
+@dataclass(slots=True)
+class _Moves:
+    """The findings that fall on one pledge, gathered while reading the findings (local to one pass)."""
 
-
-def _high_only(r: AmountRange) -> AmountRange:
-    return AmountRange(Decimal(0), Decimal(0), r.high)
-
-
-def _not_low(r: AmountRange) -> AmountRange:
-    return AmountRange(Decimal(0), r.nominal, r.high)
-
-
-# (kind, accepted?) -> what the finding leaves of its target pledge's contribution
-_REMOVE: Mapping[tuple[FindingKind, bool], Bounds] = {
-    (FindingKind.CONTAINED, True): _zero,
-    (FindingKind.CONTAINED, False): _high_only,
-    (FindingKind.UNIT_ERROR, True): _zero,
-    (FindingKind.UNIT_ERROR, False): _high_only,
-    (FindingKind.OTHER_CURRENCY, True): _zero,
-    (FindingKind.OTHER_CURRENCY, False): lambda r: r,
-    (FindingKind.ALREADY_PROVIDED, True): _zero,
-    (FindingKind.ALREADY_PROVIDED, False): _zero,
-}
-
-
-def _target(finding: Finding) -> str | None:
-    return finding.part if finding.kind is FindingKind.CONTAINED else finding.pledge
-
-
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    """What one pledge (or an aggregate's unexplained rest) adds, in one currency."""
-
-    view: PledgeView
-    currency: str
-    distinct: AmountRange
-    new_money: AmountRange
-
-
-def _narrowest(a: AmountRange, b: AmountRange) -> AmountRange:
-    low, nominal, high = min(a.low, b.low), min(a.nominal, b.nominal), min(a.high, b.high)
-    return AmountRange(low, min(max(nominal, low), high), high)
-
-
-def _minus(r: AmountRange, old: AmountRange) -> AmountRange:
-    """Interval subtraction, never below zero: the increase over an old level."""
-    low = max(r.low - old.high, Decimal(0))
-    nominal = max(r.nominal - old.nominal, low)
-    high = max(r.high - old.low, nominal)
-    return AmountRange(low, nominal, high)
-
-
-def contributions(views: tuple[PledgeView, ...], findings: tuple[Finding, ...]) -> tuple[Contribution, ...]:
-    """Each pledge's distinct and new-money contribution after the findings that apply to it."""
-    distinct = {v.id: v.pledge.range for v in views}
-    for finding in findings:
-        target = _target(finding)
-        rule = _REMOVE.get((finding.kind, finding.decision is Verdict.ACCEPT))
-        if target is not None and rule is not None and finding.applies:
-            distinct[target] = _narrowest(distinct[target], rule(distinct[target]))
-
-    by_id = {v.id: v for v in views}
-    new_money = dict(distinct)
-    for finding in findings:
-        if not finding.applies:
-            continue
-        if finding.kind is FindingKind.BASELINE and finding.pledge and finding.baseline:
-            new, old = by_id[finding.pledge], by_id[finding.baseline]
-            distinct[old.id] = ZERO
-            new_money[old.id] = ZERO
-            old_level = _old_level(new, old)
-            if old_level is not None:
-                new_money[new.id] = _minus(new_money[new.id], old_level)
-        elif finding.kind is FindingKind.REPACKAGED and finding.pledge:
-            kept = _not_low if finding.decision is None else _zero
-            new_money[finding.pledge] = kept(new_money[finding.pledge])
-
-    rests = _aggregate_rests(views, findings, distinct)
-    result = []
-    for view in views:
-        if view.id in rests:
-            rest = _to_pledge_currency(view, rests[view.id])
-            result.append(Contribution(view, view.pledge.currency, rest, rest))
-        else:
-            result.append(
-                Contribution(
-                    view,
-                    view.pledge.currency,
-                    distinct[view.id],
-                    _narrowest(new_money[view.id], distinct[view.id])
-                    if new_money[view.id] is not distinct[view.id]
-                    else distinct[view.id],
-                )
-            )
-    return tuple(result)
-
-
-def _aggregate_rests(
-    views: tuple[PledgeView, ...], findings: tuple[Finding, ...], distinct: Mapping[str, AmountRange]
-) -> dict[str, AmountRange]:
-    """What each applying aggregate holds beyond its pledges: max(0, total - parts) at each bound."""
-    by_id = {v.id: v for v in views}
-    rests = {}
-    for finding in findings:
-        if finding.kind is not FindingKind.AGGREGATE or not finding.applies or not finding.aggregate:
-            continue
-        aggregate = by_id[finding.aggregate]
-        parts = [by_id[p] for p in finding.parts]
-        held = sum((_in_compare(p, distinct[p.id]) for p in parts), ZERO)
-        total = aggregate.compare_range
-        low = max(total.low - held.low, Decimal(0))
-        high = max(total.high - held.high, Decimal(0))
-        nominal = min(max(total.nominal - held.nominal, low), max(high, low))
-        rests[aggregate.id] = AmountRange(low, nominal, max(high, nominal))
-    return rests
+    cut_by: list[str] = field(default_factory=list)
+    new_money_cut_by: list[str] = field(default_factory=list)
+    old_levels: list[tuple[str, AmountRange]] = field(default_factory=list)
+    totals: list[str] = field(default_factory=list)
 
 
 def _old_level(new: PledgeView, old: PledgeView) -> AmountRange | None:
@@ -156,24 +40,122 @@ def _old_level(new: PledgeView, old: PledgeView) -> AmountRange | None:
     if new.pledge.currency == old.pledge.currency:
         return old.pledge.range
     if new.compare_currency == old.compare_currency:
-        return _to_pledge_currency(new, old.compare_range)
+        return to_pledge_currency(new, old.compare_range)
     return None
 
 
-def _to_pledge_currency(view: PledgeView, r: AmountRange) -> AmountRange:
-    """A range in the view's compare currency, in its pledge's own currency."""
-    if view.pledge.currency == view.compare_currency or view.compare_range.nominal == 0:
-        return r
-    factor = view.pledge.range.nominal / view.compare_range.nominal
-    return r.scaled(factor)
+def _moves(views: Mapping[str, PledgeView], findings: Iterable[Finding]) -> dict[str, _Moves]:
+    """For each pledge, the findings whose decisions move it, as the effects table says."""
+    moves: dict[str, _Moves] = defaultdict(_Moves)
+    for finding in findings:
+        effect = EFFECTS[finding.kind]
+        target = finding.target
+        if target not in views:
+            continue
+        if effect.distinct.moves:
+            moves[target].cut_by.append(finding.id)
+        if effect.new_money.moves:
+            moves[target].new_money_cut_by.append(finding.id)
+        if effect.holds_parts:
+            moves[target].totals.append(finding.id)
+        if effect.old_level and isinstance(finding, Baseline) and finding.pledge in views:
+            new = views[finding.pledge]
+            level = _old_level(new, views[target])
+            if level is not None:
+                moves[new.id].old_levels.append((finding.id, level.quantized(new.pledge.currency)))
+    return moves
 
 
-def _in_compare(view: PledgeView, r: AmountRange) -> AmountRange:
-    """A contribution in the pledge's compare currency (scaled by the same rate as its range)."""
-    if view.pledge.currency == view.compare_currency or view.pledge.range.nominal == 0:
-        return r
-    factor = view.compare_range.nominal / view.pledge.range.nominal
-    return r.scaled(factor)
+def _beyond_parts(
+    total: PledgeView, parts: Iterable[PledgeView], distinct: Mapping[str, AmountRange]
+) -> AmountRange:
+    """What a total holds beyond its parts, bound by bound: max(0, total - parts), in its own currency."""
+    held = sum((to_compare_currency(p, distinct[p.id]) for p in parts), ZERO)
+    whole = total.compare_range
+    low = max(whole.low - held.low, Decimal(0))
+    high = max(whole.high - held.high, Decimal(0))
+    nominal = min(max(whole.nominal - held.nominal, low), max(high, low))
+    rest = AmountRange(low, nominal, max(high, nominal))
+    return to_pledge_currency(total, rest).quantized(total.pledge.currency)
+
+
+def contributions(
+    views: tuple[PledgeView, ...], findings: tuple[Finding, ...], fiscal_start: int
+) -> tuple[Contribution, ...]:
+    """Each pledge's distinct and new-money contribution under the findings' decisions, and why."""
+    by_id = {v.id: v for v in views}
+    moves = _moves(by_id, findings)
+    kinds = {f.id: f.kind for f in findings}
+    states = {f.id: state_of(f.decision) for f in findings}
+    made: dict[str, Contribution] = {}
+    for view in views:
+        currency = view.pledge.currency
+        found = moves.get(view.id)
+        full = view.pledge.range.quantized(currency)
+        if found is None:
+            made[view.id] = Contribution(view.id, currency, full, full, full)
+            continue
+        contribution = Contribution(
+            view.id,
+            currency,
+            full,
+            full,
+            full,
+            cut_by=tuple(found.cut_by),
+            new_money_cut_by=tuple(found.new_money_cut_by),
+            old_levels=tuple(found.old_levels),
+            totals=tuple(found.totals),
+        )
+        if not found.totals:
+            distinct, new_money = count(contribution, kinds, states)
+            contribution = replace(contribution, distinct=distinct, new_money=new_money)
+        made[view.id] = contribution
+    # a total's rest depends on its parts' own contributions, so totals are counted last; the rest is
+    # kept even while the total's finding is rejected, for the report's formulas to fall back on
+    counted = {pid: c.distinct for pid, c in made.items()}
+    for finding in findings:
+        if not EFFECTS[finding.kind].holds_parts or finding.target not in by_id:
+            continue
+        parts = [by_id[p] for p in finding.pledges() if p != finding.target and p in by_id]
+        total = made[finding.target]
+        rest = _beyond_parts(by_id[finding.target], parts, counted)
+        total = replace(total, beyond_parts=rest)
+        d, n = count(total, kinds, states)
+        made[finding.target] = replace(total, distinct=d, new_money=n)
+    weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
+    return tuple(_with_years(made[v.id], v, fiscal_start, weights) for v in views)
+
+
+def _spread(
+    amount: Decimal,
+    period: Period,
+    currency: str,
+    fiscal_start: int,
+    weights: dict[Period, tuple[tuple[str, Decimal], ...]],
+) -> tuple[tuple[str, Decimal], ...]:
+    """`amount` over the years of `period` in proportion to the share of each year covered, to the cent."""
+    if amount == 0:
+        return ()
+    shares = weights.get(period)
+    if shares is None:
+        shares = weights[period] = year_weights(period, fiscal_start)
+    if not shares:
+        return (("unspecified", amount),)
+    if len(shares) == 1:
+        return ((shares[0][0], amount),)
+    parts = allocate(amount, [weight for _, weight in shares], currency)
+    return tuple((label, part) for (label, _), part in zip(shares, parts, strict=True))
+
+
+def _with_years(
+    c: Contribution,
+    view: PledgeView,
+    fiscal_start: int,
+    weights: dict[Period, tuple[tuple[str, Decimal], ...]],
+) -> Contribution:
+    """The contribution with its distinct nominal spread over the pledge's years."""
+    years = _spread(c.distinct.nominal, view.period, c.currency, fiscal_start, weights)
+    return replace(c, years=years) if years else c
 
 
 def _sum_by(items: Iterable[tuple[str, AmountRange]], currency: str) -> tuple[tuple[str, AmountRange], ...]:
@@ -184,58 +166,49 @@ def _sum_by(items: Iterable[tuple[str, AmountRange]], currency: str) -> tuple[tu
 
 
 def _years(
-    contribs: Iterable[Contribution], currency: str, fiscal_start: int
+    counted: Iterable[_Counted],
 ) -> tuple[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]]:
     spread: dict[str, Decimal] = defaultdict(Decimal)
     whole: dict[str, Decimal] = defaultdict(Decimal)
-    weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
-    for c in contribs:
-        amount = quantize(c.distinct.nominal, currency)
-        if amount == 0:
-            continue
-        shares = weights.get(c.view.period)
-        if shares is None:
-            shares = weights[c.view.period] = year_weights(c.view.period, fiscal_start)
-        if not shares:
-            spread["unspecified"] += amount
-            whole["unspecified"] += amount
-            continue
-        if len(shares) == 1:
-            spread[shares[0][0]] += amount
-            whole[shares[0][0]] += amount
-            continue
-        for (label, _), part in zip(
-            shares, allocate(amount, [weight for _, weight in shares], currency), strict=True
-        ):
-            spread[label] += part
-        whole[shares[0][0] if len(shares) == 1 else "multi-year"] += amount
+    for c in counted:
+        for label, amount in c.years:
+            spread[label] += amount
+        if len(c.years) == 1:
+            whole[c.years[0][0]] += c.years[0][1]
+        elif c.years:
+            whole["multi-year"] += c.distinct.nominal
     return tuple(sorted(spread.items())), tuple(sorted(whole.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """A pledge's contribution in the totals' currency, with what the breakdowns sum it by."""
+
+    view: PledgeView
+    distinct: AmountRange
+    new_money: AmountRange
+    years: tuple[tuple[str, Decimal], ...]
 
 
 def currency_totals(
     currency: str,
-    contribs: Iterable[Contribution],
+    counted: Iterable[_Counted],
     naive: Decimal,
-    fiscal_start: int,
     converted_from: tuple[str, ...] = (),
     rates: tuple[str, ...] = (),
 ) -> CurrencyTotals:
-    # each figure is rounded to the minor unit first, so that every breakdown adds back to the cent
-    contribs = tuple(
-        Contribution(c.view, c.currency, c.distinct.quantized(currency), c.new_money.quantized(currency))
-        for c in contribs
-    )
-    distinct = sum((c.distinct for c in contribs), ZERO)
-    new_money = sum((c.new_money for c in contribs), ZERO)
-    by_year, by_year_whole = _years(contribs, currency, fiscal_start)
+    counted = tuple(counted)
+    distinct = sum((c.distinct for c in counted), ZERO)
+    new_money = sum((c.new_money for c in counted), ZERO)
+    by_year, by_year_whole = _years(counted)
     return CurrencyTotals(
         currency=currency,
         naive=quantize(naive, currency),
         distinct=distinct.quantized(currency),
         new_money=new_money.quantized(currency),
-        by_instrument=_sum_by(((c.view.pledge.instrument.value, c.distinct) for c in contribs), currency),
-        by_donor=_sum_by(((c.view.donor, c.distinct) for c in contribs), currency),
-        by_recipient=_sum_by(((c.view.recipient or "unspecified", c.distinct) for c in contribs), currency),
+        by_instrument=_sum_by(((c.view.pledge.instrument.value, c.distinct) for c in counted), currency),
+        by_donor=_sum_by(((c.view.donor, c.distinct) for c in counted), currency),
+        by_recipient=_sum_by(((c.view.recipient or "unspecified", c.distinct) for c in counted), currency),
         by_year=by_year,
         by_year_whole=by_year_whole,
         converted_from=converted_from,
@@ -245,23 +218,21 @@ def currency_totals(
 
 def total(
     normal: Normalised, views: tuple[PledgeView, ...], findings: tuple[Finding, ...]
-) -> tuple[tuple[CurrencyTotals, ...], CurrencyTotals | None, tuple[Problem, ...]]:
-    """Totals per currency, and in the base currency when the analyst gave rates."""
-    contribs = contributions(views, findings)
-    fiscal_start = normal.settings.fiscal_year_start
+) -> tuple[tuple[Contribution, ...], tuple[CurrencyTotals, ...], CurrencyTotals | None, tuple[Problem, ...]]:
+    """Each pledge's contribution, the totals per currency, and in the base currency when the analyst gave rates."""
+    contribs = contributions(views, findings, normal.settings.fiscal_year_start)
     naive: dict[str, Decimal] = defaultdict(Decimal)
     for n in normal.claims:
         naive[n.claim.currency] += n.range.nominal
-    per_currency: dict[str, list[Contribution]] = defaultdict(list)
-    for c in contribs:
-        per_currency[c.currency].append(c)
+    per_currency: dict[str, list[_Counted]] = defaultdict(list)
+    for view, c in zip(views, contribs, strict=True):
+        per_currency[c.currency].append(_Counted(view, c.distinct, c.new_money, c.years))
     currencies = sorted(set(naive) | set(per_currency))
     totals = tuple(
-        currency_totals(cur, per_currency.get(cur, ()), naive.get(cur, Decimal(0)), fiscal_start)
-        for cur in currencies
+        currency_totals(cur, per_currency.get(cur, ()), naive.get(cur, Decimal(0))) for cur in currencies
     )
     if not normal.rates:
-        return totals, None, ()
+        return contribs, totals, None, ()
 
     base = normal.settings.base_currency
     problems = []
@@ -274,14 +245,17 @@ def total(
             )
         )
     converted = []
-    for c in contribs:
+    weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
+    fiscal_start = normal.settings.fiscal_year_start
+    for view, c in zip(views, contribs, strict=True):
         rate = normal.rates.get(c.currency)
         if c.currency == base:
-            converted.append(c)
+            converted.append(_Counted(view, c.distinct, c.new_money, c.years))
         elif rate is not None:
-            converted.append(
-                Contribution(c.view, base, c.distinct.scaled(rate.rate), c.new_money.scaled(rate.rate))
-            )
+            # each figure is rounded to the base currency's minor unit first, so the breakdowns add back
+            distinct = c.distinct.scaled(rate.rate).quantized(base)
+            years = _spread(distinct.nominal, view.period, base, fiscal_start, weights)
+            converted.append(_Counted(view, distinct, c.new_money.scaled(rate.rate).quantized(base), years))
     base_naive = sum(
         (
             amount * normal.rates[cur].rate if cur != base else amount
@@ -292,6 +266,9 @@ def total(
     )
     used = tuple(sorted(cur for cur in currencies if cur in normal.rates))
     base_totals = currency_totals(
-        base, converted, base_naive, fiscal_start, used, tuple(normal.rates[cur].describe() for cur in used)
+        base, converted, base_naive, used, tuple(normal.rates[cur].describe() for cur in used)
     )
-    return totals, base_totals, tuple(problems)
+    return contribs, totals, base_totals, tuple(problems)
+
+
+__all__ = ["contributions", "currency_totals", "total"]

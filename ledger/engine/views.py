@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger.core.model import Period, Pledge
-from ledger.core.money import AmountRange
-from ledger.engine.normalise import NormalClaim, Role
+from ledger.core.findings import Finding
+from ledger.core.model import Decision, Period, Pledge
+from ledger.core.money import AmountRange, Rate, quantize
+from ledger.engine.normalise import NormalClaim, Normalised, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +45,44 @@ def in_pledge_currency(view: PledgeView, amount: Decimal) -> Decimal:
     if view.pledge.currency == view.compare_currency or view.compare_range.nominal == 0:
         return amount
     return amount * view.pledge.range.nominal / view.compare_range.nominal
+
+
+def to_pledge_currency(view: PledgeView, r: AmountRange) -> AmountRange:
+    """A range in the view's compare currency, in its pledge's own currency."""
+    if view.pledge.currency == view.compare_currency or view.compare_range.nominal == 0:
+        return r
+    return r.scaled(view.pledge.range.nominal / view.compare_range.nominal)
+
+
+def to_compare_currency(view: PledgeView, r: AmountRange) -> AmountRange:
+    """A range in the pledge's own currency, in the currency the view is compared in (the same rate)."""
+    if view.pledge.currency == view.compare_currency or view.pledge.range.nominal == 0:
+        return r
+    return r.scaled(view.compare_range.nominal / view.pledge.range.nominal)
+
+
+def from_rate(r: AmountRange, rate: Rate) -> AmountRange:
+    """A range in the rate's base currency, back in the rate's own currency."""
+    return AmountRange(r.low / rate.rate, r.nominal / rate.rate, r.high / rate.rate)
+
+
+def at_stake(view: PledgeView, amount: Decimal) -> tuple[Decimal, str]:
+    """The amount at stake of a finding that would change `view`'s pledge: `amount` (in the view's compare
+    currency) in the pledge's own currency, rounded to its minor unit, never below zero; and that currency.
+
+    Every rule states its amount at stake through this, so a finding's figure is always in the currency
+    of the pledge it would change.
+    """
+    currency = view.pledge.currency
+    return quantize(max(in_pledge_currency(view, amount), Decimal(0)), currency), currency
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """What a rule is given: the normalised ledger, the pledges as grouped, the findings of the rules
+    before it, and the analyst's decisions by finding id."""
+
+    normal: Normalised
+    views: tuple[PledgeView, ...]
+    found: tuple[Finding, ...]
+    decisions: Mapping[str, Decision]

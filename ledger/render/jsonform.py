@@ -66,12 +66,8 @@ def finding_json(f: Finding) -> JSON:
         "decision": f.decision.value if f.decision else None,
         "note": f.note,
     }
-    for key in ("pledge", "part", "whole", "aggregate", "baseline"):
-        value = getattr(f, key)
-        if value is not None:
-            out[key] = value
-    if f.parts:
-        out["parts"] = list(f.parts)
+    for key, value in f.links().items():
+        out[key] = value if isinstance(value, str) else list(value)
     return out
 
 
