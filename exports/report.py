@@ -47,7 +47,8 @@ from xlsxwriter.utility import (  # type: ignore[import-untyped]
 )
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from ledger.core.model import Claim, CurrencyTotals, Finding, FindingKind, QualifierKind, Reconciliation
+from ledger.core.findings import Finding, FindingKind
+from ledger.core.model import Claim, CurrencyTotals, QualifierKind, Reconciliation
 from ledger.core.money import minor_unit, quantize
 from ledger.parsing.periods import period_years
 from ledger.parsing.vocabulary import format_qualifiers

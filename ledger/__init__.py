@@ -21,13 +21,26 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+from ledger.core.findings import (
+    AggregateFinding,
+    AggregateTooSmall,
+    AlreadyProvided,
+    Baseline,
+    Contained,
+    Duplicate,
+    Finding,
+    FindingKind,
+    OtherCurrency,
+    Repackaged,
+    UnitError,
+    Verdict,
+)
 from ledger.core.model import (
     Built,
     Claim,
+    Contribution,
     CurrencyTotals,
     Decision,
-    Finding,
-    FindingKind,
     Instrument,
     Ledger,
     Period,
@@ -37,22 +50,31 @@ from ledger.core.model import (
     Reconciliation,
     Settings,
     Source,
-    Verdict,
 )
 from ledger.core.money import AmountRange, Approximation, Money, Rate, allocate, amount_range, make_money
 from ledger.core.problems import LedgerError, Origin, Problem, Severity, problems_text
+from ledger.engine.effects import EFFECTS, Effect
 from ledger.engine.reconcile import reconcile
-from ledger.parsing.build import build_ledger
+from ledger.parsing.build import ClaimParser, build_ledger
 from ledger.render.jsonform import reconciliation_json, schema, to_json
 from ledger.workbook import load_workbook, save_workbook
 
 __all__ = [
+    "EFFECTS",
+    "AggregateFinding",
+    "AggregateTooSmall",
+    "AlreadyProvided",
     "AmountRange",
     "Approximation",
+    "Baseline",
     "Built",
     "Claim",
+    "Contained",
+    "Contribution",
     "CurrencyTotals",
     "Decision",
+    "Duplicate",
+    "Effect",
     "Finding",
     "FindingKind",
     "Instrument",
@@ -60,6 +82,7 @@ __all__ = [
     "LedgerError",
     "Money",
     "Origin",
+    "OtherCurrency",
     "Period",
     "Pledge",
     "Problem",
@@ -67,9 +90,11 @@ __all__ = [
     "QualifierKind",
     "Rate",
     "Reconciliation",
+    "Repackaged",
     "Settings",
     "Severity",
     "Source",
+    "UnitError",
     "Verdict",
     "allocate",
     "amount_range",
@@ -104,8 +129,6 @@ def make_claim(ledger: Ledger, **fields: Any) -> Ledger:
 
     Raises LedgerError when a field cannot be understood.
     """
-    from ledger.parsing.build import ClaimParser
-
     parser = ClaimParser(ledger.settings, {s.id: s for s in ledger.sources})
     claim, problems = parser.parse(fields, Origin())
     if claim is None:

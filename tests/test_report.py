@@ -26,7 +26,7 @@ from ledger.workbook.gate import read_workbook
 from ledger.workbook.layout import CLAIMS, SOURCES
 from ledger.workbook.reader import read_ledger
 
-from .strategies import ledgers
+from tests.strategies import ledgers
 
 EXAMPLE = ledger.reconcile(ledger.example_ledger())
 

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from ledger.core.findings import Finding, FindingKind, Verdict
+from ledger.core.findings import Finding, Verdict
 from ledger.core.money import DEFAULT_TOLERANCE, AmountRange, Approximation, Money, Rate
 from ledger.core.problems import LedgerError, Origin, Problem, Severity
+
+if TYPE_CHECKING:
+    from ledger.render.frames import Frames
 
 F = TypeVar("F", bound=Finding)
 
@@ -25,8 +28,6 @@ __all__ = [
     "Contribution",
     "CurrencyTotals",
     "Decision",
-    "Finding",
-    "FindingKind",
     "Instrument",
     "Ledger",
     "Period",
@@ -37,7 +38,6 @@ __all__ = [
     "Reconciliation",
     "Settings",
     "Source",
-    "Verdict",
     "YearConvention",
 ]
 
@@ -369,6 +369,13 @@ class Reconciliation:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def frames(self) -> Frames:
+        """pledges, claims, findings and totals as pandas DataFrames, money as Decimal (the pandas extra)."""
+        # the one call from the model up to rendering (pyproject's import contracts name it)
+        from ledger.render.frames import frames
+
+        return frames(self)
 
     def findings_of(self, kind: type[F]) -> tuple[F, ...]:
         """The findings of one kind, typed: `result.findings_of(ledger.Contained)`."""

@@ -31,6 +31,7 @@ __all__ = [
     "is_currency",
     "make_money",
     "minor_unit",
+    "money_in",
     "quantize",
     "to_decimal",
 ]
@@ -112,6 +113,11 @@ def make_money(amount: object, code: str) -> Money:
 def currency_of(code: str) -> Currency | None:
     """The currency for an ISO 4217 code, None when `code` is not one (the caller says so, at its place)."""
     return _currency(code) if code and is_currency(code) else None
+
+
+def money_in(amount: Decimal, currency: Currency) -> Money:
+    """A Money of a Decimal already checked, in a currency already looked up (`currency_of`): the fast path."""
+    return Money(amount, currency)
 
 
 def currency_code(money: Money) -> str:

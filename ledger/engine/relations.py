@@ -32,33 +32,23 @@ class Relations:
         return any(self.apart.get(claim, frozenset()) & others for claim in these)
 
 
+def _targets(claims: Iterable[Claim], kind: QualifierKind, known: frozenset[str]) -> list[tuple[str, str]]:
+    """(claim, the claim its qualifier of `kind` names), for the named claims in `known`."""
+    return [(claim.id, target) for claim in claims for target in claim.targets(kind) if target in known]
+
+
 def read_relations(claims: Iterable[Claim], known: frozenset[str]) -> Relations:
     """The relations the claims' qualifiers state, among the claims in `known` (others are reference errors)."""
+    qualified = [claim for claim in claims if claim.qualifiers]
     apart: dict[str, set[str]] = defaultdict(set)
-    same_as: list[tuple[str, str]] = []
-    part_of: list[tuple[str, str, str]] = []
-    increase_from: list[tuple[str, str]] = []
-    for claim in claims:
-        if not claim.qualifiers:
-            continue
-        for target in claim.targets(QualifierKind.IN_ADDITION_TO):
-            apart[claim.id].add(target)
-            apart[target].add(claim.id)
-        for target in claim.targets(QualifierKind.SAME_AS):
-            if target in known:
-                same_as.append((claim.id, target))
-        for target in claim.targets(QualifierKind.PART_OF):
-            if target in known:
-                part_of.append((claim.id, target, claim.id))
-        for target in claim.targets(QualifierKind.INCLUDES):
-            if target in known:
-                part_of.append((target, claim.id, claim.id))
-        for target in claim.targets(QualifierKind.INCREASE_FROM):
-            if target in known:
-                increase_from.append((claim.id, target))
+    for claim, other in _targets(qualified, QualifierKind.IN_ADDITION_TO, known):
+        apart[claim].add(other)
+        apart[other].add(claim)
+    part_of = [(part, whole, part) for part, whole in _targets(qualified, QualifierKind.PART_OF, known)]
+    part_of += [(part, whole, whole) for whole, part in _targets(qualified, QualifierKind.INCLUDES, known)]
     return Relations(
         apart=MappingProxyType({k: frozenset(v) for k, v in apart.items()}),
-        same_as=tuple(same_as),
+        same_as=tuple(_targets(qualified, QualifierKind.SAME_AS, known)),
         part_of=tuple(part_of),
-        increase_from=tuple(increase_from),
+        increase_from=tuple(_targets(qualified, QualifierKind.INCREASE_FROM, known)),
     )

@@ -164,7 +164,7 @@ def parse_amount(value: str | int | Decimal) -> ParsedAmount:
             "(a float has already lost cents)"
         )
     if isinstance(value, int | Decimal):
-        return ParsedAmount(_checked_number(Decimal(value), str(value)), None, None)
+        return ParsedAmount(_checked_number(Decimal(value), value), None, None)
     if not isinstance(value, str):
         raise TypeError(f"amount must be text, int or Decimal, not {type(value).__name__}: {value!r}")
     return _parse_text(value)
@@ -175,7 +175,11 @@ def parse_amount(value: str | int | Decimal) -> ParsedAmount:
 MAX_AMOUNT = Decimal(10) ** 18
 
 
-def _checked_number(number: Decimal, shown: str) -> Decimal:
+def _checked_number(number: Decimal, typed: object) -> Decimal:
+    """`number` when it can be a pledge; ParseError quoting what was typed otherwise."""
+    if number.is_finite() and 0 <= number < MAX_AMOUNT:
+        return number
+    shown = str(typed)
     if not number.is_finite():
         raise ParseError(f'amount "{shown}" is not a number; expected {_EXPECTED}')
     if number < 0:

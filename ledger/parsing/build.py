@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger.core.findings import Verdict
 from ledger.core.model import (
     TARGETED_QUALIFIERS,
     Built,
@@ -19,20 +21,22 @@ from ledger.core.model import (
     Decision,
     Instrument,
     Ledger,
+    Period,
     Qualifier,
     Settings,
     Source,
-    Verdict,
 )
-from ledger.core.money import Approximation, Rate, is_currency, make_money, to_decimal
+from ledger.core.money import Approximation, Currency, Rate, currency_of, is_currency, money_in, to_decimal
 from ledger.core.problems import Origin, ParseError, Problem, Severity
-from ledger.parsing.amounts import MAX_AMOUNT, parse_amount
+from ledger.parsing.amounts import MAX_AMOUNT, ParsedAmount, parse_amount
 from ledger.parsing.periods import parse_period
 from ledger.parsing.vocabulary import parse_approximation, parse_instrument, parse_qualifiers
 
 
 def text(value: object) -> str:
     """A cell or dict value as text, trimmed; None is empty."""
+    if type(value) is str:  # the common case, first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -55,122 +59,230 @@ def parse_date(value: object, what: str) -> date | None:
         raise ParseError(f'{what} "{raw}" is not a date; expected a date such as 2011-06-22') from None
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a claim takes from its Currency, Approximation, Instrument and Qualifiers: the same for every
+    row whose cells read the same (read once, then looked up)."""
+
+    currency: Currency
+    approximation: Approximation
+    instrument: Instrument
+    qualifiers: tuple[Qualifier, ...]
+
+
+# A problem found in the context cells, before it knows the claim: (field, message); "{claim}" in the
+# message is the claim's ID.
+_Failure = tuple[str, str]
+_ContextKey = tuple[str, str | None, Approximation | None, bool, str, str, str]
+# The order a claim's problems are reported in: the template's column order.
+_FIELD_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        ("id", "source", "donor", "amount", "currency", "approximation", "period", "instrument", "qualifiers")
+    )
+}
+
+
 class ClaimParser:
-    """Turns a claim's typed fields into a Claim, recording problems against each field's place."""
+    """Turns a claim's typed fields into a Claim, recording problems against each field's place.
+
+    The one claim parser: the Python API, the dict builder and the workbook reader all use it. Ledgers
+    repeat the same currencies, periods, instruments and qualifiers over thousands of rows, so each text
+    is read once (`_Context`, and the amounts' text) and looked up after; the messages are the same.
+    """
 
     def __init__(self, settings: Settings, sources: Mapping[str, Source]) -> None:
         self.settings = settings
         self.sources = sources
         self.bare_dollar_seen = False
+        self._amounts: dict[str, ParsedAmount | str] = {}
+        self._contexts: dict[_ContextKey, _Context | tuple[_Failure, ...]] = {}
+        self._periods: dict[tuple[str, date | None], Period | str] = {}
 
     def parse(self, fields: Mapping[str, Any], origin: Origin) -> tuple[Claim | None, list[Problem]]:
-        problems: list[Problem] = []
-
-        def fail(field: str, message: str) -> None:
-            problems.append(Problem(message, origin.field(field)))
-
-        claim_id = text(fields.get("id"))
-        if not claim_id:
-            fail("id", "claim has no ID; give every claim a short unique ID such as BBC-1")
-        source_id = text(fields.get("source"))
-        if not source_id:
-            fail("source", f"claim {claim_id or '(no ID)'} names no source; expected a Sources ID")
-        donor = text(fields.get("donor"))
-        if not donor:
-            fail("donor", f"claim {claim_id or '(no ID)'} has no donor")
-
-        amount: Decimal | None = None
-        currency = text(fields.get("currency")).upper()
-        approximation_text = text(fields.get("approximation", fields.get("approx")))
-        approximation: Approximation | None = None
-        raw_amount = fields.get("amount")
-        if raw_amount is None or text(raw_amount) == "":
-            fail("amount", f"claim {claim_id or '(no ID)'} has no amount; a blank is never taken as zero")
-        else:
-            try:
-                # a float is passed through so that parse_amount refuses it loudly
-                typed = raw_amount if isinstance(raw_amount, int | Decimal | float) else text(raw_amount)
-                parsed = parse_amount(typed)  # type: ignore[arg-type]
-            except (ParseError, TypeError) as exc:
-                fail("amount", str(exc))
-            else:
-                amount = parsed.value
-                approximation = parsed.approximation
-                if parsed.currency and currency and parsed.currency != currency:
-                    fail(
-                        "amount",
-                        f'amount "{text(raw_amount)}" is in {parsed.currency} but the Currency column says {currency}',
-                    )
-                if parsed.bare_dollar and not currency:
-                    currency = self.settings.base_currency
-                    self.bare_dollar_seen = True
-                currency = currency or parsed.currency or ""
-        if not currency:
-            fail(
-                "currency", f"claim {claim_id or '(no ID)'} has no currency; expected an ISO code such as USD"
+        """The claim in `fields` (id, source, donor, amount, currency, ...), or None and every problem."""
+        get = fields.get
+        claim_id, source_id, donor = text(get("id")), text(get("source")), text(get("donor"))
+        currency = text(get("currency")).upper()
+        raw_amount = get("amount")
+        amount = self._amount(raw_amount)
+        source = self.sources.get(source_id)
+        context = self._context(
+            (
+                currency,
+                amount.currency if isinstance(amount, ParsedAmount) else None,
+                amount.approximation if isinstance(amount, ParsedAmount) else None,
+                isinstance(amount, ParsedAmount) and amount.bare_dollar,
+                text(get("approximation", get("approx"))),
+                text(get("instrument")),
+                _qualifiers_text(get("qualifiers")),
             )
-        elif not is_currency(currency):
-            fail("currency", f'currency "{currency}" is not an ISO 4217 code; expected e.g. USD, EUR, GBP')
+        )
+        period = self._period(text(get("period")), source.date if source else None)
+        if (
+            claim_id
+            and source_id
+            and donor
+            and isinstance(amount, ParsedAmount)
+            and isinstance(context, _Context)
+            and isinstance(period, Period)
+            and not (amount.currency and currency and amount.currency != currency)
+        ):
+            if amount.bare_dollar and not currency:
+                self.bare_dollar_seen = True
+            claim = Claim(  # positionally, in Claim's field order: measurably faster for 100,000 claims
+                claim_id,
+                source_id,
+                donor,
+                money_in(amount.value, context.currency),
+                text(get("announced_by")),
+                text(get("recipient")),
+                text(get("purpose")),
+                context.approximation,
+                period,
+                context.instrument,
+                context.qualifiers,
+                text(get("quote")),
+                origin,
+            )
+            return claim, []
+        named = claim_id or "(no ID)"
+        failures: list[_Failure] = []
+        if not claim_id:
+            failures.append(("id", "claim has no ID; give every claim a short unique ID such as BBC-1"))
+        if not source_id:
+            failures.append(("source", f"claim {named} names no source; expected a Sources ID"))
+        if not donor:
+            failures.append(("donor", f"claim {named} has no donor"))
+        if amount is None:
+            failures.append(("amount", f"claim {named} has no amount; a blank is never taken as zero"))
+        elif isinstance(amount, str):
+            failures.append(("amount", amount))
+        elif amount.currency and currency and amount.currency != currency:
+            failures.append(
+                (
+                    "amount",
+                    f'amount "{text(raw_amount)}" is in {amount.currency} but the Currency column says {currency}',
+                )
+            )
+        if isinstance(context, tuple):
+            failures.extend((field, message.replace("{claim}", named)) for field, message in context)
+        if isinstance(period, str):
+            failures.append(("period", period))
+        failures.sort(
+            key=lambda failure: _FIELD_ORDER[failure[0]]
+        )  # stable: a field's problems keep their order
+        return None, [Problem(message, origin.field(field)) for field, message in failures]
 
+    def _amount(self, raw: object) -> ParsedAmount | str | None:
+        """The amount read (a number as it is, text cached by its words); its problem; None when blank."""
+        if raw is None:
+            return None
+        if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+            try:
+                return parse_amount(raw)
+            except ParseError as exc:
+                return str(exc)
+        if isinstance(raw, float):
+            # a float is passed through so that parse_amount refuses it loudly
+            try:
+                return parse_amount(raw)  # type: ignore[arg-type]
+            except (ParseError, TypeError) as exc:
+                return str(exc)
+        typed = text(raw)
+        if not typed:
+            return None
+        found = self._amounts.get(typed)
+        if found is None:
+            try:
+                found = parse_amount(typed)
+            except ParseError as exc:
+                found = str(exc)
+            self._amounts[typed] = found
+        return found
+
+    def _context(self, key: _ContextKey) -> _Context | tuple[_Failure, ...]:
+        found = self._contexts.get(key)
+        if found is None:
+            found = self._contexts[key] = self._read_context(*key)
+        return found
+
+    def _read_context(
+        self,
+        currency: str,
+        amount_currency: str | None,
+        amount_approximation: Approximation | None,
+        bare_dollar: bool,
+        approximation_text: str,
+        instrument_text: str,
+        qualifiers_text: str,
+    ) -> _Context | tuple[_Failure, ...]:
+        failures: list[_Failure] = []
+        if bare_dollar and not currency:
+            currency = self.settings.base_currency
+        currency = currency or amount_currency or ""
+        money_currency = currency_of(currency)
+        if not currency:
+            failures.append(("currency", "claim {claim} has no currency; expected an ISO code such as USD"))
+        elif money_currency is None:
+            failures.append(
+                ("currency", f'currency "{currency}" is not an ISO 4217 code; expected e.g. USD, EUR, GBP')
+            )
+        approximation = amount_approximation
         if approximation_text:
             try:
                 approximation = parse_approximation(approximation_text)
             except ParseError as exc:
-                fail("approximation", str(exc))
-
-        source = self.sources.get(source_id)
-        try:
-            period = parse_period(
-                text(fields.get("period")),
-                source_date=source.date if source else None,
-                fiscal_year_start=self.settings.fiscal_year_start,
-            )
-        except ParseError as exc:
-            fail("period", str(exc))
-            period = None
-
+                failures.append(("approximation", str(exc)))
         instrument = Instrument.UNKNOWN
         try:
-            instrument = parse_instrument(text(fields.get("instrument")))
+            instrument = parse_instrument(instrument_text)
         except ParseError as exc:
-            fail("instrument", str(exc))
-
-        qualifiers: tuple[Qualifier, ...] = ()
-        raw_qualifiers = fields.get("qualifiers")
-        if isinstance(raw_qualifiers, list | tuple):
-            raw_qualifiers = "; ".join(text(q) for q in raw_qualifiers)
-        parsed_q = parse_qualifiers(text(raw_qualifiers))
-        qualifiers = parsed_q.qualifiers
-        for message in parsed_q.problems:
-            fail("qualifiers", message)
+            failures.append(("instrument", str(exc)))
+        parsed_q = parse_qualifiers(qualifiers_text)
+        failures.extend(("qualifiers", message) for message in parsed_q.problems)
         if parsed_q.instrument is not None:
             if instrument not in (Instrument.UNKNOWN, parsed_q.instrument):
-                fail(
-                    "qualifiers",
-                    f'qualifiers say "{parsed_q.instrument.value}" but Instrument says "{instrument.value}"',
+                failures.append(
+                    (
+                        "qualifiers",
+                        f'qualifiers say "{parsed_q.instrument.value}" but Instrument says "{instrument.value}"',
+                    )
                 )
             instrument = parsed_q.instrument
+        if failures or money_currency is None:
+            return tuple(failures)
+        return _Context(money_currency, approximation or Approximation.EXACT, instrument, parsed_q.qualifiers)
 
-        if problems or amount is None or period is None:
-            return None, problems
-        return (
-            Claim(
-                id=claim_id,
-                source=source_id,
-                donor=donor,
-                amount=make_money(amount, currency),
-                announced_by=text(fields.get("announced_by")),
-                recipient=text(fields.get("recipient")),
-                purpose=text(fields.get("purpose")),
-                approximation=approximation or Approximation.EXACT,
-                period=period,
-                instrument=instrument,
-                qualifiers=qualifiers,
-                quote=text(fields.get("quote")),
-                origin=origin,
-            ),
-            [],
-        )
+    def _period(self, period_text: str, source_date: date | None) -> Period | str:
+        """The period read from its text, or its problem. The source's date matters only to relative periods
+        ("this year"), which fail without it: so a text read without the date serves every source."""
+        found = self._periods.get((period_text, None))
+        if found is None:
+            found = self._periods[(period_text, None)] = self._read_period(period_text, None)
+        if isinstance(found, str) and source_date is not None:
+            dated = self._periods.get((period_text, source_date))
+            if dated is None:
+                dated = self._periods[(period_text, source_date)] = self._read_period(
+                    period_text, source_date
+                )
+            return dated
+        return found
+
+    def _read_period(self, period_text: str, source_date: date | None) -> Period | str:
+        try:
+            return parse_period(
+                period_text, source_date=source_date, fiscal_year_start=self.settings.fiscal_year_start
+            )
+        except ParseError as exc:
+            return str(exc)
+
+
+def _qualifiers_text(raw: object) -> str:
+    """A qualifiers cell as text; a list of qualifiers (the dict form) joined as an analyst would type them."""
+    if isinstance(raw, list | tuple):
+        return "; ".join(text(q) for q in raw)
+    return text(raw)
 
 
 def source_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Source | None, list[Problem]]:

@@ -11,7 +11,8 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from ledger.core.model import Claim, CurrencyTotals, Finding, Pledge, Reconciliation, Source
+from ledger.core.findings import Finding
+from ledger.core.model import Claim, CurrencyTotals, Pledge, Reconciliation, Source
 from ledger.core.money import AmountRange
 from ledger.core.problems import Problem
 

@@ -13,17 +13,14 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
-from decimal import Decimal
-from operator import itemgetter
+from datetime import datetime, time
 from pathlib import PurePath
 from typing import Any, BinaryIO, TypeVar
 
 from ledger.core.collector import cycle_collection_paused
-from ledger.core.model import Built, Claim, Instrument, Ledger, Period, Qualifier, Settings, Source
-from ledger.core.money import Approximation, Currency, Money, currency_of, is_currency
-from ledger.core.problems import Origin, ParseError, Problem, Severity
-from ledger.parsing.amounts import ParsedAmount, parse_amount
+from ledger.core.model import Built, Claim, Ledger, Settings, Source
+from ledger.core.money import is_currency
+from ledger.core.problems import Origin, Problem, Severity
 from ledger.parsing.build import (
     ClaimParser,
     decision_from_fields,
@@ -33,8 +30,6 @@ from ledger.parsing.build import (
     source_from_fields,
     text,
 )
-from ledger.parsing.periods import parse_period
-from ledger.parsing.vocabulary import QualifierParse, parse_approximation, parse_instrument, parse_qualifiers
 from ledger.workbook.gate import (
     CellValue,
     Limits,
@@ -451,13 +446,14 @@ class _LedgerReader:
     ) -> tuple[list[Claim], bool]:
         if table is None:
             return [], False
-        reader = _ClaimReader(table, settings, {s.id: s for s in sources})
+        parser = ClaimParser(settings, {s.id: s for s in sources})
         claims: list[Claim] = []
         problems = self.problems
         progress, total = self.progress, len(table.sheet.rows) - table.header_row - 1
+        fields = table.fields
         with cycle_collection_paused():
             for done, (row, origin) in enumerate(table.records(), start=1):
-                claim, found = reader.read(row, origin)
+                claim, found = parser.parse(fields(row), origin)
                 if claim is not None:
                     claims.append(claim)
                 else:
@@ -466,7 +462,7 @@ class _LedgerReader:
                     progress(done, total)
         if progress is not None:
             progress(total, total)
-        return claims, reader.parser.bare_dollar_seen
+        return claims, parser.bare_dollar_seen
 
     # --- formulas, order
 
@@ -541,255 +537,3 @@ def _decision_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[An
     if decision is not None and (fields.get("by") or fields.get("at")):
         decision = replace(decision, by=text(fields.get("by")), at=text(fields.get("at")))
     return decision, problems
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Claims, fast
-
-
-class _Failed:
-    """Marks a cached parse that failed; the row then goes through ClaimParser for its exact message."""
-
-
-_FAILED = _Failed()
-
-
-def _cached(cache: dict[Any, Any], key: Any, parse: Callable[..., Any]) -> Any:
-    """`cache[key]`, parsing on a miss: parse(key) for text keys, parse() for a closure; failures kept too."""
-    try:
-        return cache[key]
-    except KeyError:
-        try:
-            result = parse(key) if isinstance(key, str) else parse()
-        except (ParseError, ValueError, TypeError):
-            result = _FAILED
-        cache[key] = result
-        return result
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What a claim takes from its Currency, Approximation, Period, Instrument and Qualifiers cells when its
-    amount is a number: the same for every row whose five cells hold the same text."""
-
-    currency: Currency
-    approximation: Approximation
-    period: Period
-    instrument: Instrument
-    qualifiers: tuple[Qualifier, ...]
-
-
-# Positions in the cells _ClaimReader takes from a row (the order of _CLAIM_FIELDS).
-_AMOUNT = 6
-_CONTEXT = slice(7, 12)  # currency, approximation, period, instrument, qualifiers
-_QUOTE = 12
-
-
-class _ClaimReader:
-    """Claims from rows: a fast path for clean rows, ClaimParser (the one source of messages) for the rest.
-
-    The fast path makes the same Claim ClaimParser would (a test holds them equal) but reads the cells
-    by position and caches every parse of repeated text (periods, instruments, qualifiers, currencies),
-    which is what makes 100,000 rows cheap. A row with a numeric amount whose five context cells (see
-    _Context) were met before in a clean row costs one dictionary look-up for all five. Any doubt sends the
-    row to ClaimParser.
-    """
-
-    def __init__(self, table: _Table, settings: Settings, sources: Mapping[str, Source]) -> None:
-        self.table = table
-        self.parser = ClaimParser(settings, sources)
-        self.settings = settings
-        self.sources = sources
-        # every field's cell at once; a missing column reads the None appended past the row's end
-        positions = [table.columns.get(field, -1) for field in _CLAIM_FIELDS]
-        self.every_column = -1 not in positions
-        self.cells = itemgetter(*positions)
-        # keyed by the five context cells as read, only when each is text or empty: text never equals a
-        # number, a date or a boolean, so a hit is always a row whose cells read as the same text
-        self.contexts: dict[tuple[CellValue, ...], _Context] = {}
-        self.periods: dict[tuple[str, date | None], Period | _Failed] = {}
-        self.amounts: dict[str, ParsedAmount | _Failed] = {}
-        self.approximations: dict[str, Approximation | _Failed] = {}
-        self.instruments: dict[str, Instrument | _Failed] = {}
-        self.qualifiers: dict[str, QualifierParse] = {}
-        self.currencies: dict[str, Currency | None] = {}
-
-    def read(self, row: tuple[CellValue, ...], origin: Origin) -> tuple[Claim | None, list[Problem]]:
-        """The row's claim, or None and the problems that keep it out."""
-        cells: tuple[CellValue, ...] = self.cells(row if self.every_column else (*row, None))
-        context = self.contexts.get(cells[_CONTEXT])
-        claim = None if context is None else self._with_context(cells, context, origin)
-        if claim is None:
-            claim = self._fast(cells, origin)
-        if claim is not None:
-            return claim, []
-        return self.parser.parse(self.table.fields(row), origin)
-
-    def _with_context(self, cells: tuple[CellValue, ...], context: _Context, origin: Origin) -> Claim | None:
-        amount = cells[_AMOUNT]
-        if amount.__class__ is Decimal:
-            if not amount.is_finite():
-                return None
-        elif amount.__class__ is not int:
-            return None  # text, a date, a boolean: _fast or ClaimParser reads it
-        if amount < 0:
-            return None
-        claim_id, source_id, donor, announced_by, recipient, purpose = [
-            value.strip() if value.__class__ is str else "" if value is None else _cell_text(value)
-            for value in cells[:_AMOUNT]
-        ]
-        if not (claim_id and source_id and donor):
-            return None
-        quote = cells[_QUOTE]
-        return Claim(  # positionally, in Claim's field order: measurably faster for 100,000 claims
-            claim_id,
-            source_id,
-            donor,
-            Money(Decimal(amount), context.currency),
-            announced_by,
-            recipient,
-            purpose,
-            context.approximation,
-            context.period,
-            context.instrument,
-            context.qualifiers,
-            quote.strip() if quote.__class__ is str else _cell_text(quote),
-            origin,
-        )
-
-    def _fast(self, cells: tuple[CellValue, ...], origin: Origin) -> Claim | None:
-        (
-            claim_id,
-            source_id,
-            donor,
-            announced_by,
-            recipient,
-            purpose,
-            amount_text,
-            currency,
-            approximation_text,
-            period_text,
-            instrument_text,
-            qualifiers_text,
-            quote,
-        ) = [
-            value.strip() if value.__class__ is str else "" if value is None else _cell_text(value)
-            for value in cells
-        ]
-        if not (claim_id and source_id and donor):
-            return None
-        parsed = self._amount(amount_text, cells[_AMOUNT])
-        if parsed is None:
-            return None
-        currency = currency.upper() or self.table.default_currency
-        if parsed.currency and currency and parsed.currency != currency:
-            return None
-        if parsed.bare_dollar and not currency:
-            currency = self.settings.base_currency
-            self.parser.bare_dollar_seen = True
-        currency = currency or parsed.currency or ""
-        try:
-            money_currency = self.currencies[currency]
-        except KeyError:
-            money_currency = self.currencies[currency] = currency_of(currency)
-        if money_currency is None:
-            return None
-        approximation = parsed.approximation or Approximation.EXACT
-        if approximation_text:
-            word = _cached(self.approximations, approximation_text, parse_approximation)
-            if word is _FAILED:
-                return None
-            approximation = word
-        period = self.periods.get((period_text, None))
-        if not isinstance(period, Period):
-            period = self._period(period_text, source_id)
-            if not isinstance(period, Period):
-                return None
-        # read from the text alone, without the source's date: the same period for every source
-        context_free = self.periods[(period_text, None)] is period
-        instrument = self.instruments.get(instrument_text) or _cached(
-            self.instruments, instrument_text, parse_instrument
-        )
-        if not isinstance(instrument, Instrument):
-            return None
-        qualifiers = self.qualifiers.get(qualifiers_text)
-        if qualifiers is None:
-            qualifiers = self.qualifiers[qualifiers_text] = parse_qualifiers(qualifiers_text)
-        if qualifiers.problems:
-            return None
-        if qualifiers.instrument is not None:
-            if instrument not in (Instrument.UNKNOWN, qualifiers.instrument):
-                return None
-            instrument = qualifiers.instrument
-        key = cells[_CONTEXT]
-        if (
-            context_free
-            and parsed.currency is None
-            and parsed.approximation is None
-            and not parsed.bare_dollar
-            and all(value is None or value.__class__ is str for value in key)
-        ):
-            # a numeric amount: nothing here came from the amount, so rows with the same five cells agree
-            self.contexts[key] = _Context(
-                money_currency, approximation, period, instrument, qualifiers.qualifiers
-            )
-        return Claim(
-            id=claim_id,
-            source=source_id,
-            donor=donor,
-            amount=Money(parsed.value, money_currency),
-            announced_by=announced_by,
-            recipient=recipient,
-            purpose=purpose,
-            approximation=approximation,
-            period=period,
-            instrument=instrument,
-            qualifiers=qualifiers.qualifiers,
-            quote=quote,
-            origin=origin,
-        )
-
-    def _amount(self, shown: str, raw: CellValue) -> ParsedAmount | None:
-        if raw.__class__ is int or raw.__class__ is Decimal:
-            value = Decimal(raw)
-            if not value.is_finite() or value < 0:
-                return None
-            return ParsedAmount(value, None, None)
-        if raw.__class__ is not str or not shown:
-            return None  # blank, a date, a boolean: ClaimParser says what is wrong
-        parsed = _cached(self.amounts, shown, parse_amount)
-        return None if parsed is _FAILED else parsed
-
-    def _period(self, period_text: str, source_id: str) -> Period | _Failed:
-        # The source's date matters only to relative periods ("this year"), which fail without one; so a
-        # text read without the date is the same for every source, and one cache entry serves them all.
-        fiscal_year_start = self.settings.fiscal_year_start
-        period: Period | _Failed = _cached(
-            self.periods,
-            (period_text, None),
-            lambda: parse_period(period_text, fiscal_year_start=fiscal_year_start),
-        )
-        if period is _FAILED:
-            source = self.sources.get(source_id)
-            source_date = source.date if source else None
-            if source_date is not None:
-                period = _cached(
-                    self.periods,
-                    (period_text, source_date),
-                    lambda: parse_period(
-                        period_text, source_date=source_date, fiscal_year_start=fiscal_year_start
-                    ),
-                )
-        return period
-
-
-_CLAIM_FIELDS = tuple(column.field for column in CLAIMS.columns)
-
-
-def _cell_text(value: CellValue) -> str:
-    """A cell as ClaimParser's `text` sees it after cleaning: trimmed, midnight datetimes as dates."""
-    if value is None:
-        return ""
-    if value.__class__ is str:
-        return value.strip()
-    return text(_clean(value))

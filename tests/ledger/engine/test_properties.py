@@ -13,7 +13,7 @@ import ledger
 from ledger import Claim, Ledger, Source
 from ledger.core.money import amount_range
 
-from .strategies import ledgers
+from tests.strategies import ledgers
 
 PROPERTY = settings()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-REAL_WORKBOOKS = Path(__file__).resolve().parents[1].parent / "shared" / "real-workbooks"
+REAL_WORKBOOKS = Path(__file__).resolve().parents[4] / "shared" / "real-workbooks"
 NOT_DATA = {"README.md", "MANIFEST.tsv", "SHA256SUMS", "LICENSES"}
 TIME_LIMIT_SECONDS = 30
 MEMORY_LIMIT_BYTES = 2 * 1024**3
