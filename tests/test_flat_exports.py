@@ -9,7 +9,6 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
-import jsonschema
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from exports.flat import (
     write_csv,
     write_json,
 )
+from tests.schema import schema_validator
 
 EXAMPLE = ledger.reconcile(ledger.example_ledger())
 
@@ -35,7 +35,7 @@ def test_json_is_the_contract(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
     write_json(EXAMPLE, path)
     document = json.loads(path.read_text("utf-8"))
-    jsonschema.validate(document, ledger.schema())
+    schema_validator().validate(document)
     assert document == ledger.reconciliation_json(EXAMPLE)
     out = io.BytesIO()
     write_json(EXAMPLE, out)

@@ -25,7 +25,6 @@ from ledger.render.sentences import headline
 from ledger.workbook.gate import read_workbook
 from ledger.workbook.layout import CLAIMS, SOURCES
 from ledger.workbook.reader import read_ledger
-
 from tests.strategies import ledgers
 
 EXAMPLE = ledger.reconcile(ledger.example_ledger())

@@ -20,7 +20,7 @@ rejected duplicate leaves its claims as pledges of their own (grouping happens b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -37,6 +37,7 @@ __all__ = [
     "Effect",
     "State",
     "count",
+    "count_moves",
     "cut_range",
     "state_of",
 ]
@@ -253,17 +254,33 @@ def count(
     `kinds` gives each finding id's kind. This is the one statement of the rules: the engine totals with
     it, and the report's formulas compute the same thing cell by cell.
     """
+    c = contribution
+    return count_moves(
+        c.full, c.cut_by, c.new_money_cut_by, c.old_levels, c.totals, c.beyond_parts, kinds, states
+    )
+
+
+def count_moves(
+    full: AmountRange,
+    cut_by: Sequence[str],
+    new_money_cut_by: Sequence[str],
+    old_levels: Sequence[tuple[str, AmountRange]],
+    totals: Sequence[str],
+    beyond_parts: AmountRange,
+    kinds: Mapping[str, FindingKind],
+    states: Mapping[str, State],
+) -> tuple[AmountRange, AmountRange]:
+    """`count`, from a contribution's parts (the engine counts before it makes the Contribution)."""
 
     def state(finding: str) -> State:
         return states.get(finding, State.UNDECIDED)
 
-    c = contribution
-    if any(state(f) is not State.REJECTED for f in c.totals):
-        return c.beyond_parts, c.beyond_parts
-    cut = max((EFFECTS[kinds[f]].distinct(state(f)) for f in c.cut_by), default=Cut.NONE)
-    distinct = cut_range(c.full, cut)
-    new_cut = max((EFFECTS[kinds[f]].new_money(state(f)) for f in c.new_money_cut_by), default=Cut.NONE)
-    old = [level for f, level in c.old_levels if state(f) is not State.REJECTED]
+    if any(state(f) is not State.REJECTED for f in totals):
+        return beyond_parts, beyond_parts
+    cut = max((EFFECTS[kinds[f]].distinct(state(f)) for f in cut_by), default=Cut.NONE)
+    distinct = cut_range(full, cut)
+    new_cut = max((EFFECTS[kinds[f]].new_money(state(f)) for f in new_money_cut_by), default=Cut.NONE)
+    old = [level for f, level in old_levels if state(f) is not State.REJECTED]
     if new_cut is Cut.NONE and not old:
         return distinct, distinct
     new_money = cut_range(distinct, new_cut)

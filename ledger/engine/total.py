@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.core.findings import Baseline, Finding
 from ledger.core.model import Contribution, CurrencyTotals, Period
 from ledger.core.money import AmountRange, allocate, quantize
 from ledger.core.problems import Problem, Severity
-from ledger.engine.effects import EFFECTS, count, state_of
+from ledger.engine.effects import EFFECTS, count_moves, state_of
 from ledger.engine.normalise import Normalised
 from ledger.engine.views import PledgeView, to_compare_currency, to_pledge_currency
 from ledger.parsing.periods import year_weights
@@ -67,10 +67,15 @@ def _moves(views: Mapping[str, PledgeView], findings: Iterable[Finding]) -> dict
 
 
 def _beyond_parts(
-    total: PledgeView, parts: Iterable[PledgeView], distinct: Mapping[str, AmountRange]
+    total: PledgeView, parts: Iterable[PledgeView], counted: Mapping[str, tuple[AmountRange, AmountRange]]
 ) -> AmountRange:
     """What a total holds beyond its parts, bound by bound: max(0, total - parts), in its own currency."""
-    held = sum((to_compare_currency(p, distinct[p.id]) for p in parts), ZERO)
+    held = ZERO
+    for part in parts:
+        distinct = (
+            counted[part.id][0] if part.id in counted else part.pledge.range.quantized(part.pledge.currency)
+        )
+        held = held + to_compare_currency(part, distinct)
     whole = total.compare_range
     low = max(whole.low - held.low, Decimal(0))
     high = max(whole.high - held.high, Decimal(0))
@@ -87,43 +92,55 @@ def contributions(
     moves = _moves(by_id, findings)
     kinds = {f.id: f.kind for f in findings}
     states = {f.id: state_of(f.decision) for f in findings}
-    made: dict[str, Contribution] = {}
-    for view in views:
-        currency = view.pledge.currency
-        found = moves.get(view.id)
-        full = view.pledge.range.quantized(currency)
-        if found is None:
-            made[view.id] = Contribution(view.id, currency, full, full, full)
-            continue
-        contribution = Contribution(
-            view.id,
-            currency,
-            full,
-            full,
-            full,
-            cut_by=tuple(found.cut_by),
-            new_money_cut_by=tuple(found.new_money_cut_by),
-            old_levels=tuple(found.old_levels),
-            totals=tuple(found.totals),
-        )
+    counted: dict[str, tuple[AmountRange, AmountRange]] = {}
+    for pid, found in moves.items():
         if not found.totals:
-            distinct, new_money = count(contribution, kinds, states)
-            contribution = replace(contribution, distinct=distinct, new_money=new_money)
-        made[view.id] = contribution
+            full = by_id[pid].pledge.range.quantized(by_id[pid].pledge.currency)
+            counted[pid] = count_moves(
+                full, found.cut_by, found.new_money_cut_by, found.old_levels, (), ZERO, kinds, states
+            )
     # a total's rest depends on its parts' own contributions, so totals are counted last; the rest is
     # kept even while the total's finding is rejected, for the report's formulas to fall back on
-    counted = {pid: c.distinct for pid, c in made.items()}
+    rests: dict[str, AmountRange] = {}
     for finding in findings:
-        if not EFFECTS[finding.kind].holds_parts or finding.target not in by_id:
+        target = finding.target
+        if not EFFECTS[finding.kind].holds_parts or target not in by_id:
             continue
-        parts = [by_id[p] for p in finding.pledges() if p != finding.target and p in by_id]
-        total = made[finding.target]
-        rest = _beyond_parts(by_id[finding.target], parts, counted)
-        total = replace(total, beyond_parts=rest)
-        d, n = count(total, kinds, states)
-        made[finding.target] = replace(total, distinct=d, new_money=n)
+        parts = [by_id[p] for p in finding.pledges() if p != target and p in by_id]
+        rests[target] = rest = _beyond_parts(by_id[target], parts, counted)
+        found = moves[target]
+        full = by_id[target].pledge.range.quantized(by_id[target].pledge.currency)
+        counted[target] = count_moves(
+            full, found.cut_by, found.new_money_cut_by, found.old_levels, found.totals, rest, kinds, states
+        )
     weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
-    return tuple(_with_years(made[v.id], v, fiscal_start, weights) for v in views)
+    made = []
+    for view in views:
+        pledge = view.pledge
+        currency = pledge.currency
+        full = pledge.range.quantized(currency)
+        distinct, new_money = counted.get(view.id, (full, full))
+        years = _spread(distinct.nominal, pledge.period, currency, fiscal_start, weights)
+        moved = moves.get(view.id)
+        if moved is None:
+            made.append(Contribution(view.id, currency, full, distinct, new_money, years=years))
+            continue
+        made.append(
+            Contribution(
+                view.id,
+                currency,
+                full,
+                distinct,
+                new_money,
+                tuple(moved.cut_by),
+                tuple(moved.new_money_cut_by),
+                tuple(moved.old_levels),
+                tuple(moved.totals),
+                rests.get(view.id, ZERO),
+                years,
+            )
+        )
+    return tuple(made)
 
 
 def _spread(
@@ -145,17 +162,6 @@ def _spread(
         return ((shares[0][0], amount),)
     parts = allocate(amount, [weight for _, weight in shares], currency)
     return tuple((label, part) for (label, _), part in zip(shares, parts, strict=True))
-
-
-def _with_years(
-    c: Contribution,
-    view: PledgeView,
-    fiscal_start: int,
-    weights: dict[Period, tuple[tuple[str, Decimal], ...]],
-) -> Contribution:
-    """The contribution with its distinct nominal spread over the pledge's years."""
-    years = _spread(c.distinct.nominal, view.period, c.currency, fiscal_start, weights)
-    return replace(c, years=years) if years else c
 
 
 def _sum_by(items: Iterable[tuple[str, AmountRange]], currency: str) -> tuple[tuple[str, AmountRange], ...]:

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
-
 import ledger
 from ledger.workbook import save_workbook
+from tests.schema import schema_validator
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -35,7 +34,7 @@ def test_example_json_is_the_contract() -> None:
     done = run("example", "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    jsonschema.validate(document, ledger.schema())
+    schema_validator().validate(document)
     assert document["totals"]["USD"]["naive"] == "3560000000.00"
 
 
@@ -65,7 +64,7 @@ def test_template_then_reconcile_a_filled_ledger(tmp_path: Path) -> None:
     done = run("reconcile", str(filled), "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    jsonschema.validate(document, ledger.schema())
+    schema_validator().validate(document)
     assert document["totals"]["USD"]["distinct"] == {
         "low": "1270000000.00",
         "nominal": "1300000000.00",

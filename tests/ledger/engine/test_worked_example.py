@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TypeVar
 
-import jsonschema
 import pytest
 
 import ledger
@@ -23,6 +22,7 @@ from ledger.core.findings import (
     Finding,
     Repackaged,
 )
+from tests.schema import schema_validator
 
 M = Decimal(1_000_000)
 F = TypeVar("F", bound=Finding)
@@ -143,7 +143,7 @@ def test_decisions_shape_the_totals(result: Reconciliation) -> None:
 
 def test_json_matches_the_schema(result: Reconciliation) -> None:
     document = ledger.reconciliation_json(result)
-    jsonschema.validate(document, ledger.schema())
+    schema_validator().validate(document)
     assert document["totals"]["USD"]["distinct"]["nominal"] == "1300000000.00"
     assert not any(isinstance(v, float) for v in _leaves(document))
 

@@ -1,0 +1,61 @@
+"""Aggregates: a total over donors counts only for what it holds beyond the pledges it holds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledger import AggregateFinding, AggregateTooSmall
+
+from .small import claim, pledge_of, reconciled
+
+TOTAL = {"donor": "all donors", "recipient": "Guatemala", "qualifiers": "aggregate", "period": ""}
+
+
+def test_a_total_holds_the_pledges_for_its_recipient_and_counts_the_rest() -> None:
+    result = reconciled(
+        claim("A1"),
+        claim("A2", donor="Japan", amount="100000000"),
+        claim("B1", source="B", amount="1000000000", **TOTAL),
+    )
+    (aggregate,) = result.findings_of(AggregateFinding)
+    assert aggregate.aggregate == pledge_of(result, "B1").id
+    assert set(aggregate.parts) == {pledge_of(result, "A1").id, pledge_of(result, "A2").id}
+    assert result.findings_of(AggregateTooSmall) == ()
+    (usd,) = result.totals
+    assert usd.distinct.nominal == Decimal("1000000000.00")  # 300m + 100m + the 600m beyond them
+
+
+def test_a_total_too_small_for_its_pledges_says_so_and_adds_nothing() -> None:
+    result = reconciled(
+        claim("A1"), claim("A2", donor="Japan"), claim("B1", source="B", amount="500000000", **TOTAL)
+    )
+    (too_small,) = result.findings_of(AggregateTooSmall)
+    assert too_small.amount_at_stake == Decimal("100000000.00")  # 600m of pledges in a total of 500m
+    assert "cannot hold" in too_small.message
+    (usd,) = result.totals
+    assert usd.distinct.nominal == Decimal("600000000.00")
+
+
+def test_a_region_total_holds_its_countries() -> None:
+    result = reconciled(
+        claim("A1", recipient="El Salvador"),
+        claim("B1", source="B", amount="1000000000", **{**TOTAL, "recipient": "Central America"}),
+    )
+    (aggregate,) = result.findings_of(AggregateFinding)
+    assert aggregate.parts == (pledge_of(result, "A1").id,)
+
+
+def test_a_rejected_total_counts_in_full_on_top_of_its_pledges() -> None:
+    claims = (claim("A1"), claim("B1", source="B", amount="1000000000", **TOTAL))
+    (aggregate,) = reconciled(*claims).findings_of(AggregateFinding)
+    rejected = reconciled(*claims, decisions=[{"finding": aggregate.id, "decision": "reject"}])
+    (usd,) = rejected.totals
+    assert usd.distinct.nominal == Decimal("1300000000.00")
+
+
+def test_a_contained_pledge_is_not_a_part_again() -> None:
+    result = reconciled(
+        claim("A1"), claim("A2", amount="200000000"), claim("B1", source="B", amount="1000000000", **TOTAL)
+    )
+    (aggregate,) = result.findings_of(AggregateFinding)
+    assert aggregate.parts == (pledge_of(result, "A1").id,)

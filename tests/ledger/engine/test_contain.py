@@ -1,0 +1,69 @@
+"""Containment: a smaller pledge of the same donor inside a larger one, for the same place and time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledger import Contained
+
+from .small import claim, pledge_of, reconciled
+
+
+def test_a_smaller_pledge_sits_inside_the_larger_one() -> None:
+    result = reconciled(claim("A1"), claim("B1", source="B", amount="200000000", approximation="more than"))
+    (contained,) = result.findings_of(Contained)
+    assert (contained.part, contained.whole) == (pledge_of(result, "B1").id, pledge_of(result, "A1").id)
+    assert contained.amount_at_stake == Decimal("200000000.00")
+    assert contained.currency == "USD"
+    (usd,) = result.totals
+    # undecided, the part counts only in the high bound
+    assert (usd.distinct.low, usd.distinct.nominal) == (Decimal("300000000.00"), Decimal("300000000.00"))
+    assert usd.distinct.high == Decimal("520000000.00")
+
+
+def test_a_country_sits_inside_its_region() -> None:
+    result = reconciled(
+        claim("A1", recipient="Central America"),
+        claim("B1", source="B", recipient="El Salvador", amount="200000000"),
+    )
+    (contained,) = result.findings_of(Contained)
+    assert contained.whole == pledge_of(result, "A1").id
+
+
+def test_no_containment_across_donors_regions_or_periods() -> None:
+    result = reconciled(
+        claim("A1"),
+        claim("A2", donor="Japan", amount="100000000"),
+        claim("A3", recipient="Honduras", amount="100000000"),
+        claim("A4", period="2012", amount="100000000"),
+    )
+    assert result.findings_of(Contained) == ()
+
+
+def test_in_addition_to_forbids_and_part_of_forces_it() -> None:
+    apart = reconciled(
+        claim("A1"), claim("B1", source="B", amount="100000000", qualifiers="in addition to A1")
+    )
+    assert apart.findings_of(Contained) == ()
+    forced = reconciled(
+        claim("A1"), claim("B1", source="B", donor="Japan", amount="100000000", qualifiers="part of A1")
+    )
+    (contained,) = forced.findings_of(Contained)
+    assert "B1 says so" in contained.rule
+
+
+def test_includes_says_it_from_the_whole() -> None:
+    result = reconciled(
+        claim("A1", qualifiers="includes B1"), claim("B1", source="B", donor="Japan", amount="100000000")
+    )
+    (contained,) = result.findings_of(Contained)
+    assert contained.part == pledge_of(result, "B1").id
+
+
+def test_accepted_the_part_counts_nothing_and_rejected_it_counts_in_full() -> None:
+    claims = (claim("A1"), claim("B1", source="B", amount="200000000"))
+    (contained,) = reconciled(*claims).findings_of(Contained)
+    for verdict, distinct in (("accept", "300000000.00"), ("reject", "500000000.00")):
+        decided = reconciled(*claims, decisions=[{"finding": contained.id, "decision": verdict}])
+        (usd,) = decided.totals
+        assert usd.distinct.nominal == usd.distinct.high == Decimal(distinct)
