@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,7 +22,7 @@ from ledger.drafting.fields import (
 )
 from ledger.drafting.figures import find_figures
 from ledger.drafting.language import LANGUAGE_NAMES, detect_language
-from ledger.drafting.parties import COUNTRY, REGION, Party, find_parties
+from ledger.drafting.parties import COUNTRY, ORGANISATION, REGION, Party, find_parties
 from ledger.drafting.people import Mention, People, Person, find_people
 from ledger.drafting.qualifiers import _ALREADY_PROVIDED, Drafted, qualify, qualify_across_sentences
 from ledger.drafting.sentences import split_sentences
@@ -110,6 +111,8 @@ def _verdict(view: SentenceView, number: int, verdicts: dict[int, Verdict]) -> V
     placed = view.figures[number]
     if placed.converts is not None and placed.found.kind == "money":
         origin = verdicts.get(placed.converts)
+        if placed.found.inherited:
+            return Verdict(False, "a conversion in brackets with no currency written: the currency is not known")
         if origin is not None:
             if origin.claim:
                 return Verdict(True, "an outlet's conversion of the figure before it", placed.found.text, weak=origin.weak)
@@ -263,6 +266,12 @@ def _fallback_donor(view: SentenceView, context: _Context) -> tuple[str, Found] 
     if context.last_donor is not None and view.number - context.last_donor[0] <= 2 and context.last_donor[1]:
         donor = context.last_donor[1]
         return donor, Found(donor, "", "no donor in the sentence: the donor of the claim just before")
+    publisher = context.source.publisher
+    if publisher:
+        parties = find_parties(tokenize(publisher, Span(0, len(publisher))))
+        named = next((p for p in parties if p.kind in (COUNTRY, ORGANISATION)), None)
+        if named is not None:
+            return named.name, Found(named.name, publisher, "no donor in the sentence: the government or body that published it")
     return None
 
 
@@ -276,18 +285,50 @@ def _announced_by(view: SentenceView, subject: Mention | None) -> Found:
 
 
 def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Found:
-    """Who the article is about: the first country or region its title names, else its first sentences."""
-    candidates: list[tuple[Sequence[Party], str]] = []
+    """Who the article is about: the place its title says the money is for ("... for Gaza"), else the first
+    country or region it names; else the same in the text's first sentences."""
+    places: list[tuple[SentenceView, str]] = []
     if source.title:
-        title_tokens = tokenize(source.title, Span(0, len(source.title)))
-        candidates.append((find_parties(title_tokens), "named in the title"))
-    for view in views[:4]:
-        candidates.append((view.parties, "named at the start of the text"))
-    for parties, where in candidates:
-        for party in parties:
-            if party.kind in (COUNTRY, REGION):
+        title_span = Span(0, len(source.title))
+        tokens = tokenize(source.title, title_span)
+        parties = find_parties(tokens)
+        places.append((SentenceView(source.title, title_span, -1, tokens, (), parties, ()), "named in the title"))
+    places.extend((view, "named at the start of the text") for view in views[:4])
+    for view, where in places:
+        aimed = _aimed_at(view)
+        if aimed:
+            return Found(aimed, aimed, where)
+        for party in view.parties:
+            if party.kind in (COUNTRY, REGION) and not (party.first > 0 and view.tokens[party.first - 1].bare in ("in", "at")):
                 return Found(party.name, party.words, where)
     return Found("")
+
+
+_AIMED = re.compile(
+    r"\b(?:for|to|to\s(?:help\s)?(?:rebuild|reconstruct|aid|support))\s(?:the\s)?(?P<place>[A-Z][\w’'-]+(?:\s[A-Z][\w-]+)?)"
+)
+
+
+def _aimed_at(view: SentenceView) -> str:
+    """"$5.4B pledged to Gaza Strip", "pledge to rebuild Gaza": the place the money is for."""
+    for match in _AIMED.finditer(view.quote):
+        place = match["place"].removesuffix("'s").removesuffix("’s")
+        start = view.span.start + match.start("place")
+        index = next((i for i, t in enumerate(view.tokens) if t.start == start), None)
+        if index is None:
+            continue
+        party = view.party_at(index)
+        if party is not None:
+            if party.kind in (COUNTRY, REGION):
+                return party.name
+            continue
+        if place.split()[0] in _NOT_PLACES or any(m.first <= index <= m.last for m in view.mentions):
+            continue
+        return place
+    return ""
+
+
+_NOT_PLACES = frozenset({"The", "A", "An", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
 
 
 def _periods_from_the_same_pledge(drafted: list[Drafted]) -> list[Drafted]:

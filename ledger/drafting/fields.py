@@ -46,6 +46,8 @@ _VERBS_AFTER = frozenset(
         *("promised", "committed", "offered", "gave", "donated", "announced", "provided", "pledge", "give"),
     }
 )
+# Words that may stand between a donor and its figure in a list: "the EU and the US a combined $780m".
+_BETWEEN_DONOR_AND_FIGURE = frozenset({"a", "an", "combined", "total", "of", "additional", "further", "extra", "another"})
 _PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "he", "she", "his", "her", "i", "my"})
 _RECEIVING = frozenset({"won", "get", "gets", "got", "receives", "received", "wins"})
 _PASSIVE = frozenset(
@@ -117,10 +119,10 @@ def find_subject(
     window = range(first, min(last, first + 5) + 1)
     for index in window:
         word = view.tokens[index].bare
-        if word == "from" and (party := view.party_at(index + 1)) is not None and party.kind != REGION:
+        if word == "from" and (party := view.party_at(_skip_determiners(view, index + 1))) is not None and party.kind != REGION:
             return party, None, _party_found(view, party, f'"from {party.words}": the giver')
         if word == "by" and index > first and any(view.tokens[i].bare in _PASSIVE for i in range(first, index)):
-            target = index + 1
+            target = _skip_determiners(view, index + 1)
             mention = _mention_at(view, target)
             if mention is not None:
                 return None, mention, Found(mention.person.name, mention.how, "the person it was given by")
@@ -138,6 +140,8 @@ def find_subject(
                 return resolved
     # "Germany US$360 million", "Kuwait: $250m", "Kuwait ($250 million)", "its $1 billion pledge"
     before = placed.first - 1
+    while before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3:
+        before -= 1
     if before >= 0 and view.tokens[before].text in (":", "("):
         before -= 1
     if before >= 0 and view.figure_at(before) is None:
@@ -162,10 +166,8 @@ def _subject_before(
             return None, mention, Found(mention.person.name, mention.how, "the person who gives")
         party = view.party_at(index)
         if party is not None:
-            if party.first > 0 and (
-                view.tokens[party.first - 1].bare in _NOT_SUBJECT_AFTER
-                or view.words(max(0, party.first - 2), party.first - 1).lower() == "led by"
-            ):
+            right_before_verb = anchor - party.last <= 2 and anchor < view.figures[number].first
+            if not right_before_verb and _after_preposition(view, party):
                 index = party.first - 1
                 continue
             following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
@@ -196,6 +198,30 @@ def _subject_before(
             Found(ALL_DONORS, words, "pledged, by no one named: donors together"),
         )
     return None, None, Found("")
+
+
+def _skip_determiners(view: SentenceView, index: int) -> int:
+    """The first token from `index` that is not "the", "its" or a number: "by the 15 EU members"."""
+    while index < len(view.tokens) and (view.tokens[index].bare in ("the", "its", "their") or view.tokens[index].text.isdigit()):
+        index += 1
+    return index
+
+
+def _after_preposition(view: SentenceView, party: Party) -> bool:
+    """"for Gaza", "between Hamas and Israel", "led by the United States": a party that is not the subject."""
+    index = party.first - 1
+    steps = 0
+    while index >= 0 and steps < 8:
+        token = view.tokens[index]
+        if token.bare in _NOT_SUBJECT_AFTER:
+            return True
+        if view.words(max(0, index - 1), index).lower() == "led by":
+            return True
+        if not (token.capitalized or token.bare in ("and", ",", "the", "its", "their") or view.party_at(index)):
+            return False
+        index -= 1
+        steps += 1
+    return False
 
 
 def _mention_at(view: SentenceView, index: int) -> Mention | None:
@@ -263,6 +289,14 @@ def donor_group(view: SentenceView, party: Party) -> tuple[Party, ...]:
 # ---- recipient -------------------------------------------------------------------------------------
 
 _TO_WORDS = frozenset({"to", "for", "toward", "towards"})
+# "Afghan aid", "Gaza's reconstruction": a country before one of these is what the money is for.
+_FOR_NOUNS = frozenset(
+    {
+        *("aid", "reconstruction", "rebuilding", "recovery", "people", "government", "needs", "economy"),
+        *("security", "relief", "refugees", "victims", "survivors", "development", "authorities", "budget"),
+    }
+)
+_EVENT_NOUNS = frozenset({"meeting", "conference", "summit", "talks", "event", "donors", "meetings"})
 _TITLE_WORDS = frozenset({"president", "minister", "secretary", "director", "commissioner", "envoy", "coordinator"})
 _PLACE_STOP = frozenset({"the", "a", "an", "help", "rebuild", "support", "fight", "fund", "be", "its"})
 
@@ -292,13 +326,15 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
                 while place_end + 1 <= end and view.tokens[place_end + 1].capitalized and view.party_at(place_end + 1) is None:
                     place_end += 1
                 words = view.words(target, place_end)
-                if not any(m.first <= target <= m.last for m in view.mentions) and len(words) > 2:
+                following = view.tokens[place_end + 1].bare if place_end + 1 < len(view.tokens) else ""
+                if not any(m.first <= target <= m.last for m in view.mentions) and len(words) > 2 and following not in _EVENT_NOUNS:
                     candidates.append(
                         (abs(index - placed.first) + 1, Found(words.removesuffix("'s").removesuffix("’s"), view.words(index, place_end), f'"{word} {words}": who receives', view.words_span(index, place_end)))
                     )
         party = view.party_at(index)
         if party is not None and party.first == index and party.name != donor and party.kind in (COUNTRY, REGION):
-            if party.possessive or party.adjective:
+            noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+            if (party.possessive or party.adjective) and noun in _FOR_NOUNS:
                 candidates.append(
                     (abs(index - placed.first) + 2, Found(party.name, party.words, f'"{party.words}" {"(possessive)" if party.possessive else "(adjective)"}: what it is for', view.words_span(party.first, party.last)))
                 )
@@ -368,7 +404,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("by", rf"\b(?:by|until|till|through(?:out)?|up\sto|to)\s(?:the\send\sof\s|end\s)?(?P<last>{_YEAR})\b"),
         ("since", rf"\bsince\s(?:(?P<month>{_MONTHS})\s)?(?P<first>{_YEAR})\b"),
         ("fiscal", r"\b(?P<which>this|next|last|the\scurrent|current)\sfiscal\syear\b"),
-        ("relative_year", r"\b(?:earlier\s|later\s)?(?P<which>this|next|last)\syear\b"),
+        ("relative_year", r"\b(?:earlier\s|later\s)?(?P<which>this|next|last)\syear\b(?!['’]s)"),
         ("over_the_year", r"\bover\sthe\syear\b"),
         ("in_year", rf"\b(?:in|for|during)\s(?:fiscal\s)?(?P<first>{_YEAR})\b"),
     )
@@ -395,13 +431,18 @@ def find_period(
         zones.append((view.tokens[first].start, view.tokens[last].end))
     if start < view.figures[number].first:
         zones.append((view.tokens[start].start, view.tokens[view.figures[number].first - 1].end))
-    for zone_start, zone_end in zones:
+    for order, (zone_start, zone_end) in enumerate(zones):
         text = view.text[zone_start:zone_end]
         best: tuple[int, str, re.Match[str]] | None = None
         for name, pattern in _PERIODS:
-            match = pattern.search(text)
-            if match is not None and (best is None or match.start() < best[0] or (match.start() == best[0] and name == "years_listed")):
-                best = (match.start(), name, match)
+            matches = list(pattern.finditer(text))
+            if not matches:
+                continue
+            # after the figure the first span said; before it, the one nearest the figure
+            match = matches[0] if order == 0 and first <= last else matches[-1]
+            position = match.start() if order == 0 and first <= last else -match.end()
+            if best is None or position < best[0]:
+                best = (position, name, match)
         if best is None:
             continue
         _, name, match = best

@@ -96,7 +96,7 @@ def resolve_party(words: str) -> tuple[str, str] | None:
     if canonical == lowered or canonical == lowered.removeprefix("the "):
         # unknown to the names module (a lower-case spelling of a known name comes back capitalised)
         last = bare.split()[-1].lower() if bare.split() else ""
-        if len(bare.split()) >= 2 and last in _INSTITUTION_WORDS and bare[:1].isupper():
+        if len(bare.split()) >= 2 and last in _INSTITUTION_WORDS and bare[:1].isupper() and " and " not in bare:
             return bare, ORGANISATION
         return None
     if canonical == ALL_DONORS:

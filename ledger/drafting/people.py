@@ -194,6 +194,10 @@ def _speaking(tokens: Sequence[Token], index: int, party_at: dict[int, Party], p
         last += 1
     if not _speaks_near(tokens, index, last) or tokens[last].lower == ",":
         return None
+    before_verb = index > 0 and tokens[index - 1].lower in SPEECH_VERBS
+    after_name = tokens[last + 1].text if last + 1 < len(tokens) else "."
+    if before_verb and after_name not in (",", ".", ";", ":") and tokens[last + 1].lower not in SPEECH_VERBS | {"on", "in", "at"}:
+        return None  # "said Kabul must do more": the start of what was said, not who said it
     after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
     if after == "," and last == index:
         return None  # "Guatemala," is not "Clinton said"

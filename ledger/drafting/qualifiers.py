@@ -32,7 +32,7 @@ _THAT_MONEY = re.compile(
     r"|^(?:It|This)\s(?:will|would|is|comes)\b",
 )
 _INCREASE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|rose|boost\w*|doubl\w*|grow\w*|grew|up|lift\w*|expand\w*)\b", re.IGNORECASE
+    r"\b(?:increas\w*|rais\w*|ris\w*|rose|boost\w*|doubl\w*|grow\w*|grew|lift\w*|expand\w*)\b", re.IGNORECASE
 )
 _INCLUDES = re.compile(r"\b(?:including|includes|included|of\swhich|of\sthis|inc\.?)\s(?:about\s|some\s|a\s)?$", re.IGNORECASE)
 _SUM_REFERENCE = re.compile(r"\b(?:The|This|That)\s(?:sum|total|figure|amount|\$[\d.,]+\s\w+\sfigure)\b")
@@ -51,7 +51,7 @@ _ANNOUNCED_BEFORE = re.compile(
     r"\b(?:already\s(?:has\s|have\s|had\s)?(?:pledged|promised|announced|committed)|previously\s(?:announced|pledged|promised)"
     r"|(?:announced|pledged|promised|committed)\searlier|earlier\s(?:announced|pledged|promised)|re-?iterated"
     r"|re-?announced|reaffirmed|repeated\s(?:its|their|his|her)|ahead\sof\sthe\sconference|before\sthe\sconference"
-    r"|had\s(?:announced|pledged|promised)|last\sweek|repackag\w*|recycled)\b",
+    r"|last\sweek|repackag\w*|recycled)\b",
     re.IGNORECASE,
 )
 _PER_YEAR = re.compile(r"^\W*(?:a\syear|per\syear|each\syear|every\syear|annually|per\sannum|a\syear\sfor)\b", re.IGNORECASE)
