@@ -256,7 +256,7 @@ def score_text(labelled: LabelledText, drafts: Drafts) -> TextScore:
     used = {d.id for d in found.values()}
     score.unmatched = sum(1 for d in drafts.drafts if d.id not in used)
     score.spurious = [f"{d.figure.text} | {d.quote[:110]}" for d in drafts.drafts if d.id not in used]
-    score.missed = [c.id for c in in_text if c.id not in found]
+    score.missed = [f"{c.id} {c.amount} {c.currency} | {c.quote[:140]}" for c in in_text if c.id not in found]
     for name in (*FIELDS, *INFORMATIONAL_FIELDS):
         score.right[name] = 0
     for claim in in_text:

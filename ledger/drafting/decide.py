@@ -98,6 +98,7 @@ _GOVERNING = frozenset(
         *("hoped", "hopes", "hope", "hoping", "called", "received", "receiving"),
     }
 )
+_APPROXIMATION_WORDS = frozenset({"up", "to", "over", "about", "around", "nearly", "almost", "some", "more", "than"})
 _RIGHT_WINDOW = 4
 # Words that do not count in the distance to a cue: "$200 million the bank already has provided".
 _FILLERS = frozenset({"the", "a", "an", "already", "also", "only", "just", "has", "have", "had", "been", "it", "they"})
@@ -237,11 +238,14 @@ def _giving_reason(view: SentenceView, index: int) -> str:
 def _listed(view: SentenceView, number: int, parties: tuple[Party, ...]) -> Verdict | None:
     """"Japan: $5 billion", "Kuwait ($250 million)": a list of pledges by donor."""
     placed = view.figures[number]
-    before = [t.text for t in view.tokens[max(0, placed.first - 2) : placed.first]]
-    party_before = next((p for p in parties if p.last in (placed.first - 1, placed.first - 2)), None)
+    first = placed.first
+    while first > 0 and view.tokens[first - 1].bare in _APPROXIMATION_WORDS:
+        first -= 1  # "Canada: over $150 million", "Japan: Up to $500m"
+    before = [t.text for t in view.tokens[max(0, first - 2) : first]]
+    party_before = next((p for p in parties if p.last in (first - 1, first - 2)), None)
     if party_before is None:
         return None
-    if before[-1:] == [":"] and party_before.last == placed.first - 2:
+    if before[-1:] == [":"] and party_before.last == first - 2:
         return Verdict(
             True,
             f"a list of pledges ({party_before.words}: amount)",
@@ -250,7 +254,7 @@ def _listed(view: SentenceView, number: int, parties: tuple[Party, ...]) -> Verd
             placed.first - 1,
             weak=True,
         )
-    if before[-1:] == ["("] and party_before.last == placed.first - 2:
+    if before[-1:] == ["("] and party_before.last == first - 2:
         return Verdict(
             True,
             f"a pledge listed by its donor ({party_before.words} (amount))",

@@ -190,7 +190,7 @@ def _drafts_for(view: SentenceView, number: int, verdict: Verdict, context: _Con
         confidence = confidence.lowered(5, 'a bare "$" read as US dollars')
     if "no currency written" in figure.currency_words:
         confidence = confidence.lowered(15, "no currency written by the figure")
-    party, mention, found = find_subject(view, number, verdict.first, context.last_person)
+    party, mention, found = find_subject(view, number, verdict.first, context.last_person, context.subject.value)
     donors: list[tuple[str, Found]] = []
     if party is not None:
         group = donor_group(view, party)

@@ -110,11 +110,18 @@ def zone_before(view: SentenceView, number: int) -> tuple[int, int]:
 
 
 def find_subject(
-    view: SentenceView, number: int, cue: int, previous_person: Person | None
+    view: SentenceView, number: int, cue: int, previous_person: Person | None, receiver: str = ""
 ) -> tuple[Party | None, Mention | None, Found]:
     """Who gives: "$1.3 billion from the ADB", "$20bn promised by Washington", "Germany US$360 million",
     or the subject of the verb of giving. Returns the party, the person, and the evidence."""
     placed = view.figures[number]
+    if 0 <= cue < len(view.tokens) and view.tokens[cue].bare in _RECEIVING:
+        word = view.tokens[cue].text
+        return (
+            Party(ALL_DONORS, COLLECTIVE, word, cue, cue),
+            None,
+            Found(ALL_DONORS, word, f'"{word}": what a recipient got from many donors'),
+        )
     first, last = zone_after(view, number)
     window = range(first, min(last, first + 5) + 1)
     for index in window:
@@ -145,7 +152,7 @@ def find_subject(
     if before >= 0 and view.tokens[before].text in (":", "("):
         before -= 1
     if before >= 0 and view.figure_at(before) is None:
-        if (party := view.party_at(before)) is not None and party.kind != REGION:
+        if (party := view.party_at(before)) is not None and party.kind != REGION and party.name != receiver:
             return party, None, _party_found(view, party, "the donor named just before the figure")
         if view.tokens[before].bare in ("its", "their", "his", "her", "our"):
             resolved = _pronoun(view, before, previous_person)
@@ -153,11 +160,11 @@ def find_subject(
                 return resolved
     start, _ = view.clause_bounds(placed.first)
     anchor = cue if 0 <= cue < placed.first else placed.first
-    return _subject_before(view, anchor, start, previous_person, number)
+    return _subject_before(view, anchor, start, previous_person, number, receiver)
 
 
 def _subject_before(
-    view: SentenceView, anchor: int, start: int, previous_person: Person | None, number: int
+    view: SentenceView, anchor: int, start: int, previous_person: Person | None, number: int, receiver: str
 ) -> tuple[Party | None, Mention | None, Found]:
     index = anchor - 1
     while index >= start:
@@ -167,7 +174,7 @@ def _subject_before(
         party = view.party_at(index)
         if party is not None:
             right_before_verb = anchor - party.last <= 2 and anchor < view.figures[number].first
-            if not right_before_verb and _after_preposition(view, party):
+            if party.name == receiver or (not right_before_verb and _after_preposition(view, party)):
                 index = party.first - 1
                 continue
             following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None

@@ -35,7 +35,7 @@ _COLLECTIVE_HEADS = frozenset(
     {
         *("donors", "countries", "nations", "governments", "participants", "envoys", "conference"),
         *("meeting", "community", "states", "organisations", "organizations", "institutions", "lenders"),
-        *("pledgers", "contributors"),
+        *("pledgers",),
     }
 )
 _COLLECTIVE_MODIFIERS = frozenset(

@@ -189,6 +189,8 @@ def _speaking(tokens: Sequence[Token], index: int, party_at: dict[int, Party], p
         return None
     if not _is_name_token(token, party_at, index) or token.bare in _PARTICLES:
         return None
+    if index > 0 and tokens[index - 1].bare in ("in", "at", "from", "of"):
+        return None  # "diplomats in Brussels said": a place
     last = index
     while last + 1 < len(tokens) and _is_name_token(tokens[last + 1], party_at, last + 1) and last - index < 3:
         last += 1
@@ -207,9 +209,7 @@ def _speaking(tokens: Sequence[Token], index: int, party_at: dict[int, Party], p
     if last == index:
         known = people.known(name)
         if known is None:
-            if after not in SPEECH_VERBS and (index == 0 or tokens[index - 1].lower not in SPEECH_VERBS):
-                return None
-            known = Person(name)
+            return None  # a lone capitalised word is a person only once the text has named them in full
         person = people.meet(known)
         return Mention(person, index, last, True, f"{name} (named before)" if known.name != name else name)
     if after == ",":
