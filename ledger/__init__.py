@@ -12,6 +12,11 @@ The Python API in a few lines::
     print(ledger.to_json(ledger.reconcile(book)))
 
 Values are frozen: every change (a claim added, a decision) gives a new Ledger.
+
+Claims can be drafted from article text, for the analyst to check::
+
+    drafts = ledger.draft_claims(text, source=ledger.DraftSource(publisher="CNN", date=date(2011, 6, 22)))
+    book = ledger.with_drafts(book, drafts.only({"D1", "D3"}))   # the drafts left ticked
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from ledger.core.model import (
 )
 from ledger.core.money import AmountRange, Approximation, Money, Rate, allocate, amount_range, make_money
 from ledger.core.problems import LedgerError, Origin, Problem, Severity, problems_text
+from ledger.drafting import Draft, DraftSource, Drafts, SkippedFigure, draft_claims, read_article
+from ledger.drafting.ledger_form import with_drafts
 from ledger.engine.reconcile import reconcile
 from ledger.parsing.build import build_ledger
 from ledger.render.jsonform import reconciliation_json, schema, to_json
@@ -53,6 +60,9 @@ __all__ = [
     "Claim",
     "CurrencyTotals",
     "Decision",
+    "Draft",
+    "DraftSource",
+    "Drafts",
     "Finding",
     "FindingKind",
     "Instrument",
@@ -69,11 +79,13 @@ __all__ = [
     "Reconciliation",
     "Settings",
     "Severity",
+    "SkippedFigure",
     "Source",
     "Verdict",
     "allocate",
     "amount_range",
     "build_ledger",
+    "draft_claims",
     "example_ledger",
     "ledger_from_dict",
     "load_workbook",
@@ -81,10 +93,12 @@ __all__ = [
     "make_money",
     "problems_text",
     "reconcile",
+    "read_article",
     "reconciliation_json",
     "save_workbook",
     "schema",
     "to_json",
+    "with_drafts",
 ]
 
 

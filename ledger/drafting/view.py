@@ -12,6 +12,8 @@ from ledger.drafting.values import Span
 
 __all__ = ["Placed", "SentenceView", "place_figures"]
 
+_APPROXIMATION_WORDS = frozenset({"about", "around", "some", "roughly", "approximately", "nearly", "almost", "c."})
+
 
 @dataclass(frozen=True, slots=True)
 class Placed:
@@ -92,7 +94,11 @@ def _converts(tokens: tuple[Token, ...], placed: list[Placed], number: int, earl
     """The figure this one restates: "X (Y)", "X (Y, Z)", "X, or Y"; money figures only."""
     if number == 0 or placed[number].found.kind != "money":
         return None
-    between = [t.text for t in tokens[placed[number - 1].last + 1 : placed[number].first]]
+    between = [
+        t.text
+        for t in tokens[placed[number - 1].last + 1 : placed[number].first]
+        if t.lower not in _APPROXIMATION_WORDS  # "(about $7.4 million)"
+    ]
     previous = earlier[number - 1]
     origin = previous.converts if previous.converts is not None and between in ([","], [";"]) else number - 1
     if placed[origin].found.kind != "money":
