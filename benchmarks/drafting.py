@@ -30,8 +30,7 @@ from benchmarks.drafting_corpus import Event, LabelledClaim, LabelledText, event
 from ledger import Ledger, QualifierKind, build_ledger, reconcile
 from ledger.core.money import Approximation
 from ledger.core.problems import ParseError
-from ledger.drafting import Draft, DraftSource, Drafts, Span, draft_claims
-from ledger.drafting.figures import find_figures
+from ledger.drafting import Draft, Drafts, DraftSource, Span, draft_claims
 from ledger.drafting.ledger_form import with_drafts
 from ledger.names import ALL_DONORS, Names
 from ledger.parsing.periods import parse_period
@@ -57,7 +56,7 @@ _TEMPLATE_KINDS = {
     "increase_from": QualifierKind.INCREASE_FROM,
     "converted": QualifierKind.SAME_AS,
 }
-_STOP = frozenset("the and for of to in a an with from by on at aid".split())
+_STOP = frozenset(["the", "and", "for", "of", "to", "in", "a", "an", "with", "from", "by", "on", "at", "aid"])
 
 
 @dataclass(slots=True)
@@ -97,7 +96,7 @@ def _donor_names(text: str) -> frozenset[str]:
     lowered = bare.lower()
     if not bare:
         return frozenset()
-    if lowered.startswith("all ") and "donors" in lowered or lowered in ("donors", "all donors"):
+    if (lowered.startswith("all ") and "donors" in lowered) or lowered in ("donors", "all donors"):
         return frozenset({ALL_DONORS})
     if lowered.endswith(" member states"):
         prefix = bare[: -len(" member states")]
@@ -172,7 +171,9 @@ def field_right(name: str, draft: Draft, claim: LabelledClaim) -> bool:
         case "qualifiers":
             return frozenset(q.kind for q in draft.qualifiers) == _template_kinds(claim.qualifiers)
         case "purpose":
-            return (not draft.purpose and not claim.purpose) or bool(_words(draft.purpose) & _words(claim.purpose))
+            return (not draft.purpose and not claim.purpose) or bool(
+                _words(draft.purpose) & _words(claim.purpose)
+            )
     raise ValueError(name)
 
 
@@ -327,7 +328,9 @@ def draft_event_texts(event: Event) -> list[tuple[LabelledText, Drafts]]:
     return [(text, draft_claims(text.text, source_of(text))) for text in event.texts]
 
 
-def score_corpus(events: Sequence[Event]) -> tuple[Totals, list[TextScore], dict[str, list[tuple[LabelledText, Drafts]]]]:
+def score_corpus(
+    events: Sequence[Event],
+) -> tuple[Totals, list[TextScore], dict[str, list[tuple[LabelledText, Drafts]]]]:
     totals = Totals(right=dict.fromkeys((*FIELDS, *INFORMATIONAL_FIELDS), 0))
     scores: list[TextScore] = []
     drafted: dict[str, list[tuple[LabelledText, Drafts]]] = {}
@@ -361,7 +364,7 @@ def score_corpus(events: Sequence[Event]) -> tuple[Totals, list[TextScore], dict
 
 
 def _template_words(qualifiers: Sequence[str]) -> list[str]:
-    words = []
+    words: list[str] = []
     for item in qualifiers:
         kind, _, target = item.partition(":")
         match kind:
@@ -383,7 +386,13 @@ def _template_words(qualifiers: Sequence[str]) -> list[str]:
 def hand_typed_ledger(event: Event) -> Ledger:
     """The event's own labelled claims as a ledger, qualifiers in the template's words."""
     sources = [
-        {"id": t.id, "publisher": t.publisher, "title": t.title, "date": t.date.isoformat() if t.date else None, "url": t.url}
+        {
+            "id": t.id,
+            "publisher": t.publisher,
+            "title": t.title,
+            "date": t.date.isoformat() if t.date else None,
+            "url": t.url,
+        }
         for t in event.texts
     ]
     claims = [
@@ -436,7 +445,9 @@ class EndToEnd:
         return ((self.naive - distinct) / overcount * 100).quantize(Decimal("1"))
 
 
-def end_to_end(events: Sequence[Event], drafted: dict[str, list[tuple[LabelledText, Drafts]]]) -> list[EndToEnd]:
+def end_to_end(
+    events: Sequence[Event], drafted: dict[str, list[tuple[LabelledText, Drafts]]]
+) -> list[EndToEnd]:
     rows = []
     for event in events:
         hand = reconcile(hand_typed_ledger(event))
@@ -494,16 +505,23 @@ def _money(amount: Decimal | None) -> str:
 def print_report(out: Callable[[str], None], details: bool, texts: bool) -> int:
     folder = events_folder()
     if not folder.is_dir():
-        print(f"{folder} is not there: the benchmark reads the labelled events from ../shared/events", file=sys.stderr)
+        print(
+            f"{folder} is not there: the benchmark reads the labelled events from ../shared/events",
+            file=sys.stderr,
+        )
         return 2
     events = load_events(folder)
     totals, scores, drafted = score_corpus(events)
     if texts:
-        out("| event | text | publisher | claims | found | drafts | unmatched | not-pledges drafted | fields right |")
+        out(
+            "| event | text | publisher | claims | found | drafts | unmatched | not-pledges drafted | fields right |"
+        )
         out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for s in scores:
             if not s.supported:
-                out(f"| {s.event[:40]} | {s.text_id} | {s.publisher[:30]} | {s.claims} | not supported | | | | |")
+                out(
+                    f"| {s.event[:40]} | {s.text_id} | {s.publisher[:30]} | {s.claims} | not supported | | | | |"
+                )
                 continue
             fields = sum(s.right.get(n, 0) for n in FIELDS)
             out(
@@ -518,20 +536,32 @@ def print_report(out: Callable[[str], None], details: bool, texts: bool) -> int:
     out("| measure | result | target |")
     out("| --- | --- | --- |")
     out(f"| claims found | {totals.found}/{totals.findable} = {totals.found_share}% | >= 90% |")
-    out(f"| drafts that are real claims | {totals.drafts - totals.unmatched}/{totals.drafts} = {totals.real_share}% | >= 85% |")
-    out(f"| not-pledge figures drafted | {totals.not_pledges_drafted}/{totals.not_pledges} = {totals.not_pledge_share}% | <= 10% |")
+    out(
+        f"| drafts that are real claims | {totals.drafts - totals.unmatched}/{totals.drafts} = {totals.real_share}% | >= 85% |"
+    )
+    out(
+        f"| not-pledge figures drafted | {totals.not_pledges_drafted}/{totals.not_pledges} = {totals.not_pledge_share}% | <= 10% |"
+    )
     out(f"| fields right (of claims found) | {totals.fields_share}% | >= 85% |")
     for name in FIELDS:
         out(f"| - {name} | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |")
     for name in INFORMATIONAL_FIELDS:
-        out(f"| - {name} (shares a word; not in the total) | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |")
+        out(
+            f"| - {name} (shares a word; not in the total) | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |"
+        )
     out("")
     if totals.not_in_text:
-        out(f"({totals.not_in_text} labelled claims quote sentences not in the stored text and are left out.)")
+        out(
+            f"({totals.not_in_text} labelled claims quote sentences not in the stored text and are left out.)"
+        )
     out("End to end: each event's drafts reconciled, against the analyst's totals and the hand-typed ledger")
-    out("(overcount = naive sum - the analyst's figure, the middle of their range; removed = (naive - distinct) / overcount)")
+    out(
+        "(overcount = naive sum - the analyst's figure, the middle of their range; removed = (naive - distinct) / overcount)"
+    )
     out("")
-    out("| event | currency | naive (analyst) | analyst range | hand-typed distinct | removed | drafted naive | drafted distinct | removed |")
+    out(
+        "| event | currency | naive (analyst) | analyst range | hand-typed distinct | removed | drafted naive | drafted distinct | removed |"
+    )
     out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in end_to_end(events, drafted):
         hand_removed, mine_removed = row.removed(row.hand_distinct), row.removed(row.drafted_distinct)
@@ -542,7 +572,9 @@ def print_report(out: Callable[[str], None], details: bool, texts: bool) -> int:
         )
     out("")
     median, worst, words = speed(events)
-    out(f"Speed: a {words}-word article drafted in {median * 1000:.0f} ms (median of 7; worst {worst * 1000:.0f} ms; target < 300 ms)")
+    out(
+        f"Speed: a {words}-word article drafted in {median * 1000:.0f} ms (median of 7; worst {worst * 1000:.0f} ms; target < 300 ms)"
+    )
     if details:
         out("")
         for s in scores:
@@ -561,7 +593,9 @@ def print_report(out: Callable[[str], None], details: bool, texts: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.drafting", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.drafting", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--texts", action="store_true", help="one line per text")
     parser.add_argument("--details", action="store_true", help="every miss, spurious draft and wrong field")
     args = parser.parse_args(argv)

@@ -46,7 +46,7 @@ from ledger.core.model import (
 )
 from ledger.core.money import AmountRange, Approximation, Money, Rate, allocate, amount_range, make_money
 from ledger.core.problems import LedgerError, Origin, Problem, Severity, problems_text
-from ledger.drafting import Draft, DraftSource, Drafts, SkippedFigure, draft_claims, read_article
+from ledger.drafting import Draft, Drafts, DraftSource, SkippedFigure, draft_claims, read_article
 from ledger.drafting.ledger_form import with_drafts
 from ledger.engine.reconcile import reconcile
 from ledger.parsing.build import build_ledger
@@ -92,8 +92,8 @@ __all__ = [
     "make_claim",
     "make_money",
     "problems_text",
-    "reconcile",
     "read_article",
+    "reconcile",
     "reconciliation_json",
     "save_workbook",
     "schema",

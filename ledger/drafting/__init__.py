@@ -12,7 +12,16 @@ taken says why. The analyst checks the drafts before they enter a ledger (`with_
 
 from ledger.drafting.draft import draft_claims
 from ledger.drafting.inputs import Article, read_article
-from ledger.drafting.values import Confidence, Draft, DraftSource, Drafts, Evidence, Figure, SkippedFigure, Span
+from ledger.drafting.values import (
+    Confidence,
+    Draft,
+    Drafts,
+    DraftSource,
+    Evidence,
+    Figure,
+    SkippedFigure,
+    Span,
+)
 
 __all__ = [
     "Article",

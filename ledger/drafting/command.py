@@ -23,7 +23,7 @@ from ledger.core.model import Ledger
 from ledger.drafting.draft import draft_claims
 from ledger.drafting.inputs import read_article
 from ledger.drafting.ledger_form import drafts_dict, with_drafts
-from ledger.drafting.values import DraftSource, Drafts
+from ledger.drafting.values import Drafts, DraftSource
 
 __all__ = ["add_extract_command", "run_extract"]
 
@@ -34,7 +34,9 @@ _PROGRESS_FROM = 2  # a bar for batches; one file needs none
 def add_extract_command(commands: Any) -> None:
     """Add the `extract` subcommand to the command line's subparsers."""
     extract = commands.add_parser("extract", help="draft claims from article files (.txt or .html)")
-    extract.add_argument("files", nargs="+", type=Path, help="articles: plain text or HTML saved from a browser")
+    extract.add_argument(
+        "files", nargs="+", type=Path, help="articles: plain text or HTML saved from a browser"
+    )
     extract.add_argument("--date", help="the source's date (YYYY-MM-DD): what 'this year' is read against")
     extract.add_argument("--publisher", help="the source's publisher")
     extract.add_argument("--title", help="the source's title")
@@ -43,7 +45,9 @@ def add_extract_command(commands: Any) -> None:
     where.add_argument("-o", "--output", type=Path, help="write a new ledger workbook with the drafts")
     where.add_argument("--append", type=Path, help="add the drafts to this ledger workbook")
     extract.add_argument(
-        "--json", action="store_true", help="print the drafts as the dict ledger_from_dict takes, plus skipped"
+        "--json",
+        action="store_true",
+        help="print the drafts as the dict ledger_from_dict takes, plus skipped",
     )
 
 
@@ -107,7 +111,14 @@ def _load(path: Path) -> Ledger | int:
 
 def _draft_files(files: Sequence[Path], args: argparse.Namespace, published: date | None) -> list[Drafts]:
     batch = []
-    shown = tqdm(files, unit="article", desc="drafting", file=sys.stderr, leave=False, disable=len(files) < _PROGRESS_FROM)
+    shown = tqdm(
+        files,
+        unit="article",
+        desc="drafting",
+        file=sys.stderr,
+        leave=False,
+        disable=len(files) < _PROGRESS_FROM,
+    )
     for path in shown:
         data = Path(path).read_bytes()
         article = read_article(data, html=True if path.suffix.lower() in (".html", ".htm") else None)

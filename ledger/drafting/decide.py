@@ -51,7 +51,18 @@ _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
             "a need, not a pledge",
         ),
         **dict.fromkeys(
-            ("appeal", "appeals", "target", "goal", "sought", "seek", "seeks", "seeking", "request", "requested"),
+            (
+                "appeal",
+                "appeals",
+                "target",
+                "goal",
+                "sought",
+                "seek",
+                "seeks",
+                "seeking",
+                "request",
+                "requested",
+            ),
             "an appeal or a request, not a pledge",
         ),
         **dict.fromkeys(
@@ -59,21 +70,61 @@ _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
             "asked for, not pledged",
         ),
         **dict.fromkeys(
-            ("hoped", "hopes", "hope", "hoping", "expected", "expecting", "expect", "expects", "expectation",
-             "expectations", "anticipated", "forecast", "projected", "dreams"),
+            (
+                "hoped",
+                "hopes",
+                "hope",
+                "hoping",
+                "expected",
+                "expecting",
+                "expect",
+                "expects",
+                "expectation",
+                "expectations",
+                "anticipated",
+                "forecast",
+                "projected",
+                "dreams",
+            ),
             "an expectation, not a pledge",
         ),
         **dict.fromkeys(
-            ("estimate", "estimated", "estimates", "estimating", "cost", "costs", "costing", "damage",
-             "damages", "losses", "destroyed", "destruction"),
+            (
+                "estimate",
+                "estimated",
+                "estimates",
+                "estimating",
+                "cost",
+                "costs",
+                "costing",
+                "damage",
+                "damages",
+                "losses",
+                "destroyed",
+                "destruction",
+            ),
             "a cost or damage estimate, not a pledge",
         ),
         **dict.fromkeys(
-            ("market", "markets", "gdp", "economy", "revenue", "revenues", "exports", "imports", "income",
-             "turnover", "sales", "sale"),
+            (
+                "market",
+                "markets",
+                "gdp",
+                "economy",
+                "revenue",
+                "revenues",
+                "exports",
+                "imports",
+                "income",
+                "turnover",
+                "sales",
+                "sale",
+            ),
             "a market or economic figure, not a pledge",
         ),
-        **dict.fromkeys(("debt", "debts", "owed", "owes", "owe", "borrowing", "arrears"), "a debt, not a pledge"),
+        **dict.fromkeys(
+            ("debt", "debts", "owed", "owes", "owe", "borrowing", "arrears"), "a debt, not a pledge"
+        ),
         **dict.fromkeys(
             ("criminals", "cartels", "traffickers", "smuggling", "laundered", "bribes", "ransom"),
             "money criminals make, not a pledge",
@@ -86,9 +137,14 @@ _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
             ("shortfall", "gap", "deficit", "short", "beyond", "exceeded", "exceeding"),
             "a target compared with, not a pledge",
         ),
-        **dict.fromkeys(("price", "prices", "salary", "salaries", "fee", "fees", "fare", "tariff"), "a price, not a pledge"),
+        **dict.fromkeys(
+            ("price", "prices", "salary", "salaries", "fee", "fees", "fare", "tariff"),
+            "a price, not a pledge",
+        ),
         **dict.fromkeys(("remaining", "last", "left"), "money left, not a pledge"),
-        **dict.fromkeys(("plan", "programme", "program", "strategy", "bill"), "the cost of a plan, not a pledge"),
+        **dict.fromkeys(
+            ("plan", "programme", "program", "strategy", "bill"), "the cost of a plan, not a pledge"
+        ),
     }
 )
 # Cues that make the giving after them hypothetical: "asking the ministers to fund", "expected total pledges".
@@ -98,10 +154,14 @@ _GOVERNING = frozenset(
         *("hoped", "hopes", "hope", "hoping", "called", "received", "receiving"),
     }
 )
-_APPROXIMATION_WORDS = frozenset({"up", "to", "over", "about", "around", "nearly", "almost", "some", "more", "than"})
+_APPROXIMATION_WORDS = frozenset(
+    {"up", "to", "over", "about", "around", "nearly", "almost", "some", "more", "than"}
+)
 _RIGHT_WINDOW = 4
 # Words that do not count in the distance to a cue: "$200 million the bank already has provided".
-_FILLERS = frozenset({"the", "a", "an", "already", "also", "only", "just", "has", "have", "had", "been", "it", "they"})
+_FILLERS = frozenset(
+    {"the", "a", "an", "already", "also", "only", "just", "has", "have", "had", "been", "it", "they"}
+)
 _LEFT_NOUN_REACH = 12  # a noun of giving further left than this does not govern the figure
 
 
@@ -125,20 +185,29 @@ def classify(view: SentenceView, number: int, parties: tuple[Party, ...]) -> Ver
     right = _right_cue(view, number, end)
     chosen = _nearest(left, right)
     if chosen is not None:
-        distance, index, side = chosen
+        _, index, side = chosen
         word = view.tokens[index].bare
         if word in _NOT_CLAIM:
             return Verdict(False, _NOT_CLAIM[word], view.tokens[index].text, index, index)
         governing = _governed(view, index, start) if side == "left" else None
         if governing is not None:
-            return Verdict(False, _NOT_CLAIM[view.tokens[governing].bare], view.words(governing, index), governing, index)
+            return Verdict(
+                False, _NOT_CLAIM[view.tokens[governing].bare], view.words(governing, index), governing, index
+            )
         return Verdict(True, _giving_reason(view, index), view.tokens[index].text, index, index)
     listed = _listed(view, number, parties)
     if listed is not None:
         return listed
     weak = _weak_cue(view, placed.first, placed.last, start, end)
     if weak is not None and any(p.first >= start and p.last <= end for p in parties):
-        return Verdict(True, f'"{view.tokens[weak].text}" near a donor named', view.tokens[weak].text, weak, weak, weak=True)
+        return Verdict(
+            True,
+            f'"{view.tokens[weak].text}" near a donor named',
+            view.tokens[weak].text,
+            weak,
+            weak,
+            weak=True,
+        )
     return Verdict(False, "no word of giving near the figure")
 
 
@@ -181,7 +250,18 @@ def _right_cue(view: SentenceView, number: int, end: int) -> tuple[int, int] | N
         if word in ("worth",) and index + 2 <= end and view.tokens[index + 2].bare in ("damage", "damages"):
             return distance, index + 2
         if word in _GIVING or word in _NOT_CLAIM:
-            if word in ("left", "last", "remaining", "short", "beyond", "get", "make", "made", "put", "support"):
+            if word in (
+                "left",
+                "last",
+                "remaining",
+                "short",
+                "beyond",
+                "get",
+                "make",
+                "made",
+                "put",
+                "support",
+            ):
                 continue
             return distance, index
     return None
@@ -199,11 +279,15 @@ def _nearest(left: tuple[int, int] | None, right: tuple[int, int] | None) -> tup
 
 
 def _verb_like(view: SentenceView, index: int) -> bool:
-    return view.tokens[index].bare.endswith(("ed", "ing", "s")) or view.tokens[index].bare in ("gave", "lent", "won")
+    return view.tokens[index].bare.endswith(("ed", "ing", "s")) or view.tokens[index].bare in (
+        "gave",
+        "lent",
+        "won",
+    )
 
 
 def _phrase_cue(view: SentenceView, index: int) -> bool:
-    """"last" counts as "down to his last", "short" as "falls short of", "beyond" as "far beyond"."""
+    """ "last" counts as "down to his last", "short" as "falls short of", "beyond" as "far beyond"."""
     word = view.tokens[index].bare
     before = view.tokens[index - 1].bare if index > 0 else ""
     after = view.tokens[index + 1].bare if index + 1 < len(view.tokens) else ""
@@ -236,7 +320,7 @@ def _giving_reason(view: SentenceView, index: int) -> str:
 
 
 def _listed(view: SentenceView, number: int, parties: tuple[Party, ...]) -> Verdict | None:
-    """"Japan: $5 billion", "Kuwait ($250 million)": a list of pledges by donor."""
+    """ "Japan: $5 billion", "Kuwait ($250 million)": a list of pledges by donor."""
     placed = view.figures[number]
     first = placed.first
     while first > 0 and view.tokens[first - 1].bare in _APPROXIMATION_WORDS:

@@ -27,7 +27,7 @@ from ledger.drafting.people import Mention, People, Person, find_people
 from ledger.drafting.qualifiers import _ALREADY_PROVIDED, Drafted, qualify, qualify_across_sentences
 from ledger.drafting.sentences import split_sentences
 from ledger.drafting.tokens import tokenize
-from ledger.drafting.values import Confidence, Draft, DraftSource, Drafts, Evidence, SkippedFigure, Span
+from ledger.drafting.values import Confidence, Draft, Drafts, DraftSource, Evidence, SkippedFigure, Span
 from ledger.drafting.view import SentenceView, place_figures
 
 __all__ = ["draft_claims"]
@@ -43,7 +43,7 @@ class _Context:
     last_donor: tuple[int, str] | None  # (sentence number, donor) of the latest claim
 
 
-def draft_claims(text: str, source: DraftSource = DraftSource()) -> Drafts:
+def draft_claims(text: str, source: DraftSource | None = None) -> Drafts:
     """Draft the claims of a news report, communiqué or speech: every money figure is a draft (with every
     ledger field, the whole sentence as its quote, a confidence and the words that decided each field)
     or a skipped figure with the reason it is not a claim.
@@ -51,6 +51,7 @@ def draft_claims(text: str, source: DraftSource = DraftSource()) -> Drafts:
     `source.date` is what "this year" and "for the next two years" resolve against; without it those
     periods stay unknown and the drafts say so. A text not in English gives no drafts and a note.
     """
+    source = source or DraftSource()
     language = detect_language(text)
     if language != "en":
         name = LANGUAGE_NAMES.get(language, language)
@@ -81,7 +82,7 @@ def draft_claims(text: str, source: DraftSource = DraftSource()) -> Drafts:
     drafted = _periods_from_the_same_pledge(drafted)
     notes: tuple[str, ...] = ()
     if source.date is None and any(d.draft.period.text.startswith("unknown (") for d in drafted):
-        notes = ("The source has no date, so periods said relative to it (\"this year\") are left unresolved.",)
+        notes = ('The source has no date, so periods said relative to it ("this year") are left unresolved.',)
     return Drafts(
         text=text,
         source=source,
@@ -103,7 +104,9 @@ def _views(text: str) -> list[SentenceView]:
         parties = find_parties(tokens, seen[-12:])
         seen.extend(parties)
         mentions = find_people(tokens, parties, people)
-        views.append(SentenceView(text, span, number, tokens, place_figures(tokens, found), parties, mentions))
+        views.append(
+            SentenceView(text, span, number, tokens, place_figures(tokens, found), parties, mentions)
+        )
     return views
 
 
@@ -112,10 +115,17 @@ def _verdict(view: SentenceView, number: int, verdicts: dict[int, Verdict]) -> V
     if placed.converts is not None and placed.found.kind == "money":
         origin = verdicts.get(placed.converts)
         if placed.found.inherited:
-            return Verdict(False, "a conversion in brackets with no currency written: the currency is not known")
+            return Verdict(
+                False, "a conversion in brackets with no currency written: the currency is not known"
+            )
         if origin is not None:
             if origin.claim:
-                return Verdict(True, "an outlet's conversion of the figure before it", placed.found.text, weak=origin.weak)
+                return Verdict(
+                    True,
+                    "an outlet's conversion of the figure before it",
+                    placed.found.text,
+                    weak=origin.weak,
+                )
             return Verdict(False, f"an outlet's conversion of a figure that is not a claim ({origin.reason})")
     return classify(view, number, view.parties)
 
@@ -171,18 +181,27 @@ def _distributed(view: SentenceView, number: int, group: tuple[Party, ...]) -> t
     return None
 
 
-def _drafts_for(view: SentenceView, number: int, verdict: Verdict, context: _Context, count: int) -> list[Drafted]:
+def _drafts_for(
+    view: SentenceView, number: int, verdict: Verdict, context: _Context, count: int
+) -> list[Drafted]:
     placed = view.figures[number]
     figure = placed.found.figure
     if figure is None:
         return []
     evidence: list[Evidence] = [
-        Evidence("claim", verdict.words, verdict.reason, view.words_span(verdict.first, verdict.last) if verdict.first >= 0 else None),
+        Evidence(
+            "claim",
+            verdict.words,
+            verdict.reason,
+            view.words_span(verdict.first, verdict.last) if verdict.first >= 0 else None,
+        ),
         Evidence("amount", figure.text, f"read as {figure.value} {figure.currency}", figure.span),
         Evidence("currency", figure.currency_words or figure.currency, f"{figure.currency}", figure.span),
     ]
     if figure.approximation_words:
-        evidence.append(Evidence("approximation", figure.approximation_words, f'"{figure.approximation_words}"'))
+        evidence.append(
+            Evidence("approximation", figure.approximation_words, f'"{figure.approximation_words}"')
+        )
     confidence = Confidence()
     if verdict.weak:
         confidence = confidence.lowered(20, "decided by the sentence's form, not a verb of giving")
@@ -190,20 +209,52 @@ def _drafts_for(view: SentenceView, number: int, verdict: Verdict, context: _Con
         confidence = confidence.lowered(5, 'a bare "$" read as US dollars')
     if "no currency written" in figure.currency_words:
         confidence = confidence.lowered(15, "no currency written by the figure")
-    party, mention, found = find_subject(view, number, verdict.first, context.last_person, context.subject.value)
+    party, mention, found = find_subject(
+        view, number, verdict.first, context.last_person, context.subject.value
+    )
     donors: list[tuple[str, Found]] = []
     if party is not None:
         group = donor_group(view, party)
         spread = _distributed(view, number, group)
         if spread is not None:
-            donors = [(p.name, Found(p.name, p.words, f"{found.rule}; one of several named together", view.words_span(p.first, p.last))) for p in spread]
+            donors = [
+                (
+                    p.name,
+                    Found(
+                        p.name,
+                        p.words,
+                        f"{found.rule}; one of several named together",
+                        view.words_span(p.first, p.last),
+                    ),
+                )
+                for p in spread
+            ]
         elif len(group) > 1:
             names = " and ".join(p.name for p in group)
-            donors = [(names, Found(names, view.words(group[0].first, group[-1].last), "several donors together: a combined figure", view.words_span(group[0].first, group[-1].last)))]
+            donors = [
+                (
+                    names,
+                    Found(
+                        names,
+                        view.words(group[0].first, group[-1].last),
+                        "several donors together: a combined figure",
+                        view.words_span(group[0].first, group[-1].last),
+                    ),
+                )
+            ]
         else:
             donors = [(party.name, found)]
     elif mention is not None and mention.person.country:
-        donors = [(mention.person.country, Found(mention.person.country, mention.how, f"{mention.person.name} speaks for {mention.person.country}"))]
+        donors = [
+            (
+                mention.person.country,
+                Found(
+                    mention.person.country,
+                    mention.how,
+                    f"{mention.person.name} speaks for {mention.person.country}",
+                ),
+            )
+        ]
     if not donors:
         fallback = _fallback_donor(view, context)
         if fallback is not None:
@@ -223,10 +274,17 @@ def _drafts_for(view: SentenceView, number: int, verdict: Verdict, context: _Con
         if not recipient.value:
             recipient = context.subject
             if recipient.value:
-                recipient = Found(recipient.value, recipient.words, f"the article's subject ({recipient.rule}): no recipient in the sentence", recipient.span)
+                recipient = Found(
+                    recipient.value,
+                    recipient.words,
+                    f"the article's subject ({recipient.rule}): no recipient in the sentence",
+                    recipient.span,
+                )
                 draft_confidence = draft_confidence.lowered(5, "recipient taken from the article's subject")
         if period.text.startswith("unknown ("):
-            draft_confidence = draft_confidence.lowered(10, "period said relative to a date the source does not give")
+            draft_confidence = draft_confidence.lowered(
+                10, "period said relative to a date the source does not give"
+            )
         instrument, instrument_found = find_instrument(view, number, verdict.first)
         purpose = find_purpose(view, number)
         fields = [
@@ -235,7 +293,12 @@ def _drafts_for(view: SentenceView, number: int, verdict: Verdict, context: _Con
             Evidence("recipient", recipient.words, recipient.rule, recipient.span),
             Evidence("purpose", purpose.words, purpose.rule),
             Evidence("period", period_found.words, period_found.rule or "no span stated", period_found.span),
-            Evidence("instrument", instrument_found.words, instrument_found.rule or "no instrument named", instrument_found.span),
+            Evidence(
+                "instrument",
+                instrument_found.words,
+                instrument_found.rule or "no instrument named",
+                instrument_found.span,
+            ),
         ]
         draft = Draft(
             id=f"D{count + len(out) + 1}",
@@ -262,7 +325,9 @@ def _drafts_for(view: SentenceView, number: int, verdict: Verdict, context: _Con
 def _fallback_donor(view: SentenceView, context: _Context) -> tuple[str, Found] | None:
     speaker = next((m for m in view.mentions if m.speaks and m.person.country), None)
     if speaker is not None:
-        return speaker.person.country, Found(speaker.person.country, speaker.how, f"{speaker.person.name} speaks for {speaker.person.country}")
+        return speaker.person.country, Found(
+            speaker.person.country, speaker.how, f"{speaker.person.name} speaks for {speaker.person.country}"
+        )
     if context.last_donor is not None and view.number - context.last_donor[0] <= 2 and context.last_donor[1]:
         donor = context.last_donor[1]
         return donor, Found(donor, "", "no donor in the sentence: the donor of the claim just before")
@@ -271,7 +336,9 @@ def _fallback_donor(view: SentenceView, context: _Context) -> tuple[str, Found] 
         parties = find_parties(tokenize(publisher, Span(0, len(publisher))))
         named = next((p for p in parties if p.kind in (COUNTRY, ORGANISATION)), None)
         if named is not None:
-            return named.name, Found(named.name, publisher, "no donor in the sentence: the government or body that published it")
+            return named.name, Found(
+                named.name, publisher, "no donor in the sentence: the government or body that published it"
+            )
     return None
 
 
@@ -292,14 +359,18 @@ def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Foun
         title_span = Span(0, len(source.title))
         tokens = tokenize(source.title, title_span)
         parties = find_parties(tokens)
-        places.append((SentenceView(source.title, title_span, -1, tokens, (), parties, ()), "named in the title"))
+        places.append(
+            (SentenceView(source.title, title_span, -1, tokens, (), parties, ()), "named in the title")
+        )
     places.extend((view, "named at the start of the text") for view in views[:4])
     for view, where in places:
         aimed = _aimed_at(view)
         if aimed:
             return Found(aimed, aimed, where)
         for party in view.parties:
-            if party.kind in (COUNTRY, REGION) and not (party.first > 0 and view.tokens[party.first - 1].bare in ("in", "at")):
+            if party.kind in (COUNTRY, REGION) and not (
+                party.first > 0 and view.tokens[party.first - 1].bare in ("in", "at")
+            ):
                 return Found(party.name, party.words, where)
     return Found("")
 
@@ -310,7 +381,7 @@ _AIMED = re.compile(
 
 
 def _aimed_at(view: SentenceView) -> str:
-    """"$5.4B pledged to Gaza Strip", "pledge to rebuild Gaza": the place the money is for."""
+    """ "$5.4B pledged to Gaza Strip", "pledge to rebuild Gaza": the place the money is for."""
     for match in _AIMED.finditer(view.quote):
         place = match["place"].removesuffix("'s").removesuffix("’s")
         start = view.span.start + match.start("place")
@@ -328,7 +399,9 @@ def _aimed_at(view: SentenceView) -> str:
     return ""
 
 
-_NOT_PLACES = frozenset({"The", "A", "An", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+_NOT_PLACES = frozenset(
+    {"The", "A", "An", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+)
 
 
 def _periods_from_the_same_pledge(drafted: list[Drafted]) -> list[Drafted]:
@@ -342,13 +415,23 @@ def _periods_from_the_same_pledge(drafted: list[Drafted]) -> list[Drafted]:
     for d in drafted:
         draft = d.draft
         other = known.get((draft.donor, draft.currency, draft.amount))
-        if draft.period.known or draft.period.text or other is None or other.id == draft.id or not draft.donor:
+        if (
+            draft.period.known
+            or draft.period.text
+            or other is None
+            or other.id == draft.id
+            or not draft.donor
+        ):
             out.append(d)
             continue
         period = Period(other.period.start, other.period.end, other.period.text)
-        evidence = tuple(e for e in draft.evidence if e.field != "period") + (
-            Evidence("period", other.period.text or other.period.label, f"the same pledge is told with its span in {other.id}"),
+        evidence = (
+            *(e for e in draft.evidence if e.field != "period"),
+            Evidence(
+                "period",
+                other.period.text or other.period.label,
+                f"the same pledge is told with its span in {other.id}",
+            ),
         )
         out.append(replace(d, draft=replace(draft, period=period, evidence=evidence)))
     return out
-

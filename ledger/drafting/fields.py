@@ -42,12 +42,28 @@ _NOT_SUBJECT_AFTER = frozenset(
 # Words after a demonym that show it is the subject ("the Saudis pledged"), not an adjective ("Afghan aid").
 _VERBS_AFTER = frozenset(
     {
-        *("would", "will", "has", "have", "had", "is", "was", "are", "were", "said", "says", "also", "pledged"),
+        *(
+            "would",
+            "will",
+            "has",
+            "have",
+            "had",
+            "is",
+            "was",
+            "are",
+            "were",
+            "said",
+            "says",
+            "also",
+            "pledged",
+        ),
         *("promised", "committed", "offered", "gave", "donated", "announced", "provided", "pledge", "give"),
     }
 )
 # Words that may stand between a donor and its figure in a list: "the EU and the US a combined $780m".
-_BETWEEN_DONOR_AND_FIGURE = frozenset({"a", "an", "combined", "total", "of", "additional", "further", "extra", "another"})
+_BETWEEN_DONOR_AND_FIGURE = frozenset(
+    {"a", "an", "combined", "total", "of", "additional", "further", "extra", "another"}
+)
 _PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "he", "she", "his", "her", "i", "my"})
 _RECEIVING = frozenset({"won", "get", "gets", "got", "receives", "received", "wins"})
 _PASSIVE = frozenset(
@@ -59,7 +75,15 @@ _PASSIVE = frozenset(
 # A fiscal year said by these donors is theirs: the US federal year starts in October, the UK's and
 # Japan's in April.
 _FISCAL_YEAR_START: Mapping[str, int] = MappingProxyType(
-    {"United States": 10, "United Kingdom": 4, "Japan": 4, "Canada": 4, "India": 4, "Australia": 7, "New Zealand": 7}
+    {
+        "United States": 10,
+        "United Kingdom": 4,
+        "Japan": 4,
+        "Canada": 4,
+        "India": 4,
+        "Australia": 7,
+        "New Zealand": 7,
+    }
 )
 
 
@@ -126,9 +150,17 @@ def find_subject(
     window = range(first, min(last, first + 5) + 1)
     for index in window:
         word = view.tokens[index].bare
-        if word == "from" and (party := view.party_at(_skip_determiners(view, index + 1))) is not None and party.kind != REGION:
+        if (
+            word == "from"
+            and (party := view.party_at(_skip_determiners(view, index + 1))) is not None
+            and party.kind != REGION
+        ):
             return party, None, _party_found(view, party, f'"from {party.words}": the giver')
-        if word == "by" and index > first and any(view.tokens[i].bare in _PASSIVE for i in range(first, index)):
+        if (
+            word == "by"
+            and index > first
+            and any(view.tokens[i].bare in _PASSIVE for i in range(first, index))
+        ):
             target = _skip_determiners(view, index + 1)
             mention = _mention_at(view, target)
             if mention is not None:
@@ -139,7 +171,15 @@ def find_subject(
     if first in window:
         party = view.party_at(first)
         following = {t.bare for t in view.tokens[first : first + 5]}
-        if party is not None and following & {"has", "had", "have", "already", "pledged", "promised", "committed"}:
+        if party is not None and following & {
+            "has",
+            "had",
+            "have",
+            "already",
+            "pledged",
+            "promised",
+            "committed",
+        }:
             return party, None, _party_found(view, party, "the giver in the clause after the figure")
         if view.tokens[first].bare in _PRONOUNS and following & {"has", "had", "have", "already", "pledged"}:
             resolved = _pronoun(view, first, previous_person)
@@ -147,7 +187,9 @@ def find_subject(
                 return resolved
     # "Germany US$360 million", "Kuwait: $250m", "Kuwait ($250 million)", "its $1 billion pledge"
     before = placed.first - 1
-    while before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3:
+    while (
+        before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3
+    ):
         before -= 1
     if before >= 0 and view.tokens[before].text in (":", "("):
         before -= 1
@@ -178,12 +220,19 @@ def _subject_before(
                 index = party.first - 1
                 continue
             following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
-            if party.adjective and following is not None and not following.capitalized and following.bare not in _VERBS_AFTER:
+            if (
+                party.adjective
+                and following is not None
+                and not following.capitalized
+                and following.bare not in _VERBS_AFTER
+            ):
                 index = party.first - 1  # "Afghan aid", "Central American security": what, not who
                 continue
             return party, None, _party_found(view, party, "the subject of the verb of giving")
         word = view.tokens[index].bare
-        if word in _PRONOUNS or (word == "country" and index > 0 and view.tokens[index - 1].bare in ("his", "her", "my", "our")):
+        if word in _PRONOUNS or (
+            word == "country" and index > 0 and view.tokens[index - 1].bare in ("his", "her", "my", "our")
+        ):
             resolved = _pronoun(view, index, previous_person)
             if resolved is not None:
                 return resolved
@@ -191,7 +240,11 @@ def _subject_before(
             return (
                 Party(ALL_DONORS, COLLECTIVE, view.tokens[index].text, index, index),
                 None,
-                Found(ALL_DONORS, view.tokens[index].text, f'"{view.tokens[index].text}": the money of many donors'),
+                Found(
+                    ALL_DONORS,
+                    view.tokens[index].text,
+                    f'"{view.tokens[index].text}": the money of many donors',
+                ),
             )
         index -= 1
     placed = view.figures[number]
@@ -209,13 +262,15 @@ def _subject_before(
 
 def _skip_determiners(view: SentenceView, index: int) -> int:
     """The first token from `index` that is not "the", "its" or a number: "by the 15 EU members"."""
-    while index < len(view.tokens) and (view.tokens[index].bare in ("the", "its", "their") or view.tokens[index].text.isdigit()):
+    while index < len(view.tokens) and (
+        view.tokens[index].bare in ("the", "its", "their") or view.tokens[index].text.isdigit()
+    ):
         index += 1
     return index
 
 
 def _after_preposition(view: SentenceView, party: Party) -> bool:
-    """"for Gaza", "between Hamas and Israel", "led by the United States": a party that is not the subject."""
+    """ "for Gaza", "between Hamas and Israel", "led by the United States": a party that is not the subject."""
     index = party.first - 1
     steps = 0
     while index >= 0 and steps < 8:
@@ -224,7 +279,9 @@ def _after_preposition(view: SentenceView, party: Party) -> bool:
             return True
         if view.words(max(0, index - 1), index).lower() == "led by":
             return True
-        if not (token.capitalized or token.bare in ("and", ",", "the", "its", "their") or view.party_at(index)):
+        if not (
+            token.capitalized or token.bare in ("and", ",", "the", "its", "their") or view.party_at(index)
+        ):
             return False
         index -= 1
         steps += 1
@@ -242,7 +299,7 @@ def _mention_ending(view: SentenceView, index: int) -> Mention | None:
 def _pronoun(
     view: SentenceView, index: int, previous_person: Person | None
 ) -> tuple[Party | None, Mention | None, Found] | None:
-    """"it", "they", "its": the party named before in the sentence; "we", "his country": the speaker's."""
+    """ "it", "they", "its": the party named before in the sentence; "we", "his country": the speaker's."""
     word = view.tokens[index].bare
     if word in ("we", "our", "i", "my", "country", "he", "she", "his", "her"):
         speaker = next((m for m in view.mentions if m.speaks), None)
@@ -304,7 +361,9 @@ _FOR_NOUNS = frozenset(
     }
 )
 _EVENT_NOUNS = frozenset({"meeting", "conference", "summit", "talks", "event", "donors", "meetings"})
-_TITLE_WORDS = frozenset({"president", "minister", "secretary", "director", "commissioner", "envoy", "coordinator"})
+_TITLE_WORDS = frozenset(
+    {"president", "minister", "secretary", "director", "commissioner", "envoy", "coordinator"}
+)
 _PLACE_STOP = frozenset({"the", "a", "an", "help", "rebuild", "support", "fight", "fund", "be", "its"})
 
 
@@ -317,33 +376,83 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
         word = view.tokens[index].bare
         if index > 0 and view.tokens[index - 1].bare in _TITLE_WORDS:
             continue  # "vice president for Latin America": an office, not who receives
-        if word in _TO_WORDS or word == "of" and view.tokens[index - 1].bare == "people":
+        if word in _TO_WORDS or (word == "of" and view.tokens[index - 1].bare == "people"):
             target = index + 1
-            if target < len(view.tokens) and view.tokens[target].bare in ("the", "people") and target + 1 <= end:
+            if (
+                target < len(view.tokens)
+                and view.tokens[target].bare in ("the", "people")
+                and target + 1 <= end
+            ):
                 target += 1
-                if view.tokens[target].bare == "people" and target + 2 <= end and view.tokens[target + 1].bare == "of":
+                if (
+                    view.tokens[target].bare == "people"
+                    and target + 2 <= end
+                    and view.tokens[target + 1].bare == "of"
+                ):
                     target += 2
             party = view.party_at(target)
             if party is not None and party.name != donor and party.kind in (COUNTRY, REGION, ORGANISATION):
                 candidates.append(
-                    (abs(index - placed.first), Found(party.name, view.words(index, party.last), f'"{word} {party.words}": who receives', view.words_span(index, party.last)))
+                    (
+                        abs(index - placed.first),
+                        Found(
+                            party.name,
+                            view.words(index, party.last),
+                            f'"{word} {party.words}": who receives',
+                            view.words_span(index, party.last),
+                        ),
+                    )
                 )
-            elif party is None and target <= end and view.tokens[target].capitalized and view.tokens[target].bare not in _PLACE_STOP:
+            elif (
+                party is None
+                and target <= end
+                and view.tokens[target].capitalized
+                and view.tokens[target].bare not in _PLACE_STOP
+            ):
                 place_end = target
-                while place_end + 1 <= end and view.tokens[place_end + 1].capitalized and view.party_at(place_end + 1) is None:
+                while (
+                    place_end + 1 <= end
+                    and view.tokens[place_end + 1].capitalized
+                    and view.party_at(place_end + 1) is None
+                ):
                     place_end += 1
                 words = view.words(target, place_end)
                 following = view.tokens[place_end + 1].bare if place_end + 1 < len(view.tokens) else ""
-                if not any(m.first <= target <= m.last for m in view.mentions) and len(words) > 2 and following not in _EVENT_NOUNS:
+                if (
+                    not any(m.first <= target <= m.last for m in view.mentions)
+                    and len(words) > 2
+                    and following not in _EVENT_NOUNS
+                ):
                     candidates.append(
-                        (abs(index - placed.first) + 1, Found(words.removesuffix("'s").removesuffix("’s"), view.words(index, place_end), f'"{word} {words}": who receives', view.words_span(index, place_end)))
+                        (
+                            abs(index - placed.first) + 1,
+                            Found(
+                                words.removesuffix("'s").removesuffix("’s"),
+                                view.words(index, place_end),
+                                f'"{word} {words}": who receives',
+                                view.words_span(index, place_end),
+                            ),
+                        )
                     )
         party = view.party_at(index)
-        if party is not None and party.first == index and party.name != donor and party.kind in (COUNTRY, REGION):
+        if (
+            party is not None
+            and party.first == index
+            and party.name != donor
+            and party.kind in (COUNTRY, REGION)
+        ):
             noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
             if (party.possessive or party.adjective) and noun in _FOR_NOUNS:
                 candidates.append(
-                    (abs(index - placed.first) + 2, Found(party.name, party.words, f'"{party.words}" {"(possessive)" if party.possessive else "(adjective)"}: what it is for', view.words_span(party.first, party.last)))
+                    (
+                        abs(index - placed.first) + 2,
+                        Found(
+                            party.name,
+                            party.words,
+                            f'"{party.words}" {"(possessive)" if party.possessive else "(adjective)"}: what it is for',
+                            view.words_span(party.first, party.last),
+                        ),
+                    )
                 )
     if not candidates:
         return Found("")
@@ -402,13 +511,28 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
         ("years_listed", rf"\((?P<first>{_YEAR})(?:,\s{_YEAR})*,?\s(?:and\s)?(?P<last>{_YEAR})\)"),
-        ("next_span", rf"\b(?:over|for|in|within|during)\s(?:the\s)?(?:next|coming|following)\s{_APPROX}(?P<count>{_NUMBER})(?P<half>{_HALF})?[\s-](?P<unit>years?|months?)\b"),
-        ("over_span", rf"\b(?:over|for|within|during|in)\s{_APPROX}(?:a\s)?(?P<count>{_NUMBER})(?P<half>{_HALF})?[\s-](?P<unit>years?|months?)(?:\speriod)?\b"),
-        ("next_one", r"\b(?:over|for|in|within|during)\s(?:the\s)?(?:next|coming|following|first)\s(?:coming\s)?(?P<unit>year|month)\b"),
-        ("between", rf"\b(?:between|from)\s(?P<first>{_YEAR})\s(?:and|to|until|through)\s(?P<last>{_YEAR})\b"),
+        (
+            "next_span",
+            rf"\b(?:over|for|in|within|during)\s(?:the\s)?(?:next|coming|following)\s{_APPROX}(?P<count>{_NUMBER})(?P<half>{_HALF})?[\s-](?P<unit>years?|months?)\b",
+        ),
+        (
+            "over_span",
+            rf"\b(?:over|for|within|during|in)\s{_APPROX}(?:a\s)?(?P<count>{_NUMBER})(?P<half>{_HALF})?[\s-](?P<unit>years?|months?)(?:\speriod)?\b",
+        ),
+        (
+            "next_one",
+            r"\b(?:over|for|in|within|during)\s(?:the\s)?(?:next|coming|following|first)\s(?:coming\s)?(?P<unit>year|month)\b",
+        ),
+        (
+            "between",
+            rf"\b(?:between|from)\s(?P<first>{_YEAR})\s(?:and|to|until|through)\s(?P<last>{_YEAR})\b",
+        ),
         ("year_range", rf"\b(?:for\s|in\s)?(?P<first>{_YEAR})\s?[-–/]\s?(?P<last>{_YEAR}|\d\d)\b"),
         ("through_pair", rf"\b(?:through|to|until)\s(?:{_YEAR})\sand\s(?P<last>{_YEAR})\b"),
-        ("by", rf"\b(?:by|until|till|through(?:out)?|up\sto|to)\s(?:the\send\sof\s|end\s)?(?P<last>{_YEAR})\b"),
+        (
+            "by",
+            rf"\b(?:by|until|till|through(?:out)?|up\sto|to)\s(?:the\send\sof\s|end\s)?(?P<last>{_YEAR})\b",
+        ),
         ("since", rf"\bsince\s(?:(?P<month>{_MONTHS})\s)?(?P<first>{_YEAR})\b"),
         ("fiscal", r"\b(?P<which>this|next|last|the\scurrent|current)\sfiscal\syear\b"),
         ("relative_year", r"\b(?:earlier\s|later\s)?(?P<which>this|next|last)\syear\b(?!['’]s)"),
@@ -416,7 +540,10 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("in_year", rf"\b(?:in|for|during)\s(?:fiscal\s)?(?P<first>{_YEAR})\b"),
     )
 )
-_COUNT_WORDS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten".split(), 1)} | {
+_COUNT_WORDS = {
+    w: i
+    for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], 1)
+} | {
     "twelve": 12,
     "fifteen": 15,
     "twenty": 20,
@@ -461,12 +588,16 @@ def find_period(
         span = Span(zone_start + match.start(), zone_start + match.end())
         period = _period(name, match, source_date, donor, past)
         if period is None:
-            return Period(text=f"unknown ({words}: the source has no date)"), Found(words, words, "a span said relative to the source's date, which is not given", span)
+            return Period(text=f"unknown ({words}: the source has no date)"), Found(
+                words, words, "a span said relative to the source's date, which is not given", span
+            )
         return period, Found(period.label, words, f'"{words}"', span)
     return Period(), Found("")
 
 
-def _period(name: str, match: re.Match[str], source_date: date | None, donor: str, past: bool) -> Period | None:
+def _period(
+    name: str, match: re.Match[str], source_date: date | None, donor: str, past: bool
+) -> Period | None:
     words = match.group()
     groups = match.groupdict()
     try:
@@ -509,7 +640,9 @@ def _period(name: str, match: re.Match[str], source_date: date | None, donor: st
         if name == "fiscal":
             which = groups["which"].lower().replace("the ", "")
             start_month = _FISCAL_YEAR_START.get(donor, 1)
-            return parse_period(f"{which} fiscal year", source_date=source_date, fiscal_year_start=start_month)
+            return parse_period(
+                f"{which} fiscal year", source_date=source_date, fiscal_year_start=start_month
+            )
         if name in ("relative_year", "over_the_year"):
             which = (groups.get("which") or "this").lower()
             return parse_period(f"{which} year", source_date=source_date)
@@ -564,7 +697,9 @@ def find_instrument(view: SentenceView, number: int, cue: int) -> tuple[Instrume
         text = view.text[text_start:text_end]
         for pattern, kind in _INSTRUMENT_WORDS:
             for match in pattern.finditer(text):
-                kinds.setdefault(kind, (match.group(), Span(text_start + match.start(), text_start + match.end())))
+                kinds.setdefault(
+                    kind, (match.group(), Span(text_start + match.start(), text_start + match.end()))
+                )
     named = {k for k in kinds if k in _INSTRUMENTS}
     if not named:
         return Instrument.UNKNOWN, Found("")
@@ -578,9 +713,8 @@ def find_instrument(view: SentenceView, number: int, cue: int) -> tuple[Instrume
 
 
 def _aid_and_loans(view: SentenceView, first: int, last: int) -> bool:
-    """"in aid and loans", "loans or aid": aid named beside loans is more than loans."""
+    """ "in aid and loans", "loans or aid": aid named beside loans is more than loans."""
     if first > last:
         return False
     text = view.words(first, min(last, first + 7)).lower()
     return bool(re.search(r"\baid\s(?:and|or)\sloans?\b|\bloans?\s(?:and|or)\said\b", text))
-

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from types import MappingProxyType
 
 from ledger.core.money import Approximation, is_currency
@@ -30,8 +29,29 @@ _SMALL_NUMBERS: Mapping[str, int] = MappingProxyType(
     {
         word: value
         for value, word in enumerate(
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-            "sixteen seventeen eighteen nineteen twenty".split()
+            [
+                "zero",
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+                "twenty",
+            ]
         )
     }
     | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
@@ -75,7 +95,11 @@ _PERCENT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:%|per\s?cent\b)", re.IGN
 # in "around". The shared vocabulary's words and the few that only running text has.
 _TEXT_APPROXIMATIONS: Mapping[str, Approximation] = MappingProxyType(
     {
-        **{w: a for w, a in APPROXIMATION_WORDS.items() if w and w[-1].isalpha() and w not in ("exact", "exactly")},
+        **{
+            w: a
+            for w, a in APPROXIMATION_WORDS.items()
+            if w and w[-1].isalpha() and w not in ("exact", "exactly")
+        },
         "a little more than": Approximation.MORE_THAN,
         "slightly more than": Approximation.MORE_THAN,
         "just over": Approximation.MORE_THAN,
@@ -131,9 +155,11 @@ _SHARED_STEMS = {
 }
 
 # After a figure with no currency, words that say it counts something else ("1 million houses").
-_COUNTED_NOUN = re.compile(r"^\s(?!(?:in|of|for|to|and|or|from|worth|was|is|were|are|has|had|will|would|by|"
-                           r"that|which|this|the|a|an|as|on|at|with|over|each|apiece|more|already|"
-                           r"earmarked|pledged|promised|committed|offered|given|provided)\b)[a-z]{3,}",)
+_COUNTED_NOUN = re.compile(
+    r"^\s(?!(?:in|of|for|to|and|or|from|worth|was|is|were|are|has|had|will|would|by|"
+    r"that|which|this|the|a|an|as|on|at|with|over|each|apiece|more|already|"
+    r"earmarked|pledged|promised|committed|offered|given|provided)\b)[a-z]{3,}",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +223,12 @@ def _read_match(match: re.Match[str], body: str, base: int, document: str) -> Fo
         code = prefix.strip()
         if code not in ("NIS", "RMB") and not is_currency(code):
             return None  # "THE 5": capitals that are no currency code
-    if suffix.strip() and suffix.strip().isupper() and suffix.strip().isalpha() and not is_currency(suffix.strip()):
+    if (
+        suffix.strip()
+        and suffix.strip().isupper()
+        and suffix.strip().isalpha()
+        and not is_currency(suffix.strip())
+    ):
         suffix = ""
     if not (prefix or suffix or unit or match["bracket_currency"]):
         return None
@@ -235,7 +266,9 @@ def _read_match(match: re.Match[str], body: str, base: int, document: str) -> Fo
                     f'"{currency_words}" could be the money of several countries and the text does not say whose',
                 )
             currency_override, currency_words = code, f"{currency_words} ({named_by})"
-    amount_text = _amount_text(prefix, number, unit, suffix, match["bracket_currency"] or "", currency_override)
+    amount_text = _amount_text(
+        prefix, number, unit, suffix, match["bracket_currency"] or "", currency_override
+    )
     try:
         parsed = parse_amount(amount_text)
     except ParseError as error:

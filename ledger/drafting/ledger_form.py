@@ -37,7 +37,9 @@ def with_drafts(ledger: Ledger, drafts: Drafts | Iterable[Drafts]) -> Ledger:
 
 def _as_ledger_rows(ledger: Ledger, drafts: Drafts) -> tuple[Source, tuple[Claim, ...]]:
     taken_sources = {s.id for s in ledger.sources}
-    source_id = _unique(_slug(drafts.source.id or drafts.source.publisher or drafts.source.title) or "S", taken_sources)
+    source_id = _unique(
+        _slug(drafts.source.id or drafts.source.publisher or drafts.source.title) or "S", taken_sources
+    )
     source = Source(
         id=source_id,
         publisher=drafts.source.publisher,
@@ -95,7 +97,7 @@ def _renamed(qualifiers: tuple[Qualifier, ...], ids: Mapping[str, str]) -> tuple
 
 
 def _slug(text: str) -> str:
-    words = re.findall(r"[A-Za-z0-9]+", text)
+    words: list[str] = re.findall(r"[A-Za-z0-9]+", text)
     if not words:
         return ""
     if len(words) > 1 and all(w.isupper() for w in words[:1]):

@@ -96,7 +96,12 @@ def resolve_party(words: str) -> tuple[str, str] | None:
     if canonical == lowered or canonical == lowered.removeprefix("the "):
         # unknown to the names module (a lower-case spelling of a known name comes back capitalised)
         last = bare.split()[-1].lower() if bare.split() else ""
-        if len(bare.split()) >= 2 and last in _INSTITUTION_WORDS and bare[:1].isupper() and " and " not in bare:
+        if (
+            len(bare.split()) >= 2
+            and last in _INSTITUTION_WORDS
+            and bare[:1].isupper()
+            and " and " not in bare
+        ):
             return bare, ORGANISATION
         return None
     if canonical == ALL_DONORS:
@@ -139,7 +144,9 @@ def _party_at(tokens: Sequence[Token], index: int, earlier: Sequence[Party]) -> 
         return _description(tokens, index, earlier)
     if not token.capitalized and word != "the":
         return None
-    if word == "private" or (word == "the" and index + 1 < len(tokens) and tokens[index + 1].bare == "private"):
+    if word == "private" or (
+        word == "the" and index + 1 < len(tokens) and tokens[index + 1].bare == "private"
+    ):
         return None
     for last in range(min(len(tokens), index + _MAX_NAME_TOKENS) - 1, index - 1, -1):
         span = tokens[index : last + 1]
@@ -182,7 +189,7 @@ def _member_states(tokens: Sequence[Token], last: int) -> int | None:
 
 
 def _collective(tokens: Sequence[Token], index: int) -> Party | None:
-    """"donors", "international donors", "the meeting of 68 countries", "Forty countries and organizations"."""
+    """ "donors", "international donors", "the meeting of 68 countries", "Forty countries and organizations"."""
     last = index
     head = -1
     while last < len(tokens) and last - index < 8:
@@ -201,7 +208,15 @@ def _collective(tokens: Sequence[Token], index: int) -> Party | None:
         return None
     if any(t.bare == "private" for t in tokens[index:head]):
         return Party("Private sector", COLLECTIVE, words, index, head, how="private donors together")
-    return Party(ALL_DONORS, COLLECTIVE, words, index, head, tokens[head].possessive, f'"{words}": many donors together')
+    return Party(
+        ALL_DONORS,
+        COLLECTIVE,
+        words,
+        index,
+        head,
+        tokens[head].possessive,
+        f'"{words}": many donors together',
+    )
 
 
 def _is_collective_phrase(tokens: Sequence[Token], index: int, head: int) -> bool:
@@ -212,14 +227,40 @@ def _is_collective_phrase(tokens: Sequence[Token], index: int, head: int) -> boo
         # "the donor conference", "the meeting of 68 countries": a gathering of givers, not a venue
         following = [t.bare for t in tokens[head + 1 : head + 3]]
         return bool({"donor", "donors", "pledging"} & set(words)) or (
-            following[:1] == ["of"] and (following[1:2] == ["countries"] or any(w.isdigit() or _is_number_word(w) for w in following[1:2]))
+            following[:1] == ["of"]
+            and (
+                following[1:2] == ["countries"]
+                or any(w.isdigit() or _is_number_word(w) for w in following[1:2])
+            )
         )
     return any(w.isdigit() or _is_number_word(w) for w in words) or "donor" in words
 
 
 _NUMBER_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty "
-    "seventy eighty ninety hundred dozens".split()
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "dozens",
+    ]
 )
 
 
@@ -228,7 +269,7 @@ def _is_number_word(word: str) -> bool:
 
 
 def _description(tokens: Sequence[Token], index: int, earlier: Sequence[Party]) -> Party | None:
-    """"the bank" after "World Bank" was named: the last party named whose name has that word."""
+    """ "the bank" after "World Bank" was named: the last party named whose name has that word."""
     noun = tokens[index + 1].bare
     for party in reversed(earlier):
         if noun in party.name.lower().split() and party.kind == ORGANISATION:

@@ -33,13 +33,41 @@ SPEECH_VERBS = frozenset(
 )
 _NOT_NAMES = frozenset(
     {
-        *("the", "a", "an", "in", "on", "at", "but", "and", "for", "with", "as", "by", "from", "this", "that"),
+        *(
+            "the",
+            "a",
+            "an",
+            "in",
+            "on",
+            "at",
+            "but",
+            "and",
+            "for",
+            "with",
+            "as",
+            "by",
+            "from",
+            "this",
+            "that",
+        ),
         *("these", "it", "he", "she", "they", "we", "i", "today", "yesterday", "tomorrow", "if", "when"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january"),
         *("february", "march", "april", "may", "june", "july", "august", "september", "october"),
         *("november", "december", "state", "foreign", "international", "development", "affairs", "finance"),
         *("first", "assistant", "vice", "principal", "prime", "secretary", "of", "minister", "president"),
-        *("our", "their", "his", "her", "its", "after", "before", "since", "speaking", "according", "earlier"),
+        *(
+            "our",
+            "their",
+            "his",
+            "her",
+            "its",
+            "after",
+            "before",
+            "since",
+            "speaking",
+            "according",
+            "earlier",
+        ),
         *("security", "economic", "trade", "defence", "defense", "humanitarian", "aid", "relief", "under"),
         *("there", "then", "also", "both", "each", "all", "only", "more", "some", "however", "meanwhile"),
     }
@@ -129,14 +157,19 @@ def _speaks_near(tokens: Sequence[Token], first: int, last: int) -> bool:
     return after in SPEECH_VERBS or before in SPEECH_VERBS or before_two == "according to" or after == ","
 
 
-def _titled(tokens: Sequence[Token], index: int, party_at: dict[int, Party], people: People) -> Mention | None:
+def _titled(
+    tokens: Sequence[Token], index: int, party_at: dict[int, Party], people: People
+) -> Mention | None:
     """A title (and the words before it) followed by a name: "U.S. Secretary of State Hillary Clinton"."""
     if tokens[index].bare not in _TITLE_WORDS:
         return None
     title_end = index
     while title_end + 1 < len(tokens) and (
         tokens[title_end + 1].bare in _TITLE_WORDS
-        or (tokens[title_end + 1].bare in ("of", "state", "foreign", "affairs") and tokens[title_end + 1].bare != "")
+        or (
+            tokens[title_end + 1].bare in ("of", "state", "foreign", "affairs")
+            and tokens[title_end + 1].bare != ""
+        )
         or (tokens[title_end + 1].capitalized and tokens[title_end + 1].bare in _NOT_NAMES)
     ):
         title_end += 1
@@ -162,7 +195,9 @@ def _titled(tokens: Sequence[Token], index: int, party_at: dict[int, Party], peo
         known = people.known(name)
         if known is not None:
             person = people.meet(Person(known.name, country or known.country, title))
-            return Mention(person, title_start, last, _speaks_near(tokens, title_start, last), f"{title} {name}")
+            return Mention(
+                person, title_start, last, _speaks_near(tokens, title_start, last), f"{title} {name}"
+            )
     person = people.meet(Person(name, country, title))
     return Mention(person, title_start, last, _speaks_near(tokens, title_start, last), f"{title} {name}")
 
@@ -179,7 +214,9 @@ def _title_country(tokens: Sequence[Token], title_start: int, last: int, party_a
     return ""
 
 
-def _speaking(tokens: Sequence[Token], index: int, party_at: dict[int, Party], people: People) -> Mention | None:
+def _speaking(
+    tokens: Sequence[Token], index: int, party_at: dict[int, Party], people: People
+) -> Mention | None:
     """A name next to a verb of saying ("Clinton said", "said Boerge Brende"), or a pronoun that speaks."""
     token = tokens[index]
     if token.lower in _PRONOUNS:
@@ -192,13 +229,19 @@ def _speaking(tokens: Sequence[Token], index: int, party_at: dict[int, Party], p
     if index > 0 and tokens[index - 1].bare in ("in", "at", "from", "of"):
         return None  # "diplomats in Brussels said": a place
     last = index
-    while last + 1 < len(tokens) and _is_name_token(tokens[last + 1], party_at, last + 1) and last - index < 3:
+    while (
+        last + 1 < len(tokens) and _is_name_token(tokens[last + 1], party_at, last + 1) and last - index < 3
+    ):
         last += 1
     if not _speaks_near(tokens, index, last) or tokens[last].lower == ",":
         return None
     before_verb = index > 0 and tokens[index - 1].lower in SPEECH_VERBS
     after_name = tokens[last + 1].text if last + 1 < len(tokens) else "."
-    if before_verb and after_name not in (",", ".", ";", ":") and tokens[last + 1].lower not in SPEECH_VERBS | {"on", "in", "at"}:
+    if (
+        before_verb
+        and after_name not in (",", ".", ";", ":")
+        and tokens[last + 1].lower not in SPEECH_VERBS | {"on", "in", "at"}
+    ):
         return None  # "said Kabul must do more": the start of what was said, not who said it
     after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
     if after == "," and last == index:

@@ -26,7 +26,9 @@ from ledger.drafting.view import SentenceView
 __all__ = ["Drafted", "qualify", "qualify_across_sentences"]
 
 _ADDITION = re.compile(r"\b(?:in\saddition\sto|on\stop\sof|additional\sto|over\sand\sabove)\b", re.IGNORECASE)
-_ANOTHER = re.compile(r"\b(?:an\sadditional|a\sfurther|another|an\sextra|additional)\s(?:\S+\s){0,2}$", re.IGNORECASE)
+_ANOTHER = re.compile(
+    r"\b(?:an\sadditional|a\sfurther|another|an\sextra|additional)\s(?:\S+\s){0,2}$", re.IGNORECASE
+)
 _THAT_MONEY = re.compile(
     r"^(?:That|This|The)\s(?:money|pledge|sum|amount|aid|funding|assistance|package|commitment|contribution)\b"
     r"|^(?:It|This)\s(?:will|would|is|comes)\b",
@@ -34,13 +36,17 @@ _THAT_MONEY = re.compile(
 _INCREASE = re.compile(
     r"\b(?:increas\w*|rais\w*|ris\w*|rose|boost\w*|doubl\w*|grow\w*|grew|lift\w*|expand\w*)\b", re.IGNORECASE
 )
-_INCLUDES = re.compile(r"\b(?:including|includes|included|of\swhich|of\sthis|inc\.?)\s(?:about\s|some\s|a\s)?$", re.IGNORECASE)
+_INCLUDES = re.compile(
+    r"\b(?:including|includes|included|of\swhich|of\sthis|inc\.?)\s(?:about\s|some\s|a\s)?$", re.IGNORECASE
+)
 _SUM_REFERENCE = re.compile(r"\b(?:The|This|That)\s(?:sum|total|figure|amount|\$[\d.,]+\s\w+\sfigure)\b")
 _TOTAL_WORDS = re.compile(
     r"\b(?:in\stotal|in\sall|a\stotal\sof|total|totall?ing|totall?ed|combined|altogether|together|overall)\b",
     re.IGNORECASE,
 )
-_RUNNING_TOTAL = re.compile(r"\b(?:bring\w*|brought|rais\w*)\b.{0,60}\btotal\b|\btotal\b.{0,40}\bto\s$", re.IGNORECASE)
+_RUNNING_TOTAL = re.compile(
+    r"\b(?:bring\w*|brought|rais\w*)\b.{0,60}\btotal\b|\btotal\b.{0,40}\bto\s$", re.IGNORECASE
+)
 _ALREADY_PROVIDED = re.compile(
     r"\b(?:already\s(?:has\s|have\s|had\s)?(?:provided|spent|given|disbursed|delivered|paid|handed\sover)"
     r"|(?:has|have|had)\s(?:already\s)?(?:been\s)?(?:provided|spent|disbursed|handed\sover|paid\sout)"
@@ -54,9 +60,14 @@ _ANNOUNCED_BEFORE = re.compile(
     r"|last\sweek|repackag\w*|recycled)\b",
     re.IGNORECASE,
 )
-_PER_YEAR = re.compile(r"^\W*(?:a\syear|per\syear|each\syear|every\syear|annually|per\sannum|a\syear\sfor)\b", re.IGNORECASE)
+_PER_YEAR = re.compile(
+    r"^\W*(?:a\syear|per\syear|each\syear|every\syear|annually|per\sannum|a\syear\sfor)\b", re.IGNORECASE
+)
 _REPACKAGING = re.compile(r"\b(?:repackag\w*|recycl\w*|re-?announc\w*|re-?packag\w*)\b", re.IGNORECASE)
-_PROPOSED = re.compile(r"\b(?:aim\w*\sto|try\sto|seek\sto|plans?\sto|intends?\sto|would\sseek|proposed?|request)\b", re.IGNORECASE)
+_PROPOSED = re.compile(
+    r"\b(?:aim\w*\sto|try\sto|seek\sto|plans?\sto|intends?\sto|would\sseek|proposed?|request)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +85,8 @@ def _add(drafted: Drafted, qualifier: Qualifier, words: str, rule: str, span: Sp
         return drafted
     evidence = Evidence("qualifiers", words, rule, span)
     return replace(
-        drafted, draft=replace(draft, qualifiers=(*draft.qualifiers, qualifier), evidence=(*draft.evidence, evidence))
+        drafted,
+        draft=replace(draft, qualifiers=(*draft.qualifiers, qualifier), evidence=(*draft.evidence, evidence)),
     )
 
 
@@ -120,8 +132,8 @@ def _own(item: Drafted) -> Drafted:
     elif (announced := _ANNOUNCED_BEFORE.search(after[:80] + " " + before[-80:])) is not None:
         item = _add(item, Qualifier(QualifierKind.REPACKAGED), announced.group(), "announced before: not new")
         item = _note(item, "previously announced")
-    if _PER_YEAR.search(after):
-        item = _add(item, Qualifier(QualifierKind.PER_YEAR), _PER_YEAR.search(after).group().strip(), "a yearly figure")  # type: ignore[union-attr]
+    if (yearly := _PER_YEAR.search(after)) is not None:
+        item = _add(item, Qualifier(QualifierKind.PER_YEAR), yearly.group().strip(), "a yearly figure")
     if _PROPOSED.search(before[-60:]):
         item = _note(item, "proposed")
     return item
@@ -131,7 +143,9 @@ def _is_union(donor: str) -> bool:
     return donor in ("European Union",)
 
 
-def _relations(out: list[Drafted], positions: list[int], previous: list[Drafted], previous_positions: list[int]) -> None:
+def _relations(
+    out: list[Drafted], positions: list[int], previous: list[Drafted], previous_positions: list[int]
+) -> None:
     """Relations between the figures of one sentence, and to the claims of the sentence before."""
     if not positions:
         return
@@ -156,7 +170,10 @@ def _relations(out: list[Drafted], positions: list[int], previous: list[Drafted]
         addition = None
         for match in _ADDITION.finditer(before):
             addition = match
-        if addition is not None and view.text[view.span.start + addition.end() : placed.found.span.start].count(" ") <= 5:
+        if (
+            addition is not None
+            and view.text[view.span.start + addition.end() : placed.found.span.start].count(" ") <= 5
+        ):
             target = out[position]
             phrase_at = view.span.start + addition.start()
             earlier = [n for n in earlier_numbers if view.figures[n].found.span.end <= phrase_at]
@@ -168,12 +185,12 @@ def _relations(out: list[Drafted], positions: list[int], previous: list[Drafted]
                     addition.group(),
                     f'"{addition.group()} {placed.found.text}": separate money',
                 )
-            elif previous and _THAT_MONEY.search(view.quote):
+            elif previous and (that := _THAT_MONEY.search(view.quote)) is not None:
                 source_position = previous_positions[-1]
                 out[source_position] = _add(
                     out[source_position],
                     Qualifier(QualifierKind.IN_ADDITION_TO, target.draft.id),
-                    f"{_THAT_MONEY.search(view.quote).group()} ... {addition.group()}",  # type: ignore[union-attr]
+                    f"{that.group()} ... {addition.group()}",
                     "the next sentence says this money is on top of another figure",
                 )
         elif (another := _ANOTHER.search(before[-40:])) is not None and earlier_numbers:
@@ -192,7 +209,11 @@ def _relations(out: list[Drafted], positions: list[int], previous: list[Drafted]
             base_placed = view.figures[base_number]
             between = view.text[base_placed.found.span.end : placed.found.span.start]
             lead = view.text[view.span.start : base_placed.found.span.start]
-            if re.search(r"\bto\s(?:\S+\s)?$", between) and re.search(r"\bfrom\s$", lead) and _INCREASE.search(lead[-60:]):
+            if (
+                re.search(r"\bto\s(?:\S+\s)?$", between)
+                and re.search(r"\bfrom\s$", lead)
+                and _INCREASE.search(lead[-60:])
+            ):
                 base_position = by_number[base_number]
                 out[position] = _add(
                     item,
@@ -201,11 +222,17 @@ def _relations(out: list[Drafted], positions: list[int], previous: list[Drafted]
                     "an increase from the earlier figure",
                 )
                 out[base_position] = _add(
-                    out[base_position], Qualifier(QualifierKind.BASELINE), "from " + base_placed.found.text, "the level before an increase"
+                    out[base_position],
+                    Qualifier(QualifierKind.BASELINE),
+                    "from " + base_placed.found.text,
+                    "the level before an increase",
                 )
                 continue
-        if re.search(r"\bto\s(?:\S+\s)?$", before) and _INCREASE.search(before[-80:]) and not earlier_numbers:
-            out[position] = _add(item, Qualifier(QualifierKind.INCREASE_FROM), _INCREASE.search(before[-80:]).group(), "an increase to this level")  # type: ignore[union-attr]
+        rise = _INCREASE.search(before[-80:])
+        if rise is not None and re.search(r"\bto\s(?:\S+\s)?$", before) and not earlier_numbers:
+            out[position] = _add(
+                item, Qualifier(QualifierKind.INCREASE_FROM), rise.group(), "an increase to this level"
+            )
         # "including about US$1.8 billion", "of which", "(inc new $770m)": a part of the figure before
         item = out[position]
         includes = _INCLUDES.search(before[-40:])
@@ -217,15 +244,30 @@ def _relations(out: list[Drafted], positions: list[int], previous: list[Drafted]
                 whole_position = previous_positions[-1]
             if whole_position is not None:
                 whole = out[whole_position]
-                out[position] = _add(item, Qualifier(QualifierKind.PART_OF, whole.draft.id), includes.group().strip(), f"a part of {whole.draft.figure.text}")
-                out[whole_position] = _add(whole, Qualifier(QualifierKind.INCLUDES, out[position].draft.id), includes.group().strip(), f"includes {placed.found.text}")
+                out[position] = _add(
+                    item,
+                    Qualifier(QualifierKind.PART_OF, whole.draft.id),
+                    includes.group().strip(),
+                    f"a part of {whole.draft.figure.text}",
+                )
+                out[whole_position] = _add(
+                    whole,
+                    Qualifier(QualifierKind.INCLUDES, out[position].draft.id),
+                    includes.group().strip(),
+                    f"includes {placed.found.text}",
+                )
         # "bring its total to $2 billion": a running total holding the figure before
         item = out[position]
         if _RUNNING_TOTAL.search(before) and not collective_kind(item.draft.donor):
             part = [n for n in earlier_numbers if out[by_number[n]].draft.donor == item.draft.donor]
             part_position = by_number[part[-1]] if part else (previous_positions[-1] if previous else None)
             if part_position is not None and out[part_position].draft.donor == item.draft.donor:
-                out[position] = _add(item, Qualifier(QualifierKind.INCLUDES, out[part_position].draft.id), "total", "a running total holding the pledge before")
+                out[position] = _add(
+                    item,
+                    Qualifier(QualifierKind.INCLUDES, out[part_position].draft.id),
+                    "total",
+                    "a running total holding the pledge before",
+                )
 
 
 def qualify_across_sentences(drafted: list[Drafted], views: Sequence[SentenceView]) -> list[Drafted]:
@@ -241,7 +283,9 @@ def qualify_across_sentences(drafted: list[Drafted], views: Sequence[SentenceVie
         donors = {p.name for p in view.parties}
         # the person the sentence names who announced a claim ("Clinton may announce ..."), by surname
         targets = [
-            i for i, d in enumerate(out) if d.draft.announced_by and d.draft.announced_by.split()[-1].lower() in words
+            i
+            for i, d in enumerate(out)
+            if d.draft.announced_by and d.draft.announced_by.split()[-1].lower() in words
         ]
         if not targets and donors:
             targets = [i for i, d in enumerate(out) if d.draft.donor in donors]

@@ -50,4 +50,6 @@ class Token:
 def tokenize(text: str, span: Span) -> tuple[Token, ...]:
     """The tokens of `span` in `text`, with offsets into `text`."""
     body = span.of(text)
-    return tuple(Token(m.group(), span.start + m.start(), span.start + m.end()) for m in _TOKEN.finditer(body))
+    return tuple(
+        Token(m.group(), span.start + m.start(), span.start + m.end()) for m in _TOKEN.finditer(body)
+    )

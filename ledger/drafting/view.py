@@ -12,7 +12,9 @@ from ledger.drafting.values import Span
 
 __all__ = ["Placed", "SentenceView", "place_figures"]
 
-_APPROXIMATION_WORDS = frozenset({"about", "around", "some", "roughly", "approximately", "nearly", "almost", "c."})
+_APPROXIMATION_WORDS = frozenset(
+    {"about", "around", "some", "roughly", "approximately", "nearly", "almost", "c."}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,9 @@ def place_figures(tokens: tuple[Token, ...], found: tuple[FoundFigure, ...]) -> 
     return tuple(out)
 
 
-def _converts(tokens: tuple[Token, ...], placed: list[Placed], number: int, earlier: list[Placed]) -> int | None:
+def _converts(
+    tokens: tuple[Token, ...], placed: list[Placed], number: int, earlier: list[Placed]
+) -> int | None:
     """The figure this one restates: "X (Y)", "X (Y, Z)", "X, or Y"; money figures only."""
     if number == 0 or placed[number].found.kind != "money":
         return None

@@ -59,7 +59,9 @@ def test_the_json_form_is_what_ledger_from_dict_takes_plus_skipped() -> None:
 
 
 def test_an_unresolved_period_survives_the_json_form() -> None:
-    data = drafts_dict(Ledger(), [draft_claims("Norway pledged $40 million to Haiti this year.", DraftSource())])
+    data = drafts_dict(
+        Ledger(), [draft_claims("Norway pledged $40 million to Haiti this year.", DraftSource())]
+    )
     book = ledger_from_dict(data)
     assert not book.claims[0].period.known
     assert "this year" in book.claims[0].period.text
@@ -77,7 +79,11 @@ def test_drafted_ledgers_go_through_a_workbook_unchanged(tmp_path: Path) -> None
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ledger", "extract", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "ledger", "extract", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ledger import Approximation, Instrument, QualifierKind, draft_claims
-from ledger.drafting import Draft, DraftSource, Drafts, read_article
+from ledger.drafting import Draft, Drafts, DraftSource, read_article
 
 DAY = date(2014, 10, 12)
 
@@ -139,7 +139,9 @@ def test_money_given_is_a_claim_and_says_why(sentence: str) -> None:
 
 
 def test_the_bank_after_the_world_bank_was_named() -> None:
-    drafts = drafted("The World Bank met ministers on Monday. The bank said it would provide $300 million to Haiti.")
+    drafts = drafted(
+        "The World Bank met ministers on Monday. The bank said it would provide $300 million to Haiti."
+    )
     assert drafts.drafts[0].donor == "World Bank"
 
 
@@ -154,7 +156,9 @@ def test_donors_from_a_list_with_from_and_by() -> None:
 def test_each_and_respectively_give_one_draft_per_donor() -> None:
     each = drafted("Turkey, Kuwait and Qatar promised $200 million each.")
     assert [d.donor for d in each.drafts] == ["Türkiye", "Kuwait", "Qatar"]
-    respectively = drafted("Iran and Pakistan pledged $560 million and $100 million, respectively, over five years.")
+    respectively = drafted(
+        "Iran and Pakistan pledged $560 million and $100 million, respectively, over five years."
+    )
     assert [(d.donor, d.amount) for d in respectively.drafts] == [
         ("Iran", Decimal("560000000")),
         ("Pakistan", Decimal("100000000")),
@@ -241,7 +245,9 @@ def test_in_addition_to_and_already_provided() -> None:
 
 
 def test_an_increase_from_one_figure_to_another_gives_two_claims_with_a_baseline() -> None:
-    drafts = drafted("Norway said its aid to Haiti would be increased from $260m in 2010 to almost $300m this year.")
+    drafts = drafted(
+        "Norway said its aid to Haiti would be increased from $260m in 2010 to almost $300m this year."
+    )
     baseline, increased = drafts.drafts
     assert kinds(baseline) == {QualifierKind.BASELINE}
     assert (baseline.period.start, baseline.period.end) == (date(2010, 1, 1), date(2010, 12, 31))
@@ -288,7 +294,9 @@ def test_a_yearly_figure_is_per_year() -> None:
 
 
 def test_a_text_in_german_is_not_supported() -> None:
-    drafts = drafted("Deutschland will 420 Millionen Euro geben, und die Weltbank sagte 1,1 Milliarden Dollar für den Wiederaufbau zu.")
+    drafts = drafted(
+        "Deutschland will 420 Millionen Euro geben, und die Weltbank sagte 1,1 Milliarden Dollar für den Wiederaufbau zu."
+    )
     assert not drafts.supported
     assert drafts.drafts == () and drafts.skipped == ()
     assert "German" in drafts.notes[0]
@@ -304,7 +312,10 @@ def test_an_html_page_gives_its_article_text_and_its_source() -> None:
         b"<footer>Advertising $1m</footer></body></html>"
     )
     article = read_article(page)
-    assert article.text.splitlines() == ["Donors pledge aid for Haiti", "Norway pledged $40 million to Haiti."]
+    assert article.text.splitlines() == [
+        "Donors pledge aid for Haiti",
+        "Norway pledged $40 million to Haiti.",
+    ]
     assert (article.publisher, article.title, article.date) == ("Test Wire", "Aid for Haiti", DAY)
     drafts = draft_claims(article.text, DraftSource(publisher=article.publisher, date=article.date))
     assert [d.amount for d in drafts.drafts] == [Decimal("40000000")]
@@ -314,5 +325,12 @@ def test_every_draft_has_its_figures_place_evidence_and_confidence() -> None:
     text = "Norway pledged $40 million to Haiti this year."
     draft = only(text)
     assert text[draft.figure.span.start : draft.figure.span.end] == "$40 million"
-    assert {e.field for e in draft.evidence} >= {"claim", "amount", "donor", "recipient", "period", "instrument"}
+    assert {e.field for e in draft.evidence} >= {
+        "claim",
+        "amount",
+        "donor",
+        "recipient",
+        "period",
+        "instrument",
+    }
     assert 0 < draft.confidence.score <= 100

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from ledger import Approximation, Instrument, QualifierKind, draft_claims
-from ledger.drafting import Draft, DraftSource, Drafts
+from ledger.drafting import Draft, Drafts, DraftSource
 from ledger.parsing.periods import parse_period
 from tests.drafting.shared import shared_folder
 
@@ -46,7 +46,9 @@ def _matching(drafts: Drafts, label: dict[str, Any]) -> Draft:
     found = [
         d
         for d in drafts.drafts
-        if d.amount == Decimal(label["amount"]) and d.currency == label["currency"] and d.quote == label["sentence"].strip()
+        if d.amount == Decimal(label["amount"])
+        and d.currency == label["currency"]
+        and d.quote == label["sentence"].strip()
     ]
     assert len(found) == 1, f"{label['id']}: {len(found)} drafts for it"
     return found[0]
@@ -103,7 +105,11 @@ def test_the_percentage_is_skipped_as_a_percentage() -> None:
 def test_the_bank_is_the_world_bank_and_the_quote_is_the_whole_sentence() -> None:
     article = _article("cnn")
     drafts = _drafted(article)
-    provided = next(d for d in drafts.drafts if d.amount == Decimal("200000000") and d.approximation is Approximation.EXACT)
+    provided = next(
+        d
+        for d in drafts.drafts
+        if d.amount == Decimal("200000000") and d.approximation is Approximation.EXACT
+    )
     assert provided.donor == "World Bank"
     assert "the bank" in provided.why("donor")[0].words
     assert provided.quote in article["text"]
