@@ -39,10 +39,11 @@ _GIVING = frozenset(
         *("double", "doubled", "doubling", "boost", "boosted", "support", "supports", "bring", "brings"),
         *("brought", "bringing", "donors", "put", "contribute", "funnel", "funneled", "funnelled", "vowed"),
         *("unveiled", "unveils", "sent", "send", "sends", "deliver", "delivers", "make", "made"),
+        *("stands", "stood", "reached", "came", "comes"),
     }
 )
 # Words of giving that count only when nothing stronger is near: "$20 billion in aid".
-_WEAK_GIVING = frozenset({"aid", "assistance", "funding", "funds", "help", "relief", "financing", "credit"})
+_WEAK_GIVING = frozenset({"aid", "assistance", "funding", "funds", "help", "relief", "financing", "credit", "support"})
 
 _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
     {
@@ -130,7 +131,7 @@ _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
             "money criminals make, not a pledge",
         ),
         **dict.fromkeys(
-            ("received", "receives", "receiving", "delivered", "transferred", "arrived", "reached"),
+            ("received", "receives", "receiving", "delivered", "transferred", "arrived"),
             "money received so far, not a pledge",
         ),
         **dict.fromkeys(
@@ -141,7 +142,7 @@ _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
             ("price", "prices", "salary", "salaries", "fee", "fees", "fare", "tariff"),
             "a price, not a pledge",
         ),
-        **dict.fromkeys(("remaining", "last", "left"), "money left, not a pledge"),
+        **dict.fromkeys(("last", "left"), "money left, not a pledge"),
         **dict.fromkeys(
             ("plan", "programme", "program", "strategy", "bill"), "the cost of a plan, not a pledge"
         ),

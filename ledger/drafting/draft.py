@@ -98,9 +98,11 @@ def _views(text: str) -> list[SentenceView]:
     people = People()
     seen: list[Party] = []
     views: list[SentenceView] = []
+    currency = ""
     for number, span in enumerate(split_sentences(text)):
         tokens = tokenize(text, span)
-        found = find_figures(text, span, lowered)
+        found = find_figures(text, span, lowered, currency)
+        currency = next((f.figure.currency for f in reversed(found) if f.figure is not None and f.figure.currency), currency)
         parties = find_parties(tokens, seen[-12:])
         seen.extend(parties)
         mentions = find_people(tokens, parties, people)
@@ -127,7 +129,15 @@ def _verdict(view: SentenceView, number: int, verdicts: dict[int, Verdict]) -> V
                     weak=origin.weak,
                 )
             return Verdict(False, f"an outlet's conversion of a figure that is not a claim ({origin.reason})")
+    if number > 0 and verdicts.get(number - 1, Verdict(False, "")).claim and _part_of_before(view, number):
+        return Verdict(True, "a part of the figure before it", placed.found.text)
     return classify(view, number, view.parties)
+
+
+def _part_of_before(view: SentenceView, number: int) -> bool:
+    """"$1bn (inc new $770m)", "$4.5 billion, including about $1.8 billion": a part named with its whole."""
+    words = {t.bare for t in view.tokens[max(view.figures[number - 1].last + 1, view.figures[number].first - 4) : view.figures[number].first]}
+    return bool(words & {"inc", "including", "includes", "incl"})
 
 
 def _skipped(view: SentenceView, number: int, verdict: Verdict) -> SkippedFigure:

@@ -67,7 +67,7 @@ _PREFIX = r"""
 """
 _NATIONS = r"(?:US|U\.S\.|American|Australian|Canadian|Singapore|Hong\s Kong|New\s Zealand)"
 _SUFFIX = rf"""
-    (?:\s?(?:{_NATIONS}\s)?dollars?|\s?euros?|\s?pounds?(?:\s?sterling)?|\s?sterling|\s?yen|\s?yuan
+    (?:[\s-]?(?:{_NATIONS}\s)?dollars?|[\s-]?euros?|\s?pounds?(?:\s?sterling)?|\s?sterling|\s?yen|\s?yuan
      |\s?renminbi|\s?rupees?|\s?(?:Swiss\s)?francs?|\s?(?:[A-Z][a-z]+\s)?pesos?|\s?shekels?|\s?riyals?
      |\s?dinars?|\s?dirhams?|\s?kron(?:a|or|e|er)|\s(?-i:[A-Z]{{3}})(?![A-Za-z]))
 """
@@ -174,11 +174,14 @@ class FoundFigure:
     inherited: bool = False  # its currency comes from the sentence's other figures
 
 
-def find_figures(text: str, sentence: Span, document: str = "") -> tuple[FoundFigure, ...]:
+def find_figures(
+    text: str, sentence: Span, document: str = "", list_currency: str = ""
+) -> tuple[FoundFigure, ...]:
     """The money figures and percentages of one sentence of `text`, in order.
 
     `document` (the whole text, lower case) settles shared currency words ("pesos") when the sentence
-    does not.
+    does not. `list_currency` is the currency of the text's figures before: a list line ("Canada: 4.8
+    million") with no currency of its own continues in it.
     """
     found: list[FoundFigure] = []
     body = sentence.of(text)
@@ -187,10 +190,35 @@ def find_figures(text: str, sentence: Span, document: str = "") -> tuple[FoundFi
         item = _read_match(match, body, base, document)
         if item is not None:
             found.append(item)
+    if list_currency and (line := _LIST_LINE.match(body)) is not None:
+        found = [f for f in found if f.figure is None or f.figure.currency] or found
+        if not any(f.kind == "money" and f.figure is not None and f.figure.currency for f in found):
+            found = [_list_figure(line, base, list_currency)]
     found = _without_range_starts(found, body, base)
     found.extend(_percentages(body, base, found))
     found.sort(key=lambda f: f.span.start)
     return _inherit_currency(tuple(found), body, base)
+
+
+_LIST_LINE = re.compile(
+    rf"^(?P<name>[A-Z][\w .'’&-]{{1,50}}):\s(?P<number>{_DIGITS})(?:\s?(?P<unit>{_UNIT})(?![a-z]))?\s*$", re.IGNORECASE
+)
+
+
+def _list_figure(line: re.Match[str], base: int, currency: str) -> FoundFigure:
+    """"Canada: 4.8 million" in a list of donors under figures in one currency."""
+    written = line.group()[line.start("number") :].strip()
+    parsed = parse_amount(f"{line['number']} {line['unit'] or ''}".strip())
+    span = Span(base + line.start("number"), base + line.start("number") + len(written))
+    figure = Figure(
+        span=span,
+        text=written,
+        value=parsed.value,
+        currency=currency,
+        approximation=Approximation.EXACT,
+        currency_words=f"(no currency written; {currency} as the figures the list follows)",
+    )
+    return FoundFigure(span, written, figure, "money", inherited=True)
 
 
 def _without_range_starts(found: list[FoundFigure], body: str, base: int) -> list[FoundFigure]:
@@ -333,6 +361,7 @@ def _amount_text(prefix: str, number: str, unit: str, suffix: str, bracket_curre
     if code:
         return f"{number} {unit} {code}".replace("  ", " ")
     unit_text = unit.rstrip(".") if unit.lower().startswith("mil") else unit
+    suffix = " " + suffix.lstrip(" -") if suffix.strip() else ""  # "500-million-euro"
     currency = suffix if suffix.strip() else (f" {bracket_currency}" if bracket_currency else "")
     return f"{prefix.strip()}{number} {unit_text}{currency}".strip()
 
