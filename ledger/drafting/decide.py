@@ -39,7 +39,7 @@ _GIVING = frozenset(
         *("double", "doubled", "doubling", "boost", "boosted", "support", "supports", "bring", "brings"),
         *("brought", "bringing", "donors", "put", "contribute", "funnel", "funneled", "funnelled", "vowed"),
         *("unveiled", "unveils", "sent", "send", "sends", "deliver", "delivers", "make", "made"),
-        *("stands", "stood", "reached", "came", "comes"),
+        *("stands", "stood", "reached", "came", "comes", "triple", "triples", "tripled", "tripling"),
     }
 )
 # Words of giving that count only when nothing stronger is near: "$20 billion in aid".

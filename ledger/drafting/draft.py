@@ -14,6 +14,7 @@ from ledger.drafting.decide import Verdict, classify
 from ledger.drafting.fields import (
     Found,
     donor_group,
+    recipients_named,
     find_instrument,
     find_period,
     find_purpose,
@@ -362,53 +363,52 @@ def _announced_by(view: SentenceView, subject: Mention | None) -> Found:
 
 
 def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Found:
-    """Who the article is about: the place its title says the money is for ("... for Gaza"), else the first
-    country or region it names; else the same in the text's first sentences."""
-    places: list[tuple[SentenceView, str]] = []
+    """Who the article is about: the place it most often says the money is for ("to Haiti", "for Gaza",
+    "Afghan aid", "Lebanon's reconstruction"), the title counting twice; the first named on a tie."""
+    counts: dict[str, int] = {}
+    first_seen: dict[str, tuple[int, str]] = {}
+    places: list[tuple[SentenceView, int, str]] = []
     if source.title:
         title_span = Span(0, len(source.title))
         tokens = tokenize(source.title, title_span)
-        parties = find_parties(tokens)
-        places.append(
-            (SentenceView(source.title, title_span, -1, tokens, (), parties, ()), "named in the title")
-        )
-    places.extend((view, "named at the start of the text") for view in views[:4])
-    for view, where in places:
-        aimed = _aimed_at(view)
-        if aimed:
-            return Found(aimed, aimed, where)
-        for party in view.parties:
-            if party.kind in (COUNTRY, REGION) and not (
-                party.first > 0 and view.tokens[party.first - 1].bare in ("in", "at")
-            ):
-                return Found(party.name, party.words, where)
-    return Found("")
+        places.append((SentenceView(source.title, title_span, -1, tokens, (), find_parties(tokens), ()), 2, "the title"))
+    places.extend((view, 1, "the text") for view in views)
+    known: set[str] = set()
+    for order, (view, weight, where) in enumerate(places):
+        named = recipients_named(view)
+        if view.number < 0:  # the title: a country it names counts, unless it is the one giving
+            named.extend(p.name for p in view.parties if p.kind in (COUNTRY, REGION) and not _gives(view, p))
+        for name in named:
+            counts[name] = counts.get(name, 0) + weight
+            first_seen.setdefault(name, (order, where))
+        known.update(p.name for p in view.parties if p.kind in (COUNTRY, REGION))
+    # a name the names module does not know is a place only when the text says so more than once
+    counts = {name: count for name, count in counts.items() if name in known or count >= 2}
+    if not counts:
+        for view, _, where in places[:5]:
+            for party in view.parties:
+                if party.kind in (COUNTRY, REGION) and not _gives(view, party):
+                    return Found(party.name, party.words, f"the first country or region named in {where}")
+        return Found("")
+    best = min(counts, key=lambda name: (-counts[name], first_seen[name][0]))
+    times = counts[best]
+    return Found(best, best, f"the place the article says the money is for ({times} mention{'s' if times > 1 else ''})")
 
 
-_AIMED = re.compile(
-    r"\b(?:for|to|to\s(?:help\s)?(?:rebuild|reconstruct|aid|support))\s(?:the\s)?(?P<place>[A-Z][\w’'-]+(?:\s[A-Z][\w-]+)?)"
+def _gives(view: SentenceView, party: Party) -> bool:
+    """"UK commits £30m", "Japan triples aid": the party is the subject of a verb of giving."""
+    following = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+    return following in _GIVING_VERBS
+
+
+_GIVING_VERBS = frozenset(
+    {
+        *("pledges", "pledged", "commits", "committed", "gives", "gave", "offers", "offered", "promises"),
+        *("promised", "announces", "announced", "leads", "led", "triples", "tripled", "doubles", "doubled"),
+        *("raises", "raised", "boosts", "boosted", "extends", "extended", "provides", "provided", "says"),
+        *("donates", "donated", "sends", "sent", "unveils", "unveiled", "to", "and", ","),
+    }
 )
-
-
-def _aimed_at(view: SentenceView) -> str:
-    """ "$5.4B pledged to Gaza Strip", "pledge to rebuild Gaza": the place the money is for."""
-    for match in _AIMED.finditer(view.quote):
-        place = match["place"].removesuffix("'s").removesuffix("’s")
-        start = view.span.start + match.start("place")
-        index = next((i for i, t in enumerate(view.tokens) if t.start == start), None)
-        if index is None:
-            continue
-        party = view.party_at(index)
-        if party is not None:
-            if party.kind in (COUNTRY, REGION):
-                return party.name
-            continue
-        if place.split()[0] in _NOT_PLACES or any(m.first <= index <= m.last for m in view.mentions):
-            continue
-        return place
-    return ""
-
-
 _NOT_PLACES = frozenset(
     {"The", "A", "An", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 )

@@ -459,6 +459,36 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
     return min(candidates, key=lambda c: c[0])[1]
 
 
+def recipients_named(view: SentenceView) -> list[str]:
+    """The places a sentence says money is for: "to Haiti", "for Gaza", "Afghan aid", "Lebanon's needs"."""
+    names: list[str] = []
+    for index, token in enumerate(view.tokens):
+        if token.bare in _TO_WORDS or (token.bare in ("rebuild", "reconstruct") and index > 0 and view.tokens[index - 1].bare == "to"):
+            target = index + 1
+            while target < len(view.tokens) and view.tokens[target].bare in ("the", "help", "rebuild", "reconstruct"):
+                target += 1
+            if target >= len(view.tokens):
+                continue
+            party = view.party_at(target)
+            if party is not None:
+                if party.kind in (COUNTRY, REGION) and party.first == target:
+                    names.append(party.name)
+                continue
+            if view.tokens[target].capitalized and view.tokens[target].bare not in _PLACE_STOP and view.tokens[target].text.isalpha():
+                end = target
+                while end + 1 < len(view.tokens) and view.tokens[end + 1].capitalized and view.party_at(end + 1) is None:
+                    end += 1
+                following = view.tokens[end + 1].bare if end + 1 < len(view.tokens) else ""
+                if following not in _EVENT_NOUNS and not any(m.first <= target <= m.last for m in view.mentions):
+                    names.append(view.words(target, end).removesuffix("'s").removesuffix("’s"))
+        party = view.party_at(index)
+        if party is not None and party.first == index and party.kind in (COUNTRY, REGION) and (party.possessive or party.adjective):
+            noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+            if noun in _FOR_NOUNS:
+                names.append(party.name)
+    return names
+
+
 # ---- purpose ---------------------------------------------------------------------------------------
 
 _PURPOSE_AFTER = re.compile(
