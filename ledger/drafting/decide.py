@@ -43,7 +43,9 @@ _GIVING = frozenset(
     }
 )
 # Words of giving that count only when nothing stronger is near: "$20 billion in aid".
-_WEAK_GIVING = frozenset({"aid", "assistance", "funding", "funds", "help", "relief", "financing", "credit", "support"})
+_WEAK_GIVING = frozenset(
+    {"aid", "assistance", "funding", "funds", "help", "relief", "financing", "credit", "support"}
+)
 
 _NOT_CLAIM: Mapping[str, str] = MappingProxyType(
     {

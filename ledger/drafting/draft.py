@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -14,12 +13,12 @@ from ledger.drafting.decide import Verdict, classify
 from ledger.drafting.fields import (
     Found,
     donor_group,
-    recipients_named,
     find_instrument,
     find_period,
     find_purpose,
     find_recipient,
     find_subject,
+    recipients_named,
 )
 from ledger.drafting.figures import find_figures
 from ledger.drafting.language import LANGUAGE_NAMES, detect_language
@@ -103,7 +102,10 @@ def _views(text: str) -> list[SentenceView]:
     for number, span in enumerate(split_sentences(text)):
         tokens = tokenize(text, span)
         found = find_figures(text, span, lowered, currency)
-        currency = next((f.figure.currency for f in reversed(found) if f.figure is not None and f.figure.currency), currency)
+        currency = next(
+            (f.figure.currency for f in reversed(found) if f.figure is not None and f.figure.currency),
+            currency,
+        )
         parties = find_parties(tokens, seen[-12:])
         seen.extend(parties)
         mentions = find_people(tokens, parties, people)
@@ -136,8 +138,15 @@ def _verdict(view: SentenceView, number: int, verdicts: dict[int, Verdict]) -> V
 
 
 def _part_of_before(view: SentenceView, number: int) -> bool:
-    """"$1bn (inc new $770m)", "$4.5 billion, including about $1.8 billion": a part named with its whole."""
-    words = {t.bare for t in view.tokens[max(view.figures[number - 1].last + 1, view.figures[number].first - 4) : view.figures[number].first]}
+    """ "$1bn (inc new $770m)", "$4.5 billion, including about $1.8 billion": a part named with its whole."""
+    words = {
+        t.bare
+        for t in view.tokens[
+            max(view.figures[number - 1].last + 1, view.figures[number].first - 4) : view.figures[
+                number
+            ].first
+        ]
+    }
     return bool(words & {"inc", "including", "includes", "incl"})
 
 
@@ -371,7 +380,9 @@ def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Foun
     if source.title:
         title_span = Span(0, len(source.title))
         tokens = tokenize(source.title, title_span)
-        places.append((SentenceView(source.title, title_span, -1, tokens, (), find_parties(tokens), ()), 2, "the title"))
+        places.append(
+            (SentenceView(source.title, title_span, -1, tokens, (), find_parties(tokens), ()), 2, "the title")
+        )
     places.extend((view, 1, "the text") for view in views)
     known: set[str] = set()
     for order, (view, weight, where) in enumerate(places):
@@ -392,11 +403,13 @@ def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Foun
         return Found("")
     best = min(counts, key=lambda name: (-counts[name], first_seen[name][0]))
     times = counts[best]
-    return Found(best, best, f"the place the article says the money is for ({times} mention{'s' if times > 1 else ''})")
+    return Found(
+        best, best, f"the place the article says the money is for ({times} mention{'s' if times > 1 else ''})"
+    )
 
 
 def _gives(view: SentenceView, party: Party) -> bool:
-    """"UK commits £30m", "Japan triples aid": the party is the subject of a verb of giving."""
+    """ "UK commits £30m", "Japan triples aid": the party is the subject of a verb of giving."""
     following = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
     return following in _GIVING_VERBS
 

@@ -36,7 +36,7 @@ _NOT_SUBJECT_AFTER = frozenset(
     {
         *("to", "for", "in", "into", "at", "on", "with", "toward", "towards", "across", "than", "like"),
         *("including", "between", "among", "within", "of", "about", "against", "over", "through", "via"),
-        *("after", "before", "during", "visited", "from", "since", "beside", "besides", "throughout"),
+        *("after", "before", "during", "visited", "from", "since", "beside", "besides", "throughout", "by"),
     }
 )
 # Words after a demonym that show it is the subject ("the Saudis pledged"), not an adjective ("Afghan aid").
@@ -215,11 +215,18 @@ def _subject_before(
             return None, mention, Found(mention.person.name, mention.how, "the person who gives")
         party = view.party_at(index)
         if party is not None:
+            following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
             right_before_verb = anchor - party.last <= 2 and anchor < view.figures[number].first
-            if party.name == receiver or (not right_before_verb and _after_preposition(view, party)):
+            if (
+                party.name == receiver
+                or (not right_before_verb and _after_preposition(view, party))
+                or (
+                    following is not None
+                    and following.bare in _EVENT_NOUNS | {"appeal", "pledging", "response"}
+                )
+            ):
                 index = party.first - 1
                 continue
-            following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
             if (
                 party.adjective
                 and following is not None
@@ -463,9 +470,16 @@ def recipients_named(view: SentenceView) -> list[str]:
     """The places a sentence says money is for: "to Haiti", "for Gaza", "Afghan aid", "Lebanon's needs"."""
     names: list[str] = []
     for index, token in enumerate(view.tokens):
-        if token.bare in _TO_WORDS or (token.bare in ("rebuild", "reconstruct") and index > 0 and view.tokens[index - 1].bare == "to"):
+        if token.bare in _TO_WORDS or (
+            token.bare in ("rebuild", "reconstruct") and index > 0 and view.tokens[index - 1].bare == "to"
+        ):
             target = index + 1
-            while target < len(view.tokens) and view.tokens[target].bare in ("the", "help", "rebuild", "reconstruct"):
+            while target < len(view.tokens) and view.tokens[target].bare in (
+                "the",
+                "help",
+                "rebuild",
+                "reconstruct",
+            ):
                 target += 1
             if target >= len(view.tokens):
                 continue
@@ -474,15 +488,30 @@ def recipients_named(view: SentenceView) -> list[str]:
                 if party.kind in (COUNTRY, REGION) and party.first == target:
                     names.append(party.name)
                 continue
-            if view.tokens[target].capitalized and view.tokens[target].bare not in _PLACE_STOP and view.tokens[target].text.isalpha():
+            if (
+                view.tokens[target].capitalized
+                and view.tokens[target].bare not in _PLACE_STOP
+                and view.tokens[target].text.isalpha()
+            ):
                 end = target
-                while end + 1 < len(view.tokens) and view.tokens[end + 1].capitalized and view.party_at(end + 1) is None:
+                while (
+                    end + 1 < len(view.tokens)
+                    and view.tokens[end + 1].capitalized
+                    and view.party_at(end + 1) is None
+                ):
                     end += 1
                 following = view.tokens[end + 1].bare if end + 1 < len(view.tokens) else ""
-                if following not in _EVENT_NOUNS and not any(m.first <= target <= m.last for m in view.mentions):
+                if following not in _EVENT_NOUNS and not any(
+                    m.first <= target <= m.last for m in view.mentions
+                ):
                     names.append(view.words(target, end).removesuffix("'s").removesuffix("’s"))
         party = view.party_at(index)
-        if party is not None and party.first == index and party.kind in (COUNTRY, REGION) and (party.possessive or party.adjective):
+        if (
+            party is not None
+            and party.first == index
+            and party.kind in (COUNTRY, REGION)
+            and (party.possessive or party.adjective)
+        ):
             noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
             if noun in _FOR_NOUNS:
                 names.append(party.name)

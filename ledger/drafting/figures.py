@@ -201,12 +201,13 @@ def find_figures(
 
 
 _LIST_LINE = re.compile(
-    rf"^(?P<name>[A-Z][\w .'’&-]{{1,50}}):\s(?P<number>{_DIGITS})(?:\s?(?P<unit>{_UNIT})(?![a-z]))?\s*$", re.IGNORECASE
+    rf"^(?P<name>[A-Z][\w .'’&-]{{1,50}}):\s(?P<number>{_DIGITS})(?:\s?(?P<unit>{_UNIT})(?![a-z]))?\s*$",
+    re.IGNORECASE,
 )
 
 
 def _list_figure(line: re.Match[str], base: int, currency: str) -> FoundFigure:
-    """"Canada: 4.8 million" in a list of donors under figures in one currency."""
+    """ "Canada: 4.8 million" in a list of donors under figures in one currency."""
     written = line.group()[line.start("number") :].strip()
     parsed = parse_amount(f"{line['number']} {line['unit'] or ''}".strip())
     span = Span(base + line.start("number"), base + line.start("number") + len(written))
