@@ -12,6 +12,11 @@ The Python API in a few lines::
     print(ledger.to_json(ledger.reconcile(book)))
 
 Values are frozen: every change (a claim added, a decision) gives a new Ledger.
+
+Claims can be drafted from article text, for the analyst to check::
+
+    drafts = ledger.draft_claims(text, source=ledger.DraftSource(publisher="CNN", date=date(2011, 6, 22)))
+    book = ledger.with_drafts(book, drafts.only({"D1", "D3"}))   # the drafts left ticked
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ from ledger.core.model import (
 )
 from ledger.core.money import AmountRange, Approximation, Money, Rate, allocate, amount_range, make_money
 from ledger.core.problems import LedgerError, Origin, Problem, Severity, problems_text
+from ledger.drafting import Draft, Drafts, DraftSource, SkippedFigure, draft_claims, read_article
+from ledger.drafting.ledger_form import with_drafts
 from ledger.engine.effects import EFFECTS, Effect
 from ledger.engine.reconcile import reconcile
 from ledger.parsing.build import ClaimParser, build_ledger
@@ -73,6 +80,9 @@ __all__ = [
     "Contribution",
     "CurrencyTotals",
     "Decision",
+    "Draft",
+    "DraftSource",
+    "Drafts",
     "Duplicate",
     "Effect",
     "Finding",
@@ -93,23 +103,27 @@ __all__ = [
     "Repackaged",
     "Settings",
     "Severity",
+    "SkippedFigure",
     "Source",
     "UnitError",
     "Verdict",
     "allocate",
     "amount_range",
     "build_ledger",
+    "draft_claims",
     "example_ledger",
     "ledger_from_dict",
     "load_workbook",
     "make_claim",
     "make_money",
     "problems_text",
+    "read_article",
     "reconcile",
     "reconciliation_json",
     "save_workbook",
     "schema",
     "to_json",
+    "with_drafts",
 ]
 
 

@@ -3,6 +3,7 @@
     python -m ledger reconcile LEDGER [-o REPORT.xlsx] [--json]
     python -m ledger template -o FILE
     python -m ledger example [--json]
+    python -m ledger extract FILE... [--date D] [--publisher P] [--title T] [--url U] [-o LEDGER.xlsx | --append LEDGER.xlsx] [--json]
 
 Exit codes: 0 reconciled (findings or not), 1 the ledger has errors (all listed, nothing
 reconciled), 2 bad usage or a file that is not a readable spreadsheet.
@@ -23,6 +24,7 @@ from tqdm import tqdm
 from ledger import example_ledger, reconcile
 from ledger.core.model import Reconciliation
 from ledger.core.problems import Problem
+from ledger.drafting.command import add_extract_command, run_extract
 from ledger.render.jsonform import problem_json, reconciliation_json
 from ledger.render.sentences import summary_text
 from ledger.workbook import load_workbook
@@ -124,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", type=Path, required=True, help="where to write it (.xlsx)")
     example = commands.add_parser("example", help="reconcile the worked example (Central America 2011)")
     example.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
+    add_extract_command(commands)
     return parser
 
 
@@ -137,4 +140,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _print_result(reconcile(example_ledger()), args.json)
     if args.command == "template":
         return _template(args.output)
+    if args.command == "extract":
+        return run_extract(args)
     return _reconcile_file(args.ledger, args.output, args.json)

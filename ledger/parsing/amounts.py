@@ -47,6 +47,7 @@ MULTIPLIERS: Mapping[str, int] = MappingProxyType(
         "crores": 7,
         "m": 6,
         "mn": 6,
+        "mil": 6,  # "$550 mil." in agency copy
         "mln": 6,
         "million": 6,
         "millions": 6,
@@ -69,6 +70,7 @@ _CURRENCY_MARKS: Mapping[str, str] = MappingProxyType(
         "dollars": _BARE_DOLLAR,
         "us$": "USD",
         "us $": "USD",
+        "$us": "USD",  # "$US4.5b", as Australian outlets write it
         "a$": "AUD",
         "au$": "AUD",
         "c$": "CAD",
@@ -95,6 +97,9 @@ _CURRENCY_MARKS: Mapping[str, str] = MappingProxyType(
         "rupee": "INR",
         "rupees": "INR",
         "swiss francs": "CHF",
+        "nis": "ILS",  # new Israeli shekel
+        "shekel": "ILS",
+        "shekels": "ILS",
     }
 )
 
@@ -131,7 +136,7 @@ _AMBIGUOUS_MARKS: Mapping[str, str] = MappingProxyType(
 
 _TOKEN = re.compile(
     r"""
-    (?P<mark>us\s?\$|au\$|a\$|ca\$|c\$|nz\$|hk\$|s\$|r\$|cn¥|\$|¥|€|£|₹)
+    (?P<mark>us\s?\$|\$\s?us(?![a-z])|au\$|a\$|ca\$|c\$|nz\$|hk\$|s\$|r\$|cn¥|\$|¥|€|£|₹)
     | (?P<number>\d(?:\d|[.,'’](?=\d)|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))*)
     | (?P<word>[^\W\d_]+\.?)
     | (?P<space>\s+)
@@ -139,6 +144,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+
+# "770-million", "1,1-billion": a hyphen joining a figure to its multiplier, as in "a $770-million loan".
+_HYPHENATED_MULTIPLIER = re.compile(r"(?<=\d)[-\u2011](?=(?:" + "|".join(MULTIPLIERS) + r")\b)")
 
 # Letters that look like digits, among digits: "3OOm", "1O0", "2l5".
 _LOOKALIKE_DIGITS = re.compile(r"\d[.,]?[OoIl]|[OoIl][.,]?\d")
@@ -148,7 +156,7 @@ _EXPECTED = 'a figure such as "300000000", "1,000,000", "$300m", "US$ 1.2 bn", "
 _EXPECTED_WORDS = (
     "a multiplier (k, thousand, m, mn, mln, million, bn, b, billion, tn, trillion, lakh, crore) "
     "or a currency (an ISO code such as USD, EUR, GBP, JPY, CHF; $, US$, A$, C$, €, £, ¥, ₹; "
-    "dollars, euros, pounds, yen, yuan, rupees)"
+    "dollars, euros, pounds, yen, yuan, rupees, shekels)"
 )
 
 
@@ -197,6 +205,7 @@ def _parse_text(text: str) -> ParsedAmount:
         raise ParseError(f"amount is empty; expected {_EXPECTED}")
     approximation, rest = split_approximation(shown)
     lowered = re.sub(r"\bu\.\s?s\.\s?", "us", rest.lower())  # "U.S.$" and "U.S. dollars"
+    lowered = _HYPHENATED_MULTIPLIER.sub(" ", lowered)  # "a $770-million package"
     lowered = lowered.replace("swiss francs", "chf")
 
     numbers: list[str] = []
@@ -209,7 +218,7 @@ def _parse_text(text: str) -> ParsedAmount:
             numbers.append(token)
             words.append("#")
         elif kind == "mark":
-            marks.append(_CURRENCY_MARKS["us$" if token.startswith("us") else token])
+            marks.append(_CURRENCY_MARKS["us$" if "us" in token else token])
         elif kind == "word":
             words.append(token)
         elif kind == "other":
@@ -233,7 +242,7 @@ def _parse_text(text: str) -> ParsedAmount:
     exponent, word_marks = _read_words(shown, words)
     marks.extend(word_marks)
     currency, bare_dollar = _one_currency(shown, marks)
-    number = _read_number(shown, numbers[0])
+    number = _read_number(shown, numbers[0], scaled=exponent != 0)
     with localcontext() as context:
         context.prec = 60  # room for a trillion times a long figure, so scaling stays exact
         scaled = number.scaleb(exponent)
@@ -294,8 +303,11 @@ def _is_dollar(code: str) -> bool:
     return code in _DOLLAR_SIGN_CURRENCIES
 
 
-def _read_number(shown: str, digits: str) -> Decimal:
-    """A figure with thousands separators and a decimal point, refusing what could be read two ways."""
+def _read_number(shown: str, digits: str, scaled: bool = False) -> Decimal:
+    """A figure with thousands separators and a decimal point, refusing what could be read two ways.
+
+    `scaled` says a multiplier follows ("7,6bn"), which settles a comma before one or two digits.
+    """
     separators = [c for c in digits if c in _THOUSANDS_SEPARATORS]
     groups = re.split(r"[ ,.'’\u00a0\u202f\u2009]", digits)
     whole, fraction = groups, groups[:0]
@@ -307,6 +319,8 @@ def _read_number(shown: str, digits: str) -> Decimal:
             decimal_mark = last  # "1,000,000.50", "1.000.000,50", "1 000,5": the odd one out
         elif last == "." and not others:
             decimal_mark = "."  # "1.2"
+        elif last == "," and not others and scaled and len(groups[-1]) == 1:
+            decimal_mark = ","  # "7,6bn": one digit after a comma can only be a decimal before a multiplier
         elif last == "," and not others and len(groups[-1]) != 3:
             raise ParseError(
                 f'amount "{shown}": is the comma in "{digits}" a decimal comma or a thousands separator? '

@@ -161,3 +161,37 @@ def test_thousands_separated_amounts_read_back(amount: Decimal) -> None:
 def test_millions_are_exact(amount: Decimal) -> None:
     assert parse_amount(f"{amount}m").value == amount * 10**6
     assert parse_amount(f"€{amount} billion").value == amount * 10**9
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency", "bare_dollar"),
+    [
+        # spellings met in news reports, which drafting from text reads through this parser
+        ("500 million euros", "500000000", "EUR", False),
+        ("Rs 66.30 billion", "66300000000", "INR", False),
+        ("50 million yuan", "50000000", "CNY", False),
+        ("£1.5 billion", "1500000000", "GBP", False),
+        ("$20 million dollars", "20000000", None, True),
+        ("$US4.5b", "4500000000", "USD", False),
+        ("$US 1.2 billion", "1200000000", "USD", False),
+        ("NIS 20 billion", "20000000000", "ILS", False),
+        ("20 million shekels", "20000000", "ILS", False),
+        ("$550 mil.", "550000000", None, True),
+        ("$7,6bn", "7600000000", None, True),
+        ("$1,1-billion", "1100000000", None, True),
+        ("$770-million", "770000000", None, True),
+        ("12,5 million euros", "12500000", "EUR", False),
+        ("1,500 million", "1500000000", None, False),
+    ],
+)
+def test_reads_figures_as_the_news_spells_them(
+    text: str, value: str, currency: str | None, bare_dollar: bool
+) -> None:
+    parsed = parse_amount(text)
+    assert (parsed.value, parsed.currency, parsed.bare_dollar) == (Decimal(value), currency, bare_dollar)
+
+
+@pytest.mark.parametrize("text", ["1,5", "$-5m", "5 - million", "€1,50m"])
+def test_a_comma_or_hyphen_without_a_multiplier_stays_refused(text: str) -> None:
+    with pytest.raises(ParseError):
+        parse_amount(text)

@@ -1,0 +1,779 @@
+"""The fields of a claim from its sentence: donor, announced by, recipient, purpose, period, instrument.
+
+Each reader returns the value with the words that decided it and the rule, so a draft can say why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from ledger.core.model import Instrument, Period
+from ledger.core.problems import ParseError
+from ledger.drafting.parties import COLLECTIVE, COUNTRY, ORGANISATION, REGION, Party
+from ledger.drafting.people import Mention, Person
+from ledger.drafting.values import Span
+from ledger.drafting.view import SentenceView
+from ledger.names import ALL_DONORS
+from ledger.parsing.periods import parse_period
+
+__all__ = [
+    "Found",
+    "donor_group",
+    "find_instrument",
+    "find_period",
+    "find_purpose",
+    "find_recipient",
+    "find_subject",
+    "zone_after",
+]
+
+# A party after one of these is a recipient, a place or a comparison, not the giver.
+_NOT_SUBJECT_AFTER = frozenset(
+    {
+        *("to", "for", "in", "into", "at", "on", "with", "toward", "towards", "across", "than", "like"),
+        *("including", "between", "among", "within", "of", "about", "against", "over", "through", "via"),
+        *("after", "before", "during", "visited", "from", "since", "beside", "besides", "throughout", "by"),
+    }
+)
+# Words after a demonym that show it is the subject ("the Saudis pledged"), not an adjective ("Afghan aid").
+_VERBS_AFTER = frozenset(
+    {
+        *(
+            "would",
+            "will",
+            "has",
+            "have",
+            "had",
+            "is",
+            "was",
+            "are",
+            "were",
+            "said",
+            "says",
+            "also",
+            "pledged",
+        ),
+        *("promised", "committed", "offered", "gave", "donated", "announced", "provided", "pledge", "give"),
+    }
+)
+# Words that may stand between a donor and its figure in a list: "the EU and the US a combined $780m".
+_BETWEEN_DONOR_AND_FIGURE = frozenset(
+    {"a", "an", "combined", "total", "of", "additional", "further", "extra", "another"}
+)
+_PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "he", "she", "his", "her", "i", "my"})
+_RECEIVING = frozenset({"won", "get", "gets", "got", "receives", "received", "wins"})
+_PASSIVE = frozenset(
+    {
+        *("pledged", "promised", "committed", "offered", "given", "provided", "announced", "forward"),
+        *("earmarked", "allocated", "contributed", "donated", "lent", "extended", "earlier", "already"),
+    }
+)
+# A fiscal year said by these donors is theirs: the US federal year starts in October, the UK's and
+# Japan's in April.
+_FISCAL_YEAR_START: Mapping[str, int] = MappingProxyType(
+    {
+        "United States": 10,
+        "United Kingdom": 4,
+        "Japan": 4,
+        "Canada": 4,
+        "India": 4,
+        "Australia": 7,
+        "New Zealand": 7,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A field's value, the words that decided it (with their place) and the rule that read them."""
+
+    value: str
+    words: str = ""
+    rule: str = ""
+    span: Span | None = None
+    person: Person | None = None  # for a donor read from a person: who
+
+
+def zone_after(view: SentenceView, number: int) -> tuple[int, int]:
+    """The tokens after figure `number` that speak of it: up to the next figure (past a conversion in
+    brackets, and past figures listed with it: "$560 million and $100 million, respectively, over ...")."""
+    placed = view.figures[number]
+    _, end = view.clause_bounds(placed.last)
+    first = placed.last + 1
+    index = number + 1
+    while index < len(view.figures):
+        later = view.figures[index]
+        if later.converts is not None:
+            first = later.last + 1
+            if first < len(view.tokens) and view.tokens[first].text == ")":
+                first += 1
+            index += 1
+            continue
+        between = {t.bare for t in view.tokens[first : later.first]}
+        if between <= {"and", ",", "or"} and later.first - first <= 2:
+            first = later.last + 1  # a list of figures: what follows the last speaks of all
+            index += 1
+            continue
+        return first, min(end, later.first - 1)
+    return first, end
+
+
+def zone_before(view: SentenceView, number: int) -> tuple[int, int]:
+    placed = view.figures[number]
+    start, _ = view.clause_bounds(placed.first)
+    if number > 0:
+        start = max(start, view.figures[number - 1].last + 1)
+    return start, placed.first - 1
+
+
+# ---- donor -----------------------------------------------------------------------------------------
+
+
+def find_subject(
+    view: SentenceView, number: int, cue: int, previous_person: Person | None, receiver: str = ""
+) -> tuple[Party | None, Mention | None, Found]:
+    """Who gives: "$1.3 billion from the ADB", "$20bn promised by Washington", "Germany US$360 million",
+    or the subject of the verb of giving. Returns the party, the person, and the evidence."""
+    placed = view.figures[number]
+    if 0 <= cue < len(view.tokens) and view.tokens[cue].bare in _RECEIVING:
+        word = view.tokens[cue].text
+        return (
+            Party(ALL_DONORS, COLLECTIVE, word, cue, cue),
+            None,
+            Found(ALL_DONORS, word, f'"{word}": what a recipient got from many donors'),
+        )
+    first, last = zone_after(view, number)
+    window = range(first, min(last, first + 5) + 1)
+    for index in window:
+        word = view.tokens[index].bare
+        if (
+            word == "from"
+            and (party := view.party_at(_skip_determiners(view, index + 1))) is not None
+            and party.kind != REGION
+        ):
+            return party, None, _party_found(view, party, f'"from {party.words}": the giver')
+        if (
+            word == "by"
+            and index > first
+            and any(view.tokens[i].bare in _PASSIVE for i in range(first, index))
+        ):
+            target = _skip_determiners(view, index + 1)
+            mention = _mention_at(view, target)
+            if mention is not None:
+                return None, mention, Found(mention.person.name, mention.how, "the person it was given by")
+            if (party := view.party_at(target)) is not None:
+                return party, None, _party_found(view, party, f'"by {party.words}": the giver')
+    # "$200 million the bank already has provided", "$20 million they had announced"
+    if first in window:
+        party = view.party_at(first)
+        following = {t.bare for t in view.tokens[first : first + 5]}
+        if party is not None and following & {
+            "has",
+            "had",
+            "have",
+            "already",
+            "pledged",
+            "promised",
+            "committed",
+        }:
+            return party, None, _party_found(view, party, "the giver in the clause after the figure")
+        if view.tokens[first].bare in _PRONOUNS and following & {"has", "had", "have", "already", "pledged"}:
+            resolved = _pronoun(view, first, previous_person)
+            if resolved is not None:
+                return resolved
+    # "Germany US$360 million", "Kuwait: $250m", "Kuwait ($250 million)", "its $1 billion pledge"
+    before = placed.first - 1
+    while (
+        before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3
+    ):
+        before -= 1
+    if before >= 0 and view.tokens[before].text in (":", "("):
+        before -= 1
+    if before >= 0 and view.figure_at(before) is None:
+        if (party := view.party_at(before)) is not None and party.kind != REGION and party.name != receiver:
+            return party, None, _party_found(view, party, "the donor named just before the figure")
+        if view.tokens[before].bare in ("its", "their", "his", "her", "our"):
+            resolved = _pronoun(view, before, previous_person)
+            if resolved is not None:
+                return resolved
+    start, _ = view.clause_bounds(placed.first)
+    anchor = cue if 0 <= cue < placed.first else placed.first
+    return _subject_before(view, anchor, start, previous_person, number, receiver)
+
+
+def _subject_before(
+    view: SentenceView, anchor: int, start: int, previous_person: Person | None, number: int, receiver: str
+) -> tuple[Party | None, Mention | None, Found]:
+    index = anchor - 1
+    while index >= start:
+        mention = _mention_ending(view, index)
+        if mention is not None:
+            return None, mention, Found(mention.person.name, mention.how, "the person who gives")
+        party = view.party_at(index)
+        if party is not None:
+            following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
+            right_before_verb = anchor - party.last <= 2 and anchor < view.figures[number].first
+            if (
+                party.name == receiver
+                or (not right_before_verb and _after_preposition(view, party))
+                or (
+                    following is not None
+                    and following.bare in _EVENT_NOUNS | {"appeal", "pledging", "response"}
+                )
+            ):
+                index = party.first - 1
+                continue
+            if (
+                party.adjective
+                and following is not None
+                and not following.capitalized
+                and following.bare not in _VERBS_AFTER
+            ):
+                index = party.first - 1  # "Afghan aid", "Central American security": what, not who
+                continue
+            return party, None, _party_found(view, party, "the subject of the verb of giving")
+        word = view.tokens[index].bare
+        if word in _PRONOUNS or (
+            word == "country" and index > 0 and view.tokens[index - 1].bare in ("his", "her", "my", "our")
+        ):
+            resolved = _pronoun(view, index, previous_person)
+            if resolved is not None:
+                return resolved
+        if word in _RECEIVING:
+            return (
+                Party(ALL_DONORS, COLLECTIVE, view.tokens[index].text, index, index),
+                None,
+                Found(
+                    ALL_DONORS,
+                    view.tokens[index].text,
+                    f'"{view.tokens[index].text}": the money of many donors',
+                ),
+            )
+        index -= 1
+    placed = view.figures[number]
+    after_first, after_last = zone_after(view, number)
+    right = {t.bare for t in view.tokens[after_first : min(after_last, after_first + 2) + 1]}
+    if right & {"pledged", "promised", "committed", "raised"}:
+        words = view.words(after_first, min(after_last, after_first + 1))
+        return (
+            Party(ALL_DONORS, COLLECTIVE, words, placed.first, placed.first),
+            None,
+            Found(ALL_DONORS, words, "pledged, by no one named: donors together"),
+        )
+    return None, None, Found("")
+
+
+def _skip_determiners(view: SentenceView, index: int) -> int:
+    """The first token from `index` that is not "the", "its" or a number: "by the 15 EU members"."""
+    while index < len(view.tokens) and (
+        view.tokens[index].bare in ("the", "its", "their") or view.tokens[index].text.isdigit()
+    ):
+        index += 1
+    return index
+
+
+def _after_preposition(view: SentenceView, party: Party) -> bool:
+    """ "for Gaza", "between Hamas and Israel", "led by the United States": a party that is not the subject."""
+    index = party.first - 1
+    steps = 0
+    while index >= 0 and steps < 8:
+        token = view.tokens[index]
+        if token.bare in _NOT_SUBJECT_AFTER:
+            return True
+        if view.words(max(0, index - 1), index).lower() == "led by":
+            return True
+        if not (
+            token.capitalized or token.bare in ("and", ",", "the", "its", "their") or view.party_at(index)
+        ):
+            return False
+        index -= 1
+        steps += 1
+    return False
+
+
+def _mention_at(view: SentenceView, index: int) -> Mention | None:
+    return next((m for m in view.mentions if m.first <= index <= m.last), None)
+
+
+def _mention_ending(view: SentenceView, index: int) -> Mention | None:
+    return next((m for m in view.mentions if m.last == index), None)
+
+
+def _pronoun(
+    view: SentenceView, index: int, previous_person: Person | None
+) -> tuple[Party | None, Mention | None, Found] | None:
+    """ "it", "they", "its": the party named before in the sentence; "we", "his country": the speaker's."""
+    word = view.tokens[index].bare
+    if word in ("we", "our", "i", "my", "country", "he", "she", "his", "her"):
+        speaker = next((m for m in view.mentions if m.speaks), None)
+        person = speaker.person if speaker else previous_person
+        if word in ("he", "she", "his", "her"):
+            before = next((m for m in reversed(view.mentions) if m.last < index), None)
+            person = before.person if before else previous_person
+        if person is not None:
+            mention = Mention(person, index, index, False, f'"{view.tokens[index].text}": {person.name}')
+            return None, mention, Found(person.name, view.tokens[index].text, f"{person.name} speaking")
+        return None
+    for party in sorted((p for p in view.parties if p.last < index), key=lambda p: p.last, reverse=True):
+        if party.kind in (COUNTRY, ORGANISATION, COLLECTIVE) and not (
+            party.first > 0 and view.tokens[party.first - 1].bare in ("to", "for", "in")
+        ):
+            found = _party_found(view, party, f'"{view.tokens[index].text}": {party.name}, named before')
+            return party, None, found
+    return None
+
+
+def _party_found(view: SentenceView, party: Party, rule: str) -> Found:
+    return Found(party.name, party.words, rule, view.words_span(party.first, party.last))
+
+
+def donor_group(view: SentenceView, party: Party) -> tuple[Party, ...]:
+    """The parties given together with `party`: "Turkey, the United Arab Emirates and Kuwait promised"."""
+    group = [party]
+    ordered = sorted(view.parties, key=lambda p: p.first)
+    position = ordered.index(party) if party in ordered else -1
+    index = position - 1
+    while index >= 0:
+        candidate = ordered[index]
+        between = [t.bare for t in view.tokens[candidate.last + 1 : group[0].first]]
+        if between in ([","], ["and"], [",", "and"]) and candidate.kind in (COUNTRY, ORGANISATION):
+            group.insert(0, candidate)
+            index -= 1
+            continue
+        break
+    index = position + 1
+    while 0 < index < len(ordered):
+        candidate = ordered[index]
+        between = [t.bare for t in view.tokens[group[-1].last + 1 : candidate.first]]
+        if between in ([","], ["and"], [",", "and"]) and candidate.kind in (COUNTRY, ORGANISATION):
+            group.append(candidate)
+            index += 1
+            continue
+        break
+    return tuple(group)
+
+
+# ---- recipient -------------------------------------------------------------------------------------
+
+_TO_WORDS = frozenset({"to", "for", "toward", "towards"})
+# "Afghan aid", "Gaza's reconstruction": a country before one of these is what the money is for.
+_FOR_NOUNS = frozenset(
+    {
+        *("aid", "reconstruction", "rebuilding", "recovery", "people", "government", "needs", "economy"),
+        *("security", "relief", "refugees", "victims", "survivors", "development", "authorities", "budget"),
+    }
+)
+_EVENT_NOUNS = frozenset({"meeting", "conference", "summit", "talks", "event", "donors", "meetings"})
+_TITLE_WORDS = frozenset(
+    {"president", "minister", "secretary", "director", "commissioner", "envoy", "coordinator"}
+)
+_PLACE_STOP = frozenset({"the", "a", "an", "help", "rebuild", "support", "fight", "fund", "be", "its"})
+
+
+def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
+    """The recipient named for a figure: "to Afghanistan", "for Gaza's reconstruction", "Afghan aid"."""
+    placed = view.figures[number]
+    start, end = view.clause_bounds(placed.first)
+    candidates: list[tuple[int, Found]] = []
+    for index in range(start, end + 1):
+        word = view.tokens[index].bare
+        if index > 0 and view.tokens[index - 1].bare in _TITLE_WORDS:
+            continue  # "vice president for Latin America": an office, not who receives
+        if word in _TO_WORDS or (word == "of" and view.tokens[index - 1].bare == "people"):
+            target = index + 1
+            if (
+                target < len(view.tokens)
+                and view.tokens[target].bare in ("the", "people")
+                and target + 1 <= end
+            ):
+                target += 1
+                if (
+                    view.tokens[target].bare == "people"
+                    and target + 2 <= end
+                    and view.tokens[target + 1].bare == "of"
+                ):
+                    target += 2
+            party = view.party_at(target)
+            if party is not None and party.name != donor and party.kind in (COUNTRY, REGION, ORGANISATION):
+                candidates.append(
+                    (
+                        abs(index - placed.first),
+                        Found(
+                            party.name,
+                            view.words(index, party.last),
+                            f'"{word} {party.words}": who receives',
+                            view.words_span(index, party.last),
+                        ),
+                    )
+                )
+            elif (
+                party is None
+                and target <= end
+                and view.tokens[target].capitalized
+                and view.tokens[target].bare not in _PLACE_STOP
+            ):
+                place_end = target
+                while (
+                    place_end + 1 <= end
+                    and view.tokens[place_end + 1].capitalized
+                    and view.party_at(place_end + 1) is None
+                ):
+                    place_end += 1
+                words = view.words(target, place_end)
+                following = view.tokens[place_end + 1].bare if place_end + 1 < len(view.tokens) else ""
+                if (
+                    not any(m.first <= target <= m.last for m in view.mentions)
+                    and len(words) > 2
+                    and following not in _EVENT_NOUNS
+                ):
+                    candidates.append(
+                        (
+                            abs(index - placed.first) + 1,
+                            Found(
+                                words.removesuffix("'s").removesuffix("’s"),
+                                view.words(index, place_end),
+                                f'"{word} {words}": who receives',
+                                view.words_span(index, place_end),
+                            ),
+                        )
+                    )
+        party = view.party_at(index)
+        if (
+            party is not None
+            and party.first == index
+            and party.name != donor
+            and party.kind in (COUNTRY, REGION)
+        ):
+            noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+            if (party.possessive or party.adjective) and noun in _FOR_NOUNS:
+                candidates.append(
+                    (
+                        abs(index - placed.first) + 2,
+                        Found(
+                            party.name,
+                            party.words,
+                            f'"{party.words}" {"(possessive)" if party.possessive else "(adjective)"}: what it is for',
+                            view.words_span(party.first, party.last),
+                        ),
+                    )
+                )
+    if not candidates:
+        return Found("")
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def recipients_named(view: SentenceView) -> list[str]:
+    """The places a sentence says money is for: "to Haiti", "for Gaza", "Afghan aid", "Lebanon's needs"."""
+    names: list[str] = []
+    for index, token in enumerate(view.tokens):
+        if token.bare in _TO_WORDS or (
+            token.bare in ("rebuild", "reconstruct") and index > 0 and view.tokens[index - 1].bare == "to"
+        ):
+            target = index + 1
+            while target < len(view.tokens) and view.tokens[target].bare in (
+                "the",
+                "help",
+                "rebuild",
+                "reconstruct",
+            ):
+                target += 1
+            if target >= len(view.tokens):
+                continue
+            party = view.party_at(target)
+            if party is not None:
+                if party.kind in (COUNTRY, REGION) and party.first == target:
+                    names.append(party.name)
+                continue
+            if (
+                view.tokens[target].capitalized
+                and view.tokens[target].bare not in _PLACE_STOP
+                and view.tokens[target].text.isalpha()
+            ):
+                end = target
+                while (
+                    end + 1 < len(view.tokens)
+                    and view.tokens[end + 1].capitalized
+                    and view.party_at(end + 1) is None
+                ):
+                    end += 1
+                following = view.tokens[end + 1].bare if end + 1 < len(view.tokens) else ""
+                if following not in _EVENT_NOUNS and not any(
+                    m.first <= target <= m.last for m in view.mentions
+                ):
+                    names.append(view.words(target, end).removesuffix("'s").removesuffix("’s"))
+        party = view.party_at(index)
+        if (
+            party is not None
+            and party.first == index
+            and party.kind in (COUNTRY, REGION)
+            and (party.possessive or party.adjective)
+        ):
+            noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+            if noun in _FOR_NOUNS:
+                names.append(party.name)
+    return names
+
+
+# ---- purpose ---------------------------------------------------------------------------------------
+
+_PURPOSE_AFTER = re.compile(
+    r"\b(?P<aim>(?:to\s(?:help|rebuild|support|fund|finance|fight|combat|assist|build|repair|restore|meet|tackle|cope|recover)"
+    r"|for\s(?:the\s)?(?:reconstruction|rebuilding|recovery|relief|development|fight|humanitarian|security|emergency|early|flood|victims)"
+    r"|toward(?:s)?\s(?:the\s)?(?:reconstruction|rebuilding|recovery|relief|humanitarian))[^,;.()]*)",
+    re.IGNORECASE,
+)
+_AID_KIND = re.compile(
+    r"\b(?:in|of)\s(?P<kind>(?:(?!in\b|of\b|to\b)[a-z-]+\s){0,3}?(?:aid|assistance|support|funding|relief|help))\b",
+    re.IGNORECASE,
+)
+_AID_BEFORE = re.compile(
+    r"\b(?P<kind>(?:[a-z-]+\s){0,2}(?:aid|assistance|funding|support)\s(?:for|to)\s(?:the\s)?[^,;.()$€£¥]*?)\s(?:would|will|has|to|of|by|with|is|was)\b",
+    re.IGNORECASE,
+)
+
+
+def find_purpose(view: SentenceView, number: int) -> Found:
+    """What the money is for: "in reconstruction aid", "to help rebuild Gaza", "for the fight against crime"."""
+    first, last = zone_after(view, number)
+    start, end = view.clause_bounds(view.figures[number].first)
+    after = view.words(first, end) if first <= end else ""
+    before = view.words(start, view.figures[number].first - 1)
+    near_after = view.words(first, min(last, first + 5)) if first <= last else ""
+    if (kind := _AID_KIND.match(near_after)) is not None:
+        return Found(_trim(kind["kind"]), kind.group(), "the kind of aid named after the figure")
+    if (aim := _PURPOSE_AFTER.search(after)) is not None:
+        return Found(_trim(aim["aim"]), aim["aim"], "what the sentence says the money is for")
+    if (aim := _PURPOSE_AFTER.search(before)) is not None:
+        return Found(_trim(aim["aim"]), aim["aim"], "what the sentence says the money is for")
+    if (kind := _AID_BEFORE.search(before)) is not None:
+        return Found(_trim(kind["kind"]), kind["kind"], "the aid named before the figure")
+    return Found("")
+
+
+def _trim(words: str) -> str:
+    cut = words.split()
+    return " ".join(cut[:10]).strip(" ,.")
+
+
+# ---- period ----------------------------------------------------------------------------------------
+
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"
+_HALF = r"(?:[\s-]and[\s-]a[\s-]half|[\s-]and[\s-]half)"
+_APPROX = r"(?:(?:about|around|roughly|some|nearly|almost|approximately)\s)?"
+_YEAR = r"(?:19|20|21)\d\d"
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("years_listed", rf"\((?P<first>{_YEAR})(?:,\s{_YEAR})*,?\s(?:and\s)?(?P<last>{_YEAR})\)"),
+        (
+            "next_span",
+            rf"\b(?:over|for|in|within|during)\s(?:the\s)?(?:next|coming|following)\s{_APPROX}(?P<count>{_NUMBER})(?P<half>{_HALF})?[\s-](?P<unit>years?|months?)\b",
+        ),
+        (
+            "over_span",
+            rf"\b(?:over|for|within|during|in)\s{_APPROX}(?:a\s)?(?P<count>{_NUMBER})(?P<half>{_HALF})?[\s-](?P<unit>years?|months?)(?:\speriod)?\b",
+        ),
+        (
+            "next_one",
+            r"\b(?:over|for|in|within|during)\s(?:the\s)?(?:next|coming|following|first)\s(?:coming\s)?(?P<unit>year|month)\b",
+        ),
+        (
+            "between",
+            rf"\b(?:between|from)\s(?P<first>{_YEAR})\s(?:and|to|until|through)\s(?P<last>{_YEAR})\b",
+        ),
+        ("year_range", rf"\b(?:for\s|in\s)?(?P<first>{_YEAR})\s?[-–/]\s?(?P<last>{_YEAR}|\d\d)\b"),
+        ("through_pair", rf"\b(?:through|to|until)\s(?:{_YEAR})\sand\s(?P<last>{_YEAR})\b"),
+        (
+            "by",
+            rf"\b(?:by|until|till|through(?:out)?|up\sto|to)\s(?:the\send\sof\s|end\s)?(?P<last>{_YEAR})\b",
+        ),
+        ("since", rf"\bsince\s(?:(?P<month>{_MONTHS})\s)?(?P<first>{_YEAR})\b"),
+        ("fiscal", r"\b(?P<which>this|next|last|the\scurrent|current)\sfiscal\syear\b"),
+        ("relative_year", r"\b(?:earlier\s|later\s)?(?P<which>this|next|last)\syear\b(?!['’]s)"),
+        ("over_the_year", r"\bover\sthe\syear\b"),
+        ("in_year", rf"\b(?:in|for|during)\s(?:fiscal\s)?(?P<first>{_YEAR})\b"),
+    )
+)
+_COUNT_WORDS = {
+    w: i
+    for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], 1)
+} | {
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+}
+
+
+def find_period(
+    view: SentenceView, number: int, source_date: date | None, donor: str, past: bool
+) -> tuple[Period, Found]:
+    """The span the money covers, from the words after the figure (or before it in its clause).
+
+    Relative spans resolve against `source_date`; without it the period stays unknown and says why.
+    A pledge said to run "until 2007" runs from the source's date; past money "since 2016" runs to it.
+    """
+    first, last = zone_after(view, number)
+    start, _ = zone_before(view, number)
+    zones = []
+    if first <= last:
+        zones.append((view.tokens[first].start, view.tokens[last].end))
+    if start < view.figures[number].first:
+        zones.append((view.tokens[start].start, view.tokens[view.figures[number].first - 1].end))
+    for order, (zone_start, zone_end) in enumerate(zones):
+        text = view.text[zone_start:zone_end]
+        best: tuple[int, str, re.Match[str]] | None = None
+        for name, pattern in _PERIODS:
+            matches = list(pattern.finditer(text))
+            if not matches:
+                continue
+            # after the figure the first span said; before it, the one nearest the figure
+            match = matches[0] if order == 0 and first <= last else matches[-1]
+            position = match.start() if order == 0 and first <= last else -match.end()
+            if best is None or position < best[0]:
+                best = (position, name, match)
+        if best is None:
+            continue
+        _, name, match = best
+        # explicit years in brackets beat a relative span before them: "the coming three years (2008, 2009, and 2010)"
+        listed = _PERIODS[0][1].search(text)
+        if listed is not None and name != "years_listed":
+            name, match = "years_listed", listed
+        words = match.group()
+        span = Span(zone_start + match.start(), zone_start + match.end())
+        period = _period(name, match, source_date, donor, past)
+        if period is None:
+            return Period(text=f"unknown ({words}: the source has no date)"), Found(
+                words, words, "a span said relative to the source's date, which is not given", span
+            )
+        return period, Found(period.label, words, f'"{words}"', span)
+    return Period(), Found("")
+
+
+def _period(
+    name: str, match: re.Match[str], source_date: date | None, donor: str, past: bool
+) -> Period | None:
+    words = match.group()
+    groups = match.groupdict()
+    try:
+        if name == "years_listed":
+            return parse_period(f"{groups['first']}-{groups['last']}", source_date=source_date)
+        if name in ("between", "year_range"):
+            last = groups["last"]
+            if len(last) == 2:
+                last = groups["first"][:2] + last
+            return parse_period(f"{groups['first']}-{last}", source_date=source_date)
+        if name == "in_year":
+            return parse_period(groups["first"], source_date=source_date)
+        if source_date is None:
+            return None
+        if name in ("next_span", "over_span"):
+            count = groups["count"]
+            number = int(count) if count.isdigit() else _COUNT_WORDS.get(count.lower(), 0)
+            months = number * (12 if groups["unit"].lower().startswith("year") else 1)
+            if groups.get("half"):
+                months += 6 if groups["unit"].lower().startswith("year") else 0
+            if months == 0:
+                return None
+            return parse_period(f"{source_date.isoformat()}/P{months}M", source_date=source_date)
+        if name == "next_one":
+            unit = "P1Y" if groups["unit"].lower() == "year" else "P1M"
+            return parse_period(f"{source_date.isoformat()}/{unit}", source_date=source_date)
+        if name == "through_pair" or name == "by":
+            last_year = groups["last"]
+            if past:
+                return parse_period(f"up to {last_year}", source_date=source_date)
+            if int(last_year) < source_date.year:
+                return None
+            return parse_period(f"by {last_year}", source_date=source_date)
+        if name == "since":
+            month = groups.get("month")
+            begin = parse_period(f"{month} {groups['first']}" if month else groups["first"]).start
+            if begin is None or begin > source_date:
+                return None
+            return Period(begin, source_date, text=words)
+        if name == "fiscal":
+            which = groups["which"].lower().replace("the ", "")
+            start_month = _FISCAL_YEAR_START.get(donor, 1)
+            return parse_period(
+                f"{which} fiscal year", source_date=source_date, fiscal_year_start=start_month
+            )
+        if name in ("relative_year", "over_the_year"):
+            which = (groups.get("which") or "this").lower()
+            return parse_period(f"{which} year", source_date=source_date)
+    except ParseError:
+        return None
+    return None
+
+
+# ---- instrument ------------------------------------------------------------------------------------
+
+_INSTRUMENT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        (r"\bexport\scredits?\b", "export credit"),
+        (r"\b(?:loans?|lending|lent|lend|credits?|concessional)\b", "loan"),
+        (r"\b(?:grants?|donat\w*|grant\said)\b", "grant"),
+        (r"\bguarantees?\b", "guarantee"),
+        (r"\bdebt\s(?:relief|cancellation|forgiveness|write-offs?|swaps?)\b", "debt relief"),
+        (r"\b(?:in-kind|in\skind)\b", "in kind"),
+        (r"\baid\b", "aid"),
+    )
+)
+_INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
+    {
+        "loan": Instrument.LOAN,
+        "export credit": Instrument.LOAN,
+        "grant": Instrument.GRANT,
+        "guarantee": Instrument.GUARANTEE,
+        "debt relief": Instrument.DEBT_RELIEF,
+        "in kind": Instrument.IN_KIND,
+    }
+)
+
+
+def find_instrument(view: SentenceView, number: int, cue: int) -> tuple[Instrument, Found]:
+    """Grant, loan, guarantee, debt relief or in kind, from the words by the figure ("$1 billion in loans",
+    "a $100 million grant", "donating") or the verb ("lend"); two different ones make it mixed."""
+    first, last = zone_after(view, number)
+    start, _ = zone_before(view, number)
+    placed = view.figures[number]
+    pieces: list[tuple[int, int]] = []
+    if first <= last:
+        pieces.append((first, min(last, first + 7)))
+    pieces.append((max(start, placed.first - 3), placed.first - 1))
+    if 0 <= cue < len(view.tokens):
+        pieces.append((cue, cue))
+    kinds: dict[str, tuple[str, Span]] = {}
+    for piece_start, piece_end in pieces:
+        if piece_start > piece_end or piece_start < 0:
+            continue
+        text_start, text_end = view.tokens[piece_start].start, view.tokens[piece_end].end
+        text = view.text[text_start:text_end]
+        for pattern, kind in _INSTRUMENT_WORDS:
+            for match in pattern.finditer(text):
+                kinds.setdefault(
+                    kind, (match.group(), Span(text_start + match.start(), text_start + match.end()))
+                )
+    named = {k for k in kinds if k in _INSTRUMENTS}
+    if not named:
+        return Instrument.UNKNOWN, Found("")
+    words = " and ".join(kinds[k][0] for k in kinds if k in _INSTRUMENTS or (k == "aid" and named))
+    instruments = {_INSTRUMENTS[k] for k in named}
+    if len(named) > 1 or ("aid" in kinds and named == {"loan"} and _aid_and_loans(view, first, last)):
+        return Instrument.MIXED, Found(Instrument.MIXED.value, words, "two kinds of money named together")
+    kind = next(iter(named))
+    instrument = next(iter(instruments))
+    return instrument, Found(instrument.value, kinds[kind][0], f'"{kinds[kind][0]}"', kinds[kind][1])
+
+
+def _aid_and_loans(view: SentenceView, first: int, last: int) -> bool:
+    """ "in aid and loans", "loans or aid": aid named beside loans is more than loans."""
+    if first > last:
+        return False
+    text = view.words(first, min(last, first + 7)).lower()
+    return bool(re.search(r"\baid\s(?:and|or)\sloans?\b|\bloans?\s(?:and|or)\said\b", text))
