@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from ledger.core.model import (
+    Alias,
     Built,
     Claim,
     CurrencyTotals,
@@ -47,6 +48,7 @@ from ledger.render.jsonform import reconciliation_json, schema, to_json
 from ledger.workbook import load_workbook, save_workbook
 
 __all__ = [
+    "Alias",
     "AmountRange",
     "Approximation",
     "Built",

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 import ledger
-from ledger import Approximation, Instrument, LedgerError, Settings, Source
+from ledger import Alias, Approximation, Instrument, LedgerError, Settings, Source
 from ledger.parsing.build import ClaimParser
 from ledger.workbook.gate import Sheet
 from ledger.workbook.gate import Workbook as CellWorkbook
@@ -310,7 +310,7 @@ def test_rates_aliases_decisions_and_settings(tmp_path: Path) -> None:
         Decimal("1.4375"),
         "USD",
     )
-    assert book.aliases == (("Uncle Sam", "United States"),)
+    assert book.aliases == (Alias("Uncle Sam", "United States"),)
     assert [(d.finding, d.verdict.value, d.note, d.by) for d in book.decisions] == [
         ("duplicate-x", "accept", "same", "AA")
     ]
