@@ -167,7 +167,11 @@ class Names:
 
         A hint only: it never decides what a name means (rapidfuzz's ratio, 90 or more out of 100).
         """
-        if self.resolve(name).kind is not EntityKind.UNKNOWN:
+        entity = self.resolve(name)
+        # only for a name read as nothing known: unknown, or a description naming no place
+        if entity.kind is not EntityKind.UNKNOWN and (
+            entity.kind is not EntityKind.DESCRIPTION or entity.members
+        ):
             return None
         from rapidfuzz import fuzz, process
 

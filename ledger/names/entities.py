@@ -114,7 +114,7 @@ def parse_kind(text: str) -> EntityKind | None:
         return None
     kind = _KIND_WORDS.get(key)
     if kind is None:
-        words = ", ".join(k.value.replace("_", " ") for k in EntityKind if k is not EntityKind.UNKNOWN)
+        words = ", ".join(KIND_CHOICES.values())
         raise ParseError(f'kind "{text.strip()}" is not understood; expected one of: {words}')
     return kind
 
@@ -469,7 +469,7 @@ class EntityIndex:
             entity = self.tables.by_key.get(spelled) if spelled else None
         if entity is None:
             entity = Entity(key, EntityKind.UNKNOWN)
-        override = self.overrides.get(match_key(entity.key))
+        override = self.overrides.get(match_key(entity.key)) or self.overrides.get(match_key(key))
         return entity if override is None else self._overridden(entity, override)
 
     def _overridden(self, entity: Entity, override: Override) -> Entity:
@@ -530,7 +530,12 @@ class EntityIndex:
         if found is not None:
             return found
         bare = _strip_article(text)
-        steps: list[Callable[[str], Entity | None]] = [self._bracketed, self._channelled, self._excepted]
+        steps: list[Callable[[str], Entity | None]] = [
+            self._bracketed,
+            self._channelled,
+            self._excepted,
+            self._counted,
+        ]
         if lists:
             steps.append(self._listed)
         steps += [self._remarked, self._possessive, self._office_of, self._qualified]
@@ -670,9 +675,7 @@ class EntityIndex:
     def _qualified(self, text: str) -> Entity | None:
         """A name or adjective, then words: an office ("British government"), people ("Yemeni refugees")."""
         words = _strip_article(text).split()
-        for size in (3, 2, 1):
-            if len(words) <= size:
-                continue
+        for size in range(len(words) - 1, 0, -1):  # the longest name first: "United States government"
             head, rest = " ".join(words[:size]), " ".join(words[size:])
             entity = self._lookup(head) or self._adjective(head)
             if entity is None or not entity.named:
@@ -687,10 +690,14 @@ class EntityIndex:
             return None
         return None
 
+    def _counted(self, text: str) -> Entity | None:
+        """Donors counted: "a tally of 60 donors", "nearly 60 donors" are all donors, the count a note."""
+        if _COUNTED.search(text):
+            return _with_note(self.keyed("All donors"), _strip_article(text))
+        return None
+
     def _described(self, text: str) -> Entity:
         """The last reading: a collective phrase, a description (with the places it names), or unknown."""
-        if _COUNTED.search(text):
-            return _with_note(self.keyed("All donors"), text)  # "a tally of 60 donors", "nearly 60 donors"
         words = _words(text)
         places = self._places_in(text)
         if any(w in _DONOR_WORDS for w in words):
