@@ -423,6 +423,11 @@ def report(scores: Sequence[CaseScore], seconds: float) -> str:
     every = total_of(scores)
     lines.append("")
     lines.append(
+        "columns: same / contained / aggregate = expected pairs caught; explicit = 'in addition to' pairs "
+        "joined / listed; loans = flagged / expected; repack = repackaged found / expected; totals = "
+        "currencies whose distinct nominal is inside the analyst's range"
+    )
+    lines.append(
         f"pairs: {every.pairs_expected} distinct expected pairs ({every.listed_pairs} as listed: a pair "
         f"listed under two kinds counts once here); merged = pairs of claims in one engine pledge; "
         f"false = merged pairs the analyst keeps apart or never relates "

@@ -322,6 +322,7 @@ _COUNTED = re.compile(
     r"(?:donors?|donor (?:countries|nations|governments)|governments|participants|delegations|contributors)\b",
     re.IGNORECASE,
 )
+_NO_QUOTES = str.maketrans({'"': None, "“": None, "”": None})
 _TOKEN = re.compile(r"[^\s,;/()&+:\"“”]+")
 
 # Words for the office that speaks for a donor: "the British government", "the US administration".
@@ -523,7 +524,8 @@ class EntityIndex:
     # ---- the patterns ----
 
     def _resolve(self, text: str, lists: bool) -> Entity:
-        text = tidy(text).strip(" ,;:\"“”'")
+        # double quotes carry nothing in a name ("US humanitarian efforts" in Yemen)
+        text = tidy(text.translate(_NO_QUOTES)).strip(" ,;:'")
         if not text:
             return Entity("", EntityKind.UNKNOWN)
         found = self._lookup(text)

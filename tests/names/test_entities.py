@@ -458,3 +458,19 @@ def test_the_order_of_places_in_a_list_does_not_matter(places: list[str], rnd: o
     assert one == other
     assert one.members == set(places)
     assert one.kind is K.GROUP
+
+
+WORDS = st.sampled_from(
+    ["the", "and", ",", "(", ")", "via", "except", "donors", "of", "'s", "government", "Yemen", "EU", "UN", "Mali",
+     "refugees", "countries", "60", ":", "-", "World Bank", "IDA", "British", "member states", "all"]
+)  # fmt: skip
+
+
+@given(st.one_of(st.text(max_size=80), st.lists(WORDS, max_size=25).map(" ".join)))
+def test_any_text_resolves_to_an_entity(text: str) -> None:
+    entity = resolve(text)
+    assert entity.text == text
+    assert isinstance(entity.kind, EntityKind)
+    # the cache changes nothing: the index, uncached, reads the text the same way
+    assert NAMES.entity_index().resolve(text) == entity
+    assert NAMES.entity_index().resolve(text).note == entity.note
