@@ -126,7 +126,8 @@ class Entity:
     key: str
     kind: EntityKind
     part_of: tuple[str, ...] = ()  # institutions it belongs to, nearest first; the last is its family
-    member_of: tuple[str, ...] = ()  # regions and groups it is a member of, nearest region first
+    # regions and groups it is a member of, nearest region first (for "Yemen and the region": Western Asia)
+    member_of: tuple[str, ...] = ()
     members: frozenset[str] = frozenset()  # entity keys, for lists and for descriptions naming places
     excludes: frozenset[str] = frozenset()  # "all donors except the United States"
     note: str = field(default="", compare=False)
@@ -408,6 +409,8 @@ _DESCRIPTION_WORDS = _PEOPLE_WORDS | frozenset(
     ]
 )
 _DONOR_WORDS = frozenset({"donor", "donors", "contributors"})
+# Words that widen a description to the region around the places it names.
+_AROUND_WORDS = frozenset({"region", "neighbours", "neighbors", "neighbouring", "neighboring", "surrounding"})
 _SCAN_SKIPPED = frozenset({"World"})  # "World" inside a phrase is rarely the M49 region
 
 
@@ -705,7 +708,18 @@ class EntityIndex:
         if any(w in _DONOR_WORDS for w in words):
             return Entity(text, EntityKind.COLLECTIVE, members=places)
         if places or any(w in _DESCRIPTION_WORDS for w in words):
-            return Entity(text, EntityKind.DESCRIPTION, members=places)
+            around: tuple[str, ...] = ()
+            if places and any(w in _AROUND_WORDS for w in words):
+                # "Yemen and the region", "Syria and its neighbours": the places' nearest M49 regions too
+                around = tuple(
+                    dict.fromkeys(
+                        region
+                        for place in sorted(places)
+                        for region in self.keyed(place).member_of[:1]
+                        if region not in _SCAN_SKIPPED
+                    )
+                )
+            return Entity(text, EntityKind.DESCRIPTION, member_of=around, members=places)
         return Entity(text, EntityKind.UNKNOWN)
 
     def _places_in(self, text: str) -> frozenset[str]:

@@ -142,6 +142,12 @@ def _fits(description: Entity, other: Entity) -> Relation[RecipientRelation]:
             RecipientRelation.FITS,
             f"{description.label} is about {joined(holding)}, which holds {other.label}",
         )
+    around = [r for r in description.member_of if r in other.parents or r == other.key]
+    if around:
+        return Relation(
+            RecipientRelation.FITS,
+            f"{description.label} is about {named} and its region ({joined(around)}), which holds {other.label}",
+        )
     inside = [m for m in description.members if m in other.members]
     if inside:
         return Relation(

@@ -41,6 +41,12 @@ R = RecipientRelation
         ("EU and its member states", "France", D.CONTAINS, "France is a member of EU and its member states"),
         ("G7", "Japan", D.CONTAINS, "Japan is a member of G7"),
         (
+            "EU countries",
+            "the European Commission",
+            D.SAME_FAMILY,
+            "EU countries and the European Commission are both part of European Union and member states",
+        ),
+        (
             "Saudi Arabia and United Arab Emirates (combined)",
             "Saudi Arabia",
             D.CONTAINS,
@@ -149,6 +155,18 @@ def test_donor_relations(a: str, b: str, kind: DonorRelation, reason: str) -> No
         ),
         ("Yemen", "Yemeni refugees", R.FITS, "Yemeni refugees is about Yemen"),
         ("Yemen and the region", "Yemen", R.FITS, "Yemen and the region is about Yemen"),
+        (
+            "Yemen and the region",
+            "Saudi Arabia",
+            R.FITS,
+            "Yemen and the region is about Yemen and its region (Western Asia), which holds Saudi Arabia",
+        ),
+        (
+            "Yemen and the region",
+            "Kenya",
+            R.UNKNOWN,
+            "Yemen and the region is about Yemen; it may or may not include Kenya",
+        ),
         (
             "different countries (Central America)",
             "Guatemala",
