@@ -614,17 +614,17 @@ class EntityIndex:
         )
 
     def _listed(self, text: str, strict: bool = False) -> Entity | None:
-        pieces = _LIST_SEPARATOR.split(text)
+        """A list of names ("Niger, Mali and Chad", "the EU and its member states"), each item a named entity."""
         items: list[str] = []
-        separators: list[str] = []
-        for index, piece in enumerate(pieces):
+        separators: list[str] = []  # separators[k] stands between items[k] and items[k + 1]
+        pending = ","
+        for index, piece in enumerate(_LIST_SEPARATOR.split(text)):
             if index % 2:
-                if items and (not separators or len(separators) < len(items)):
-                    separators.append(piece)
+                pending = piece  # the last separator before the next item: ", and" is "and"
             elif piece.strip():
+                if items:
+                    separators.append(pending)
                 items.append(piece.strip())
-                if len(separators) >= len(items):
-                    separators = separators[: len(items) - 1]
         if len(items) < 2:
             return None
         found: list[Entity] = []
@@ -635,7 +635,7 @@ class EntityIndex:
                     continue  # the whole text: not a list
                 piece = items[start]
                 for k in range(start, end - 1):
-                    sep = separators[k] if k < len(separators) else ","
+                    sep = separators[k]
                     piece += (", " if sep in ",;" else f" {sep} ") + items[k + 1]
                 # a piece of several items must be one exact name ("Bosnia and Herzegovina"); one item
                 # may be any name but a list ("the British government", "UK (via DFID)")
