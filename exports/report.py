@@ -50,6 +50,7 @@ from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 from ledger.core.findings import Finding, FindingKind
 from ledger.core.model import Claim, CurrencyTotals, QualifierKind, Reconciliation
 from ledger.core.money import minor_unit, quantize
+from ledger.names.entities import kind_word
 from ledger.parsing.periods import period_years
 from ledger.parsing.vocabulary import format_qualifiers
 from ledger.render.sentences import headline
@@ -466,7 +467,12 @@ def _fill(
             book, RATES.name, "RatesTable", ((r.currency, r.rate, r.base, r.as_of) for r in ledger.rates)
         )
     if ledger.aliases:
-        _simple_table(book, ALIASES.name, "AliasesTable", ledger.aliases)
+        _simple_table(
+            book,
+            ALIASES.name,
+            "AliasesTable",
+            ((a.name, a.means, a.parent, kind_word(a.kind)) for a in ledger.aliases),
+        )
     _settings(book, plan)
     _read_me(book, plan)
 

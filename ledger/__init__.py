@@ -41,6 +41,7 @@ from ledger.core.findings import (
     Verdict,
 )
 from ledger.core.model import (
+    Alias,
     Built,
     Claim,
     Contribution,
@@ -70,6 +71,7 @@ __all__ = [
     "EFFECTS",
     "AggregateFinding",
     "AggregateTooSmall",
+    "Alias",
     "AlreadyProvided",
     "AmountRange",
     "Approximation",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Finding)
 
 __all__ = [
+    "Alias",
     "Approximation",
     "Built",
     "Claim",
@@ -205,6 +206,21 @@ class Claim:
         return tuple(q.target for q in self.qualifiers if q.kind is kind and q.target)
 
 
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A ledger's own name for a donor or recipient (the Aliases sheet): `name` means `means`.
+
+    `parent` (optional) is the entity `means` belongs to ("Norfund" -> "Norway"); `kind` (optional) its
+    kind, one of ledger.names.entities.EntityKind's values ("agency", "fund", ...).
+    """
+
+    name: str
+    means: str
+    parent: str = ""
+    kind: str = ""
+    origin: Origin = field(default=Origin(), compare=False)
+
+
 class YearConvention(StrEnum):
     SPREAD = "spread"  # multi-year pledges spread over their years, to the cent
     WHOLE = "whole"  # multi-year pledges kept whole, outside single-year totals (as UN FTS does)
@@ -241,7 +257,7 @@ class Ledger:
 
     sources: tuple[Source, ...] = ()
     claims: tuple[Claim, ...] = ()
-    aliases: tuple[tuple[str, str], ...] = ()  # (name, means), on top of the shipped table
+    aliases: tuple[Alias, ...] = ()  # on top of the shipped table
     rates: tuple[Rate, ...] = ()
     settings: Settings = Settings()
     decisions: tuple[Decision, ...] = ()

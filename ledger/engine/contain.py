@@ -44,10 +44,11 @@ def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[s
     """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
     pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
     pairs: dict[str, tuple[str, str]] = {}
-    for part_claim, whole_claim, said_by in normal.relations.part_of:
+    # sorted, so that which claim is quoted as saying so never depends on the order of the claims
+    for part_claim, whole_claim, said_by in sorted(normal.relations.part_of):
         part, whole = pledge_of.get(part_claim), pledge_of.get(whole_claim)
         if part and whole and part != whole:
-            pairs[part] = (whole, said_by)
+            pairs.setdefault(part, (whole, said_by))
     return pairs
 
 

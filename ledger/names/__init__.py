@@ -7,6 +7,9 @@ pledge to Central America.
 
 Build it once with `Names.default()` (the shipped tables) and `with_aliases` (a ledger's own Aliases
 sheet); `canonical` is then a dictionary look-up, fast enough to call for every claim many times over.
+
+`resolve` reads a name as an entity (`ledger.names.entities`: its kind, parents, members and note), and
+`ledger.names.relations` compares two of them; both are cached per `Names` value, keyed by the text.
 """
 
 from __future__ import annotations
@@ -21,7 +24,30 @@ from types import MappingProxyType
 
 import pycountry
 
-__all__ = ["ALL_DONORS", "ALL_DONOR_NAMES", "WORLD", "Names"]
+from ledger.core.model import Alias
+from ledger.core.problems import ParseError
+from ledger.names.entities import (
+    Entity,
+    EntityIndex,
+    EntityKind,
+    EntityTables,
+    Override,
+    build_tables,
+    parse_kind,
+)
+from ledger.names.spelling import match_key, tidy
+
+__all__ = [
+    "ALL_DONORS",
+    "ALL_DONOR_NAMES",
+    "WORLD",
+    "Alias",
+    "Entity",
+    "EntityKind",
+    "Names",
+    "match_key",
+    "tidy",
+]
 
 ALL_DONORS = "All donors"
 WORLD = "World"
@@ -38,22 +64,8 @@ ALL_DONOR_NAMES = (
     "multiple donors",
 )
 
-# Dots vanish ("U.S." is "US"); curly apostrophes are straight ones ("Côte d’Ivoire").
-_KEY_TRANSLATION = str.maketrans({".": None, "\u2019": "'", "\u2018": "'"})
-
 # Rank of an entry in the alias graph: shipped data, or the index of a ledger's own alias.
 _SHIPPED = -1
-
-
-def tidy(name: str) -> str:
-    """The name with surrounding spaces removed and inner runs of spaces collapsed to one."""
-    return " ".join(name.split())
-
-
-def match_key(name: str) -> str:
-    """What two spellings must share to be the same name: no case, dots, extra spaces or leading "the"."""
-    key = " ".join(name.translate(_KEY_TRANSLATION).casefold().split())
-    return key[4:] if key.startswith("the ") else key
 
 
 def _code_key(name: str) -> str | None:
@@ -75,6 +87,21 @@ class _Shipped:
     regions: frozenset[str]
 
 
+class _EntityCache:
+    """The entities a `Names` value has resolved, by the text as typed, and its index, built on first use.
+
+    Mutable, but owned by one frozen `Names` value: a cache of a pure function of that value.
+    """
+
+    __slots__ = ("index", "resolved")
+
+    LIMIT = 200_000  # distinct names are few; a long-running service must not grow without bound
+
+    def __init__(self) -> None:
+        self.index: EntityIndex | None = None
+        self.resolved: dict[str, Entity] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Names:
     """Canonical donor and recipient names, with the ledger's own aliases applied on top of the shipped ones.
@@ -88,23 +115,71 @@ class Names:
     exact: Mapping[str, str] = field(repr=False, compare=False)  # common spellings as typed -> canonical
     ancestry: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
     regions: frozenset[str] = field(repr=False, compare=False)
+    # the ledger's aliases that give a parent or a kind, in the order given
+    entity_aliases: tuple[Alias, ...] = ()
+    entity_cache: _EntityCache = field(default_factory=_EntityCache, repr=False, compare=False)
 
     @staticmethod
     def default() -> Names:
         """The shipped tables: UN M49 countries and regions, pycountry's names and codes, aliases.csv."""
         return _default_names()
 
-    def with_aliases(self, extra: Iterable[tuple[str, str]]) -> Names:
+    def with_aliases(self, extra: Iterable[tuple[str, str] | Alias]) -> Names:
         """These names with a ledger's own aliases on top; a ledger's alias overrides a shipped one.
 
-        Later aliases override earlier ones; pairs with a blank side (or only dots) are ignored. When aliases
-        point in a circle ("US" means "United States" means "US"), the analyst's latest word wins.
+        `extra` holds (name, means) pairs or `Alias` values, whose parent and kind shape what `resolve`
+        returns for `means`. Later aliases override earlier ones; pairs with a blank side (or only dots)
+        are ignored. When aliases point in a circle ("US" means "United States" means "US"), the
+        analyst's latest word wins.
         """
-        added = tuple((tidy(name), tidy(means)) for name, means in extra)
+        given = [item if isinstance(item, Alias) else Alias(item[0], item[1]) for item in extra]
+        added = tuple((tidy(a.name), tidy(a.means)) for a in given)
         added = tuple((name, means) for name, means in added if match_key(name) and match_key(means))
-        if not added:
+        shaped = tuple(
+            Alias(tidy(a.name), tidy(a.means), tidy(a.parent), tidy(a.kind))
+            for a in given
+            if match_key(a.means) and (match_key(a.parent) or a.kind.strip())
+        )
+        if not added and not shaped:
             return self
-        return _build(self.shipped, self.aliases + added)
+        return _build(self.shipped, self.aliases + added, self.entity_aliases + shaped)
+
+    def resolve(self, name: str) -> Entity:
+        """The entity a donor or recipient name stands for (`ledger.names.entities`), cached by the text."""
+        cache = self.entity_cache
+        found = cache.resolved.get(name)
+        if found is None:
+            found = self.entity_index().resolve(name)
+            if len(cache.resolved) >= cache.LIMIT:
+                cache.resolved.clear()
+            cache.resolved[name] = found
+        return found
+
+    def entity_index(self) -> EntityIndex:
+        """The index `resolve` reads names with: the shipped entities and this ledger's aliases."""
+        cache = self.entity_cache
+        if cache.index is None:
+            cache.index = _entity_index(self)
+        return cache.index
+
+    def suggest(self, name: str) -> str | None:
+        """A known name close to an unknown one ("Untied States" -> "United States"), for a warning; None else.
+
+        A hint only: it never decides what a name means (rapidfuzz's ratio, 90 or more out of 100).
+        """
+        entity = self.resolve(name)
+        # only for a name read as nothing known: unknown, or a description naming no place
+        if entity.kind is not EntityKind.UNKNOWN and (
+            entity.kind is not EntityKind.DESCRIPTION or entity.members
+        ):
+            return None
+        from rapidfuzz import fuzz, process
+
+        spellings = _spellings(self)
+        found = process.extractOne(match_key(name), spellings, scorer=fuzz.ratio, score_cutoff=90)
+        if found is None:
+            return None
+        return self.resolve(spellings[found[2]]).key
 
     def canonical(self, name: str) -> str:
         """The canonical spelling of a donor or recipient; an unknown name comes back tidied, not guessed."""
@@ -247,7 +322,44 @@ def _resolve(start: str, edges: Mapping[str, tuple[str, int]]) -> str | None:
         key = next_key
 
 
-def _build(shipped: _Shipped, aliases: tuple[tuple[str, str], ...]) -> Names:
+def _entity_index(names: Names) -> EntityIndex:
+    overrides: dict[str, Override] = {}
+    for alias in names.entity_aliases:
+        try:
+            kind = parse_kind(alias.kind)
+        except ParseError:
+            kind = None  # the reader reports the word; here it leaves the kind as the tables say
+        override = Override(alias.parent, kind)
+        overrides[match_key(alias.means)] = override
+        overrides[match_key(names.canonical(alias.means))] = override
+    tables = (
+        _default_tables()
+        if not names.aliases
+        else build_tables(names.ancestry, names.regions, names.shipped.codes, names.canonical)
+    )
+    return EntityIndex(
+        tables=tables,
+        canonical=names.canonical,
+        ledger_keys=frozenset(match_key(name) for name, _ in names.aliases),
+        overrides=MappingProxyType(overrides),
+    )
+
+
+@cache
+def _default_tables() -> EntityTables:
+    names = _default_names()
+    return build_tables(names.ancestry, names.regions, names.shipped.codes, names.canonical)
+
+
+def _spellings(names: Names) -> list[str]:
+    """Every spelling `suggest` may offer: canonical names, entity keys and spellings."""
+    tables = names.entity_index().tables
+    return sorted({*names.by_key, *tables.by_spelling, *(match_key(k) for k in tables.by_key)})
+
+
+def _build(
+    shipped: _Shipped, aliases: tuple[tuple[str, str], ...], entity_aliases: tuple[Alias, ...] = ()
+) -> Names:
     edges: dict[str, tuple[str, int]] = {key: (means, _SHIPPED) for key, means in shipped.edges.items()}
     for rank, (name, means) in enumerate(aliases):
         edges[match_key(name)] = (means, rank)
@@ -286,6 +398,7 @@ def _build(shipped: _Shipped, aliases: tuple[tuple[str, str], ...]) -> Names:
         exact=MappingProxyType({}),
         ancestry=MappingProxyType(ancestry),
         regions=frozenset(map(final, shipped.regions)),
+        entity_aliases=entity_aliases,
     )
     # Spellings as analysts type them skip the key computation; built from the slow path, so they agree.
     spellings = {*by_key.values(), *shipped.ancestry, *(name for name, _ in aliases)}
@@ -298,6 +411,7 @@ def _build(shipped: _Shipped, aliases: tuple[tuple[str, str], ...]) -> Names:
         exact=MappingProxyType(exact),
         ancestry=names.ancestry,
         regions=names.regions,
+        entity_aliases=entity_aliases,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from ledger.core.findings import Verdict
 from ledger.core.model import (
     TARGETED_QUALIFIERS,
+    Alias,
     Built,
     Claim,
     Decision,
@@ -28,6 +29,7 @@ from ledger.core.model import (
 )
 from ledger.core.money import Approximation, Currency, Rate, currency_of, is_currency, money_in, to_decimal
 from ledger.core.problems import Origin, ParseError, Problem, Severity
+from ledger.names.entities import parse_kind
 from ledger.parsing.amounts import MAX_AMOUNT, ParsedAmount, parse_amount
 from ledger.parsing.periods import parse_period
 from ledger.parsing.vocabulary import parse_approximation, parse_instrument, parse_qualifiers
@@ -394,6 +396,30 @@ def rate_from_fields(
     return Rate(currency, rate, base_currency, as_of), []
 
 
+def alias_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Alias | None, list[Problem]]:
+    """An Alias from typed values: name and means required, parent and kind optional (kind from a word list)."""
+    name, means = text(fields.get("name")), text(fields.get("means"))
+    parent, kind_text = text(fields.get("parent")), text(fields.get("kind"))
+    if not name and not means and not parent and not kind_text:
+        return None, []
+    if not name:
+        return None, [
+            Problem(f'alias for "{means}" has no name; expected the name as written', origin.field("name"))
+        ]
+    if not means:
+        return None, [
+            Problem(
+                f'alias "{name}" says nothing under Means; expected the name it stands for',
+                origin.field("means"),
+            )
+        ]
+    try:
+        kind = parse_kind(kind_text)
+    except ParseError as error:
+        return None, [Problem(f'alias "{name}": {error}', origin.field("kind"))]
+    return Alias(name, means, parent, kind.value if kind else "", origin), []
+
+
 def decision_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Decision | None, list[Problem]]:
     """A Decision from typed values; a blank decision means undecided (None, no problem)."""
     finding = text(fields.get("finding"))
@@ -419,6 +445,15 @@ def decision_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Dec
             )
         ]
     return Decision(finding, verdict, text(fields.get("note")), origin=origin), []
+
+
+def _alias_fields(fields: Any) -> Mapping[str, Any]:
+    """An alias as a dict ({"name", "means", "parent", "kind"}), an Alias, or a (name, means[, parent]) pair."""
+    if isinstance(fields, Alias):
+        return {"name": fields.name, "means": fields.means, "parent": fields.parent, "kind": fields.kind}
+    if isinstance(fields, Mapping):
+        return fields
+    return dict(zip(("name", "means", "parent", "kind"), fields, strict=False))
 
 
 def build_ledger(data: Mapping[str, Any], *, workbook: str = "") -> Built:
@@ -453,7 +488,12 @@ def build_ledger(data: Mapping[str, Any], *, workbook: str = "") -> Built:
         problems += found
         if rate:
             rates.append(rate)
-    aliases = tuple((text(a.get("name")), text(a.get("means"))) for a in data.get("aliases") or ())
+    aliases = []
+    for i, fields in enumerate(data.get("aliases") or ()):
+        alias, found = alias_from_fields(_alias_fields(fields), origin("aliases", i))
+        problems += found
+        if alias:
+            aliases.append(alias)
     decisions = []
     for i, fields in enumerate(data.get("decisions") or ()):
         decision, found = decision_from_fields(fields, origin("decisions", i))
@@ -470,7 +510,7 @@ def build_ledger(data: Mapping[str, Any], *, workbook: str = "") -> Built:
     ledger = Ledger(
         sources=tuple(sources),
         claims=tuple(claims),
-        aliases=aliases,
+        aliases=tuple(aliases),
         rates=tuple(rates),
         settings=settings,
         decisions=tuple(decisions),

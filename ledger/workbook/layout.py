@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from ledger.core.model import Instrument
 from ledger.core.money import Approximation, is_currency
+from ledger.names.entities import KIND_CHOICES
 
 __all__ = [
     "ALIASES",
@@ -157,7 +158,7 @@ def currency_codes() -> tuple[str, ...]:
 
 
 def choice_list(name: str) -> tuple[str, ...]:
-    """A drop-down list by name: "currency", "approximation", "instrument", "decision", "month"."""
+    """A drop-down list by name: "currency", "approximation", "instrument", "decision", "month", "entity kind"."""
     match name:
         case "currency":
             return currency_codes()
@@ -169,6 +170,8 @@ def choice_list(name: str) -> tuple[str, ...]:
             return DECISION_CHOICES
         case "month":
             return MONTH_CHOICES
+        case "entity kind":
+            return tuple(KIND_CHOICES.values())
     raise KeyError(f"no choice list named {name!r}")
 
 
@@ -422,6 +425,25 @@ ALIASES = SheetLayout(
             24,
             required=True,
             variants=("Canonical name", "Stands for", "Canonical", "Read as", "Same as"),
+        ),
+        Column(
+            "parent",
+            "Parent",
+            "Optional: what the name under Means belongs to (an agency's country, a fund's institution).",
+            "",
+            24,
+            variants=("Part of", "Belongs to", "Member of"),
+        ),
+        Column(
+            "kind",
+            "Kind",
+            "Optional: what it is: country, region, multilateral, part of a multilateral, fund, agency, "
+            "group, collective or description.",
+            "",
+            22,
+            Kind.CHOICE,
+            "entity kind",
+            variants=("Type", "Entity kind"),
         ),
     ),
 )

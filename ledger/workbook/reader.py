@@ -18,11 +18,12 @@ from pathlib import PurePath
 from typing import Any, BinaryIO, TypeVar
 
 from ledger.core.collector import cycle_collection_paused
-from ledger.core.model import Built, Claim, Ledger, Settings, Source
+from ledger.core.model import Alias, Built, Claim, Ledger, Settings, Source
 from ledger.core.money import is_currency
 from ledger.core.problems import Origin, Problem, Severity
 from ledger.parsing.build import (
     ClaimParser,
+    alias_from_fields,
     decision_from_fields,
     rate_from_fields,
     reference_problems,
@@ -394,29 +395,16 @@ class _LedgerReader:
                 made.append(value)
         return made
 
-    def _aliases(self, sheet: Sheet | None) -> list[tuple[str, str]]:
+    def _aliases(self, sheet: Sheet | None) -> list[Alias]:
         table = self._table(sheet, ALIASES)
         if table is None:
             return []
         aliases = []
         for row, origin in table.records():
-            fields = table.fields(row)
-            name, means = text(fields.get("name")), text(fields.get("means"))
-            if not name:
-                self.problems.append(
-                    Problem(
-                        f'alias for "{means}" has no name; expected the name as written', origin.field("name")
-                    )
-                )
-            elif not means:
-                self.problems.append(
-                    Problem(
-                        f'alias "{name}" says nothing under Means; expected the name it stands for',
-                        origin.field("means"),
-                    )
-                )
-            else:
-                aliases.append((name, means))
+            alias, found = alias_from_fields(table.fields(row), origin)
+            self.problems.extend(found)
+            if alias is not None:
+                aliases.append(alias)
         return aliases
 
     def _bare_sources(self, table: _Table | None) -> list[Source]:

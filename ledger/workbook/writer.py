@@ -43,6 +43,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ledger.core.model import Claim, Ledger, Period, Settings, Source
 from ledger.core.money import minor_unit
 from ledger.core.problems import ParseError
+from ledger.names.entities import kind_word
 from ledger.parsing.periods import parse_period
 from ledger.parsing.vocabulary import format_qualifiers
 from ledger.workbook.layout import (
@@ -81,7 +82,7 @@ CREATOR = "pledge-ledger"
 TABLE_STYLE = "TableStyleMedium2"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"  # typed cells stay text: "2011-06" in Period is not turned into a date
-LIST_NAMES = ("currency", "approximation", "instrument", "decision", "month")
+LIST_NAMES = ("currency", "approximation", "instrument", "decision", "month", "entity kind")
 
 # A value on its way into a cell: what the ledger holds, before openpyxl sees it.
 Value: TypeAlias = str | Decimal | date | None
@@ -504,7 +505,7 @@ def _rows(ledger: Ledger) -> Iterator[tuple[SheetLayout, Iterable[Sequence[Value
     yield SOURCES, ((s.id, s.publisher, s.title, s.date, s.url) for s in ledger.sources), ""
     yield CLAIMS, (claim_row(c, sources, fiscal) for c in ledger.claims), "currency"
     yield RATES, ((r.currency, r.rate, r.base, r.as_of) for r in ledger.rates), ""
-    yield ALIASES, ledger.aliases, ""
+    yield ALIASES, ((a.name, a.means, a.parent, kind_word(a.kind)) for a in ledger.aliases), ""
     yield DECISIONS, ((d.finding, d.verdict.value, d.note, d.by, d.at) for d in ledger.decisions), ""
 
 

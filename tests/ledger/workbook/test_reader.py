@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 import ledger
-from ledger import Approximation, Instrument, LedgerError, Settings, Source
+from ledger import Alias, Approximation, Instrument, LedgerError, Settings, Source, build_ledger
+from ledger.names import Names
 from ledger.parsing.build import ClaimParser
 from ledger.workbook.gate import Sheet
 from ledger.workbook.gate import Workbook as CellWorkbook
@@ -310,11 +311,77 @@ def test_rates_aliases_decisions_and_settings(tmp_path: Path) -> None:
         Decimal("1.4375"),
         "USD",
     )
-    assert book.aliases == (("Uncle Sam", "United States"),)
+    assert book.aliases == (Alias("Uncle Sam", "United States"),)
     assert [(d.finding, d.verdict.value, d.note, d.by) for d in book.decisions] == [
         ("duplicate-x", "accept", "same", "AA")
     ]
     assert book.settings == Settings(tolerance=Decimal("0.05"), fiscal_year_start=10)
+
+
+def test_aliases_with_a_parent_and_a_kind(tmp_path: Path) -> None:
+    path = simple_book(
+        tmp_path,
+        [claim_row()],
+        Aliases=[
+            ["Name", "Means", "Parent", "Kind"],
+            ["Uncle Sam", "United States", None, None],
+            ["Norfund", "Norfund", "Norway", "Agency"],
+            ["CERF", "Central Emergency Response Fund", "UN", "part of a multilateral"],
+        ],
+    )
+    book = read_ledger(path).unwrap()
+    assert book.aliases == (
+        Alias("Uncle Sam", "United States"),
+        Alias("Norfund", "Norfund", "Norway", "agency"),
+        Alias("CERF", "Central Emergency Response Fund", "UN", "multilateral_part"),
+    )
+    names = Names.default().with_aliases(book.aliases)
+    norfund = names.resolve("Norfund")
+    assert (norfund.kind.value, norfund.part_of) == ("agency", ("Norway",))
+    assert names.resolve("CERF").part_of == ("United Nations",)
+
+
+def test_an_alias_kind_not_understood_is_reported_at_its_cell(tmp_path: Path) -> None:
+    path = simple_book(
+        tmp_path,
+        [claim_row()],
+        Aliases=[
+            ["Name", "Means", "Parent", "Kind"],
+            ["Norfund", "Norfund", "Norway", "thingy"],
+            ["", "Oslo"],
+        ],
+    )
+    built = read_ledger(path)
+    messages = [str(p) for p in built.errors]
+    assert any(m.startswith("Aliases!D2: ") and 'kind "thingy" is not understood' in m for m in messages), (
+        messages
+    )
+    assert any(m.startswith("Aliases!A3: ") and 'alias for "Oslo" has no name' in m for m in messages), (
+        messages
+    )
+
+
+def test_aliases_as_plain_values() -> None:
+    data = {
+        "sources": [{"id": "S", "publisher": "P", "date": "2011-06-22"}],
+        "claims": [],
+        "aliases": [
+            {"name": "Norfund", "means": "Norfund", "parent": "Norway", "kind": "agency"},
+            ("Uncle Sam", "United States"),
+            Alias("Gaza", "Gaza Strip"),
+        ],
+    }
+    book = build_ledger(data).unwrap()
+    assert book.aliases == (
+        Alias("Norfund", "Norfund", "Norway", "agency"),
+        Alias("Uncle Sam", "United States"),
+        Alias("Gaza", "Gaza Strip"),
+    )
+    bad = build_ledger({**data, "aliases": [{"name": "X", "means": "Y", "kind": "planet"}]})
+    assert [str(p) for p in bad.errors] == [
+        'aliases!1: alias "X": kind "planet" is not understood; expected one of: country, region, '
+        "multilateral, part of a multilateral, fund, agency, group, collective, description"
+    ]
 
 
 # ---- strict: every problem, at its cell ----------------------------------------------------------------------

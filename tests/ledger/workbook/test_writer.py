@@ -29,8 +29,9 @@ from ledger import (
     Source,
     Verdict,
 )
-from ledger.core.model import Rate
+from ledger.core.model import Alias, Rate
 from ledger.core.money import Approximation, make_money
+from ledger.names.entities import KIND_CHOICES
 from ledger.parsing.amounts import parse_amount
 from ledger.parsing.periods import parse_period
 from ledger.parsing.vocabulary import parse_instrument, parse_qualifiers
@@ -329,7 +330,7 @@ def test_rates_aliases_decisions_and_settings_are_written() -> None:
             ),
         ),
         rates=(Rate("EUR", Decimal("1.4375"), "USD", date(2011, 6, 22)),),
-        aliases=(("Uncle Sam", "United States"),),
+        aliases=(Alias("Uncle Sam", "United States"), Alias("Norfund", "Norfund", "Norway", "agency")),
         decisions=(
             Decision(
                 "duplicate-C1-C2", Verdict.REJECT, "=not the same", by="A. Analyst", at="2011-06-30T10:00:00"
@@ -346,7 +347,10 @@ def test_rates_aliases_decisions_and_settings_are_written() -> None:
     assert row["Qualifiers"].value == "in addition to C2"
     (rate,) = rows(data, RATES.name)
     assert [rate[c.header].value for c in RATES.columns] == ["EUR", 1.4375, "USD", datetime(2011, 6, 22)]
-    assert list(opened(data)["Aliases"].values)[1] == ("Uncle Sam", "United States")
+    assert list(opened(data)["Aliases"].values)[1:] == [
+        ("Uncle Sam", "United States", None, None),
+        ("Norfund", "Norfund", "Norway", "agency"),
+    ]
     (decision,) = rows(data, DECISIONS.name)
     assert [decision[c.header].value for c in DECISIONS.columns] == [
         "duplicate-C1-C2",
@@ -430,7 +434,20 @@ def any_ledgers(draw: st.DrawFn) -> Ledger:
     return Ledger(
         sources=sources,
         claims=claims,
-        aliases=tuple(draw(st.lists(st.tuples(named, named), max_size=3))),
+        aliases=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Alias,
+                        named,
+                        named,
+                        st.one_of(st.just(""), named),
+                        st.sampled_from(["", *(kind.value for kind in KIND_CHOICES)]),
+                    ),
+                    max_size=3,
+                )
+            )
+        ),
         rates=tuple(rates),
         decisions=tuple(decisions),
         settings=Settings(
