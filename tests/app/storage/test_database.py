@@ -9,8 +9,9 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
+from app import storage
 from app.storage import store
-from app.storage.database import Database, alembic_config, normalized_url, upgrade
+from app.storage.database import Database, alembic_config, migrations_folder, normalized_url, upgrade
 
 from ..conftest import close_app, make_account, make_app
 
@@ -84,3 +85,10 @@ def test_migrations_go_down_and_up_again(empty_database_url: str) -> None:
     assert "owner_id" not in {c["name"] for c in inspect(engine).get_columns("ledgers")}
     engine.dispose()
     upgrade(empty_database_url)
+
+
+def test_the_migrations_are_found_in_the_package() -> None:
+    folder = migrations_folder()
+    assert folder == Path(storage.__file__).parent / "migrations"
+    assert (folder / "env.py").is_file() and (folder / "alembic.ini").is_file()
+    assert len(list((folder / "versions").glob("0*.py"))) >= 2
