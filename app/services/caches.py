@@ -18,16 +18,12 @@ class Lru(Generic[Key, Value]):
         self._size = size
         self._items: OrderedDict[Key, Value] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Key) -> Value | None:
         """The value kept for `key` (now the most recently used), or None."""
         with self._lock:
             if key not in self._items:
-                self.misses += 1
                 return None
-            self.hits += 1
             self._items.move_to_end(key)
             return self._items[key]
 
@@ -40,5 +36,6 @@ class Lru(Generic[Key, Value]):
                 self._items.popitem(last=False)
 
     def __len__(self) -> int:
+        """How many values are kept."""
         with self._lock:
             return len(self._items)
