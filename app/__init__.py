@@ -1,8 +1,10 @@
 """The web service: upload a ledger workbook, see and decide the findings, download reports, a JSON API.
 
 `create_app()` builds the Flask app from the environment (see app/config.py); wsgi.py exposes one for
-gunicorn. Routes stay thin: they parse the request, call ledger/ and exports/ (through app/ledgers.py),
-and render.
+gunicorn. The layers: app/routes/ (blueprints: parse the request, call a service, render),
+app/services/ (ledgers and accounts: every database session and store call), app/storage/ (models, store,
+database, packaged migrations), app/presentation/ (figures, charts, tables, JSON bodies), and
+app/errors.py (the one map from errors to HTTP statuses).
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import click
 from flask import Flask
 
-from .accounts import init_accounts, limit_sign_in, register_user_commands
+from ledger.workbook.gate import Limits
+
+from .auth import init_accounts, limit_sign_in
+from .commands import register_commands
 from .config import secret_key, settings_from_environment
 from .errors import register_error_handlers
-from .jobs import JobRunner
-from .ledgers import LedgerCache
+from .presentation import init_presentation
+from .routes import register_blueprints
 from .security import init_security
+from .services.ledgers import LedgerService
 from .storage.database import Database, upgrade
 
 __all__ = ["create_app"]
@@ -55,41 +60,19 @@ def create_app(
         upgrade(url, lock_folder=instance)
     db = Database.connect(url)
     init_accounts(app, db)
-    cache = LedgerCache()
+    service = LedgerService(
+        db,
+        # what one upload may hold: the app's upload limit, the reader's defaults for the rest
+        limits=Limits(max_bytes=int(app.config["MAX_CONTENT_LENGTH"])),
+        background_above_bytes=int(app.config["BACKGROUND_ABOVE_BYTES"]),
+        background_threads=int(app.config["BACKGROUND_THREADS"]),
+    )
     app.extensions["ledger.db"] = db
-    app.extensions["ledger.cache"] = cache
-    app.extensions["ledger.jobs"] = JobRunner(db, cache, int(app.config["BACKGROUND_THREADS"]))
+    app.extensions["ledger.ledgers"] = service
+    app.extensions["ledger.jobs"] = service.jobs
 
-    from .account_pages import account_pages
-    from .api import api
-    from .pages import pages
-    from .security import csrf
-
-    # the API checks CSRF itself, for requests signed in by session cookie (a token needs none)
-    csrf.exempt(api)
-    app.register_blueprint(pages)
-    app.register_blueprint(account_pages)
-    app.register_blueprint(api)
+    register_blueprints(app)
     limit_sign_in(app)
-    _register_commands(app)
-    register_user_commands(app, db)
-    app.jinja_env.filters.update(_filters())
+    register_commands(app, db)
+    init_presentation(app)
     return app
-
-
-def _register_commands(app: Flask) -> None:
-    @app.cli.group("db")
-    def db_group() -> None:
-        """The database."""
-
-    @db_group.command("upgrade")
-    def db_upgrade() -> None:
-        """Bring the database up to the latest migration."""
-        upgrade(app.config["DATABASE_URL"], lock_folder=Path(app.instance_path))
-        click.echo("database is up to date")
-
-
-def _filters() -> dict[str, Any]:
-    from . import presenting
-
-    return presenting.FILTERS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,13 +44,18 @@ def secret_key(instance_path: Path) -> str:
         if key:
             return key
     key = secrets.token_urlsafe(48)
-    # Created readable by the owner only; a race between workers is settled by re-reading the file.
+    # Written whole to a file readable by the owner only, then linked into place: workers starting together
+    # see no key file or a whole one (never an empty one), and the first to link it wins.
+    fd, written = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text("utf-8").strip() or key
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(key)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(key)
+        try:
+            os.link(written, path)
+        except FileExistsError:
+            return path.read_text("utf-8").strip() or key
+    finally:
+        os.unlink(written)
     return key
 
 

@@ -1,4 +1,5 @@
-"""The errors the web layer raises, and the ONE place that maps each to an HTTP status and a page or JSON.
+"""The errors the services and routes raise, and the ONE place that maps each (and the store's) to an HTTP
+status and a page or JSON; background uploads record the same status (`failure_of`).
 
 Pages get a friendly HTML page; anything under /api/ gets JSON: {"error": {"status", "title", "detail",
 "problems"}}, where problems carry the same cell-precise messages as the page (`Claims!G12: ...`).
@@ -8,11 +9,13 @@ No stack trace ever reaches a person: unexpected errors are logged and shown as 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from ledger import Problem
 from ledger.render.jsonform import problem_json
@@ -120,6 +123,28 @@ STATUS_OF_DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     Conflict: (409, "That clashes with what is stored"),
 }
 
+
+@dataclass(frozen=True)
+class Failure:
+    """What an error answers with: its status, title, one-line detail and problems (each at its cell)."""
+
+    status: int
+    title: str
+    detail: str
+    problems: tuple[Problem, ...] = ()
+
+
+def failure_of(error: Exception) -> Failure | None:
+    """The status, title, detail and problems an error answers with; None for an unexpected one (a 500)."""
+    if isinstance(error, WebError):
+        problems: tuple[Problem, ...] = getattr(error, "problems", ())
+        return Failure(error.status, error.title, error.detail, problems)
+    for kind, (status, title) in STATUS_OF_DOMAIN_ERRORS.items():
+        if isinstance(error, kind):
+            return Failure(status, title, str(error))
+    return None
+
+
 FRIENDLY_HTTP: dict[int, tuple[str, str]] = {
     400: ("Bad request", "The request could not be understood."),
     404: (
@@ -165,14 +190,14 @@ def register_error_handlers(app: Flask) -> None:
         return _render(error.status, error.title, error.detail, error.problems)
 
     @app.errorhandler(SignInRequired)
-    def sign_in_required(error: SignInRequired) -> Response:
+    def sign_in_required(error: SignInRequired) -> BaseResponse:
         if _wants_json():
             response = _render(error.status, error.title, error.detail)
             response.headers["WWW-Authenticate"] = 'Bearer realm="pledge-ledger"'
             return response
         wanted = request.full_path if request.method == "GET" else None
         target = url_for("accounts.signin", next=wanted.rstrip("?")) if wanted else url_for("accounts.signin")
-        return redirect(target, code=303 if request.method != "GET" else 302)  # type: ignore[return-value]
+        return redirect(target, code=303 if request.method != "GET" else 302)
 
     @app.errorhandler(WebError)
     def web_error(error: WebError) -> Response:
@@ -182,10 +207,9 @@ def register_error_handlers(app: Flask) -> None:
 
         @app.errorhandler(domain_error)
         def domain(error: Exception) -> Response:
-            status, title = next(
-                value for kind, value in STATUS_OF_DOMAIN_ERRORS.items() if isinstance(error, kind)
-            )
-            return _render(status, title, str(error))
+            failure = failure_of(error)
+            assert failure is not None  # registered for the domain errors only
+            return _render(failure.status, failure.title, failure.detail)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:

@@ -6,7 +6,7 @@ decision was lost or stored twice, and the figures are printed (requests, errors
     python -m benchmarks.load_test --database postgresql --workers 4 --clients 40 --requests 400
 
 `--requests` is the total across all clients. PostgreSQL is a throwaway cluster in a temporary folder
-(tests/web/postgresql.py); SQLite is a file in WAL mode, where writers take turns (one at a time, each
+(benchmarks/postgresql.py); SQLite is a file in WAL mode, where writers take turns (one at a time, each
 waiting up to the busy timeout), so it gets fewer workers by default. Every request goes to 127.0.0.1.
 """
 
@@ -35,12 +35,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import accounts
+from app.services import accounts
 from app.storage.database import Database, upgrade
 from app.storage.models import DecisionRow, VersionRow
 from ledger import example_ledger
 from ledger.workbook.writer import write_ledger
-from tests.web.postgresql import Cluster, free_port, start_cluster
+
+from .postgresql import Cluster, free_port, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT = 120  # seconds; a request slower than this counts as an error

@@ -1,1 +1,1 @@
-"""Storage: the SQLAlchemy models and the store the routes call."""
+"""Storage: the SQLAlchemy models, the store the services call, the database and its migrations."""

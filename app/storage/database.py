@@ -6,6 +6,7 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+def migrations_folder() -> Path:
+    """The Alembic migrations, packaged in app/storage/migrations (found however the app is installed)."""
+    folder = resources.files("app.storage").joinpath("migrations")
+    if not isinstance(folder, Path) or not (folder / "env.py").is_file():
+        # Alembic reads its scripts from a folder: an installation inside a zip file cannot migrate
+        raise RuntimeError(f"the migrations are not a folder on disk ({folder}); install the app unzipped")
+    return folder
 
 
 # A write waits this long for another writer to finish before it fails (SQLite has one writer at a time).
@@ -96,8 +104,9 @@ class Database:
 
 def alembic_config(url: str) -> Config:
     """The Alembic configuration for the project's migrations, pointed at `url`."""
-    config = Config(str(MIGRATIONS / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS))
+    folder = migrations_folder()
+    config = Config(str(folder / "alembic.ini"))
+    config.set_main_option("script_location", str(folder))
     config.set_main_option("sqlalchemy.url", normalized_url(url).replace("%", "%%"))
     return config
 

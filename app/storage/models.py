@@ -83,7 +83,8 @@ class VersionRow(Base):
     ledger_id: Mapped[str] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     file_name: Mapped[str] = mapped_column(String(300))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # the workbook's bytes, loaded only when asked for: lists and pages need none of them
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     claim_count: Mapped[int] = mapped_column(Integer)

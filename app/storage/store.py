@@ -1,4 +1,4 @@
-"""The store API the routes call: accounts and tokens, ledgers and who may see them, versions, decisions
+"""The store API the services call: accounts and tokens, ledgers and who may see them, versions, decisions
 and jobs, each a function of a session.
 
 Nothing here commits: callers open `Database.transaction()` so that everything one request writes is
@@ -49,8 +49,9 @@ SHARED_ROLES = (Role.VIEWER, Role.EDITOR)
 
 
 def utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The moment in UTC: SQLite hands back naive datetimes (they were stored in UTC), PostgreSQL hands them
+    back in the session's time zone."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -281,10 +282,18 @@ def decision_history(session: Session, ledger_id: str) -> Sequence[DecisionRow]:
 
 def latest_decisions(session: Session, ledger_id: str) -> tuple[Decision, ...]:
     """The decision in force on each finding (the latest event; a taken-back one is absent)."""
+    return decisions_in_force(
+        session.scalars(
+            select(DecisionRow).where(DecisionRow.ledger_id == ledger_id).order_by(DecisionRow.id)
+        )
+    )
+
+
+def decisions_in_force(events: Iterable[DecisionRow]) -> tuple[Decision, ...]:
+    """The decision in force on each finding, from a ledger's decision events oldest first (the latest
+    event per finding wins; a taken-back one is absent)."""
     latest: dict[str, DecisionRow] = {}
-    for row in session.scalars(
-        select(DecisionRow).where(DecisionRow.ledger_id == ledger_id).order_by(DecisionRow.id)
-    ):
+    for row in events:
         latest[row.finding] = row
     return tuple(
         Decision(

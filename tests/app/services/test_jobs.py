@@ -10,16 +10,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import ledgers
-from app.jobs import job_state
+from app.services.jobs import job_state
 from app.storage import store
 from app.storage.database import Database
 from app.storage.models import now
-from ledger.workbook.gate import Limits
 
-from .conftest import (
+from ..conftest import (
     close_app,
     csrf_token,
+    ledger_service,
     make_account,
     make_app,
     signed_in_client,
@@ -113,12 +112,9 @@ def test_a_job_not_heard_from_for_long_is_failed(app: Flask) -> None:
 
 def test_progress_only_goes_forward(app: Flask, example_xlsx: bytes) -> None:
     seen: list[int] = []
-    ledgers.store_upload(
-        app.extensions["ledger.db"],
-        ledgers.LedgerCache(),
+    ledger_service(app).store_upload(
         "e.xlsx",
         example_xlsx,
-        limits=Limits(),
         user_id=make_account(app, "ana@example.org", admin=True).id,
         on_progress=lambda percent, _stage: seen.append(percent),
     )

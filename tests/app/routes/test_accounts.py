@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import accounts
+from app.services import accounts
 from app.storage import store
 from app.storage.models import ApiTokenRow, UserRow
 
-from .conftest import (
+from ..conftest import (
     ADMIN_EMAIL,
     PASSWORD,
     close_app,

@@ -6,53 +6,47 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from ledger import Origin, Problem
 from ledger.render.jsonform import problem_json
-from ledger.workbook.gate import Limits
 
-from .errors import FailedJob, InvalidWorkbook, WebError
-from .ledgers import LedgerCache, store_upload
-from .storage import store
-from .storage.database import Database
-from .storage.models import JobRow, now
+from ..errors import FailedJob, failure_of
+from ..storage import store
+from ..storage.database import Database
+from ..storage.models import JobRow, now
+
+# progress (0-100) and what is happening, for background uploads
+Progress = Callable[[int, str], None]
 
 # A job not heard from for this long belongs to a server that stopped: it will never finish.
 STALE_AFTER = timedelta(minutes=30)
 
 
 class JobRunner:
-    """One app's background pool for uploads."""
+    """One app's background pool for uploads: each job's state is kept in the database as it runs."""
 
-    def __init__(self, db: Database, cache: LedgerCache, threads: int) -> None:
+    def __init__(self, db: Database, threads: int) -> None:
         self._db = db
-        self._cache = cache
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="upload")
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
 
     def submit(
-        self, file_name: str, content: bytes, *, limits: Limits, user_id: int, ledger_id: str | None = None
+        self, file_name: str, work: Callable[[Progress], str], *, user_id: int, ledger_id: str | None = None
     ) -> str:
-        """Queue `user_id`'s upload; returns the job id whose page (theirs only) shows its progress."""
+        """Queue `work` (an upload by `user_id`, which reports its progress and returns the ledger's id);
+        returns the job id whose page (theirs only) shows its progress."""
         with self._db.transaction() as session:
             job_id = store.create_job(session, file_name, ledger_id, user_id).id
-        future = self._pool.submit(self._run, job_id, file_name, content, limits, user_id, ledger_id)
+        future = self._pool.submit(self._run, job_id, work)
         with self._lock:
             self._pending = {f for f in self._pending if not f.done()} | {future}
         return job_id
 
-    def _run(
-        self,
-        job_id: str,
-        file_name: str,
-        content: bytes,
-        limits: Limits,
-        user_id: int,
-        ledger_id: str | None,
-    ) -> None:
+    def _run(self, job_id: str, work: Callable[[Progress], str]) -> None:
         last = [-1]
 
         def progress(percent: int, stage: str) -> None:
@@ -63,31 +57,19 @@ class JobRunner:
                 store.update_job(session, job_id, state="running", progress=percent, stage=stage)
 
         try:
-            result_id = store_upload(
-                self._db,
-                self._cache,
-                file_name,
-                content,
-                limits=limits,
-                user_id=user_id,
-                ledger_id=ledger_id,
-                on_progress=progress,
-            )
-        except InvalidWorkbook as error:
-            self._fail(
-                job_id,
-                error.status,
-                {"detail": error.detail, "problems": [problem_json(p) for p in error.problems]},
-            )
-        except WebError as error:
-            self._fail(job_id, error.status, {"detail": error.detail})
-        except (store.NotFound, store.Forbidden) as error:  # the ledger was unshared meanwhile
-            self._fail(job_id, 404 if isinstance(error, store.NotFound) else 403, {"detail": str(error)})
-        except Exception:  # a job must always end; the cause goes to the log, not to the person
-            logging.getLogger(__name__).exception("background upload %s failed", job_id)
-            self._fail(
-                job_id, 500, {"detail": "Something went wrong reading this upload; nothing was stored."}
-            )
+            result_id = work(progress)
+        except Exception as error:  # a job must always end
+            failure = failure_of(error)
+            if failure is None:  # the cause goes to the log, not to the person
+                logging.getLogger(__name__).exception("background upload %s failed", job_id)
+                self._fail(
+                    job_id, 500, {"detail": "Something went wrong reading this upload; nothing was stored."}
+                )
+                return
+            recorded: dict[str, object] = {"detail": failure.detail}
+            if failure.problems:
+                recorded["problems"] = [problem_json(p) for p in failure.problems]
+            self._fail(job_id, failure.status, recorded)
         else:
             with self._db.transaction() as session:
                 store.update_job(

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.load_test import LoadResult, run_postgresql, run_sqlite
-
-from .postgresql import Cluster
+from benchmarks.postgresql import Cluster
 
 pytestmark = pytest.mark.load
 

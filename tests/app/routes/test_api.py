@@ -15,7 +15,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
-from .conftest import upload
+from ..conftest import upload
 
 OPENAPI_URI = "urn:pledge-ledger:openapi"
 

@@ -1,5 +1,5 @@
-"""A throwaway PostgreSQL cluster on a free localhost port in a temporary folder, for the tests and the
-load test (benchmarks/load_test.py).
+"""A throwaway PostgreSQL cluster on a free localhost port in a temporary folder, for the load test
+(benchmarks/load_test.py) and the tests (tests/app/conftest.py).
 
 Debian's server programs are installed by scripts/ensure-postgresql when missing. PostgreSQL refuses to
 run as root, so as root the cluster runs as the `postgres` user (created by the package; a system user is
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SERVER_USER = "postgres"
 
 

@@ -1,7 +1,7 @@
 """Fixtures for the web tests: the app on a fresh database, SQLite or PostgreSQL (every test that uses
 `app` runs against both), signed-in clients, workbooks to upload.
 
-PostgreSQL is a throwaway cluster started once for the session (tests/web/postgresql.py); the tests fail,
+PostgreSQL is a throwaway cluster started once for the session (benchmarks/postgresql.py); the tests fail,
 never skip, when it cannot be installed or started. Each test gets its own database, copied from a
 template that the migrations built once.
 """
@@ -19,17 +19,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from app import accounts, create_app
+from app import create_app
+from app.services import accounts
+from app.services.ledgers import LedgerService
 from app.storage import store
 from app.storage.database import Database, upgrade
+from benchmarks.postgresql import Cluster, ClusterError, start_cluster
 from ledger import example_ledger
 from ledger.workbook.writer import write_ledger
 
-from .postgresql import Cluster, ClusterError, start_cluster
-
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the `load` marker (the bounded load test, tests/web/test_load.py)."""
+    """Register the `load` marker (the bounded load test, tests/app/test_load.py)."""
     config.addinivalue_line("markers", "load: the bounded load test against gunicorn (about 15 s)")
 
 
@@ -106,6 +107,12 @@ def database(flask_app: Flask) -> Database:
     """The app's database."""
     db: Database = flask_app.extensions["ledger.db"]
     return db
+
+
+def ledger_service(flask_app: Flask) -> LedgerService:
+    """The app's ledger service."""
+    service: LedgerService = flask_app.extensions["ledger.ledgers"]
+    return service
 
 
 def make_account(flask_app: Flask, email: str, *, admin: bool = False) -> accounts.Account:

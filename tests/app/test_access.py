@@ -20,9 +20,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from app import accounts
+from app.services import accounts
 from app.storage import store
 from app.storage.database import Database
+from benchmarks.postgresql import Cluster
 
 from .conftest import (
     ADMIN_EMAIL,
@@ -34,7 +35,6 @@ from .conftest import (
     token_client,
     upload,
 )
-from .postgresql import Cluster
 
 ACTORS = ("anonymous", "stranger", "viewer", "editor", "owner")
 EMAILS = {

@@ -11,7 +11,7 @@ import openpyxl
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .conftest import csrf_token, edited_workbook, upload
+from ..conftest import csrf_token, edited_workbook, upload
 
 
 def _open_example(client: FlaskClient) -> str:

@@ -1,16 +1,17 @@
 """The account pages: first-visit setup, sign in and out, settings (API tokens, password), and the
-administrators' page (create accounts, reset passwords). Routes stay thin: app/accounts.py does the work."""
+administrators' page (create accounts, reset passwords). Routes stay thin: app/services/accounts.py does
+the work, app/auth.py knows who is asking."""
 
 from __future__ import annotations
 
-import flask_login  # type: ignore[import-untyped]
+import flask_login
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import accounts
-from .context import database
-from .errors import AccountProblem
-from .storage import store
+from ..auth import current_account, required_account, required_administrator
+from ..context import database
+from ..errors import AccountProblem
+from ..services import accounts
 
 account_pages = Blueprint("accounts", __name__)
 
@@ -28,14 +29,9 @@ def _start_session(account: accounts.Account) -> None:
     flask_login.login_user(account)
 
 
-def _no_accounts_yet() -> bool:
-    with database().reading() as s:
-        return store.user_count(s) == 0
-
-
 @account_pages.route("/setup", methods=["GET", "POST"])
 def setup() -> BaseResponse | str | tuple[str, int]:
-    if not _no_accounts_yet():
+    if accounts.has_accounts(database()):
         abort(404)
     if request.method == "GET":
         return render_template("setup.html", email="", error="")
@@ -55,7 +51,7 @@ def setup() -> BaseResponse | str | tuple[str, int]:
 def signin() -> BaseResponse | str | tuple[str, int]:
     next_page = request.values.get("next", "")
     if request.method == "GET":
-        if accounts.current_account() is not None:
+        if current_account() is not None:
             return redirect(_safe_next(next_page))
         return render_template("signin.html", email="", error="", next_page=next_page)
     email = request.form.get("email", "")
@@ -75,9 +71,8 @@ def signout() -> BaseResponse:
 
 
 def _settings_page(new_token: str = "", message: str = "", status: int = 200) -> tuple[str, int]:
-    account = accounts.required_account()
-    with database().reading() as s:
-        tokens = store.tokens_of(s, account.id)
+    account = required_account()
+    tokens = accounts.tokens_of(database(), account)
     page = render_template(
         "settings.html", account=account, tokens=tokens, new_token=new_token, message=message
     )
@@ -93,7 +88,7 @@ def settings() -> tuple[str, int]:
 
 @account_pages.post("/settings/tokens")
 def create_token() -> tuple[str, int]:
-    account = accounts.required_account()
+    account = required_account()
     token = accounts.new_token(database(), account, request.form.get("name", ""))
     # shown in this response only; never stored, never put in the (signed, not encrypted) session cookie
     return _settings_page(new_token=token, status=201)
@@ -101,15 +96,14 @@ def create_token() -> tuple[str, int]:
 
 @account_pages.post("/settings/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int) -> BaseResponse:
-    account = accounts.required_account()
-    with database().transaction() as s:
-        store.revoke_token(s, account.id, token_id)
+    account = required_account()
+    accounts.revoke_token(database(), account, token_id)
     return redirect(url_for("accounts.settings", changed="revoked"), code=303)
 
 
 @account_pages.post("/settings/password")
 def change_password() -> BaseResponse:
-    account = accounts.required_account()
+    account = required_account()
     if accounts.authenticate(database(), account.email, request.form.get("current", "")) is None:
         raise AccountProblem("the current password is not right; nothing was changed")
     if request.form.get("password", "") != request.form.get("confirm", ""):
@@ -121,12 +115,10 @@ def change_password() -> BaseResponse:
 
 @account_pages.get("/admin/users")
 def users() -> str:
-    accounts.required_administrator()
-    with database().reading() as s:
-        rows = store.list_users(s)
+    required_administrator()
     return render_template(
         "admin_users.html",
-        users=rows,
+        users=accounts.list_accounts(database()),
         created=request.args.get("created", ""),
         reset=request.args.get("reset", ""),
         min_length=accounts.MIN_PASSWORD_LENGTH,
@@ -135,7 +127,7 @@ def users() -> str:
 
 @account_pages.post("/admin/users")
 def create_user() -> BaseResponse:
-    accounts.required_administrator()
+    required_administrator()
     account = accounts.create_account(
         database(),
         request.form.get("email", ""),
@@ -147,7 +139,7 @@ def create_user() -> BaseResponse:
 
 @account_pages.post("/admin/users/<int:user_id>/password")
 def reset_password(user_id: int) -> BaseResponse:
-    administrator = accounts.required_administrator()
+    administrator = required_administrator()
     account = accounts.set_password(database(), user_id, request.form.get("password", ""))
     if account.id == administrator.id:
         _start_session(account)

@@ -1,0 +1,497 @@
+"""The ledgers, as the routes use them: upload (in the request or in the background), view, decide,
+downloads, versions, sharing. Reading and reconciling is ledger/'s and the reports are exports/'; this
+module moves values between them and the store, and remembers what it read and reconciled.
+
+`LedgerService` is one app's: it owns the database handle, the background runner and two bounded caches,
+parsed ledgers by version and reconciliations by (version, name, decisions in force), so a page view
+reconciles only when the decisions or the version changed, and a decision reconciles once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+from ledger import Decision, Ledger, Problem, Reconciliation, Verdict, example_ledger, reconcile, to_json
+from ledger.render.jsonform import claim_json
+from ledger.workbook.gate import Limits
+from ledger.workbook.reader import read_ledger
+from ledger.workbook.writer import write_ledger
+
+from ..errors import (
+    AccountProblem,
+    BadDecision,
+    ExportUnavailable,
+    InvalidWorkbook,
+    NoFile,
+    NotSpreadsheet,
+    UnknownFinding,
+    UnreadableUpload,
+)
+from ..storage import store
+from ..storage.database import Database
+from ..storage.models import DecisionRow, JobRow, LedgerRow, VersionRow, now
+from ..storage.store import LedgerListing, Role, ShareListing
+from .accounts import Account, account_by_email
+from .caches import Lru
+from .jobs import JobRunner, Progress, job_state
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# how many parsed ledgers and reconciliations each app keeps (each worker process has its own)
+CACHE_SIZE = 16
+# packaged with the project (pyproject package-data), so it is found however the app is installed
+TEMPLATE_WORKBOOK = resources.files("workbook_templates").joinpath("ledger.xlsx")
+
+# a reconciliation is fully decided by the version's workbook, the ledger's name and the decisions in force
+ReconciliationKey = tuple[int, str, tuple[Decision, ...]]
+
+
+def _no_progress(_percent: int, _stage: str) -> None:
+    return None
+
+
+# ---- reading uploads -----------------------------------------------------------------------------------------
+
+
+def checked_file_name(file_name: str | None, content: bytes) -> str:
+    """The upload's own file name, when it names a spreadsheet; NoFile or NotSpreadsheet otherwise."""
+    name = PurePath((file_name or "").replace("\\", "/")).name
+    if not name and not content:
+        raise NoFile("Choose a ledger workbook (.xlsx, .xls, .ods or .csv) to upload.")
+    if not name.lower().endswith(SPREADSHEET_SUFFIXES):
+        raise NotSpreadsheet(
+            f'"{name or "the file"}" is not a spreadsheet: upload a workbook ending in .xlsx, .xlsm, .xls, '
+            ".ods or a .csv of claims."
+        )
+    if not content:
+        raise NoFile(f'"{name}" is empty.')
+    return name
+
+
+def read_upload(file_name: str, content: bytes, limits: Limits) -> tuple[Ledger, tuple[Problem, ...]]:
+    """The ledger in an upload and its warnings; UnreadableUpload or InvalidWorkbook when it cannot be used."""
+    built = read_ledger(content, name=file_name, limits=limits)
+    errors = built.errors
+    if built.unreadable:
+        raise UnreadableUpload(errors[0].message)
+    if errors:
+        raise InvalidWorkbook(file_name, errors, built.warnings)
+    ledger = built.ledger
+    if not ledger.name:
+        ledger = replace(ledger, name=PurePath(file_name).stem)
+    return ledger, built.warnings
+
+
+def reconciled(
+    ledger: Ledger,
+    decisions: tuple[Decision, ...],
+    file_name: str = "",
+    on_stage: Progress = _no_progress,
+) -> Reconciliation:
+    """The reconciliation of `ledger` under the stored `decisions`; InvalidWorkbook when the engine refuses it."""
+    stages = iter(range(1, 100))
+
+    def stage(name: str) -> None:
+        on_stage(next(stages, 99), name)
+
+    result = reconcile(replace(ledger, decisions=decisions), on_stage=stage)
+    if result.errors:
+        raise InvalidWorkbook(file_name, result.errors, result.warnings)
+    return result
+
+
+def version_changes(previous: Reconciliation | None, current: Reconciliation) -> dict[str, list[str]]:
+    """What changed from one version to the next: claims added, removed, edited; findings new and gone."""
+    if previous is None:
+        return {}
+    before = {c.id: claim_json(c) for c in previous.ledger.claims}
+    after = {c.id: claim_json(c) for c in current.ledger.claims}
+    old_findings = {f.id for f in previous.findings}
+    new_findings = {f.id for f in current.findings}
+    return {
+        "claims_added": sorted(after.keys() - before.keys()),
+        "claims_removed": sorted(before.keys() - after.keys()),
+        "claims_edited": sorted(k for k in after.keys() & before.keys() if after[k] != before[k]),
+        "findings_new": sorted(new_findings - old_findings),
+        "findings_gone": sorted(old_findings - new_findings),
+    }
+
+
+def checked_verdict(decision: str) -> Verdict | None:
+    """The verdict named ("accept", "reject"; None for "undecided"); BadDecision for anything else."""
+    wanted = decision.strip().lower()
+    if wanted not in {"accept", "reject", "undecided"}:
+        raise BadDecision(f'decision is "{decision}"; expected accept, reject or undecided')
+    return None if wanted == "undecided" else Verdict(wanted)
+
+
+# ---- what the service answers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An upload taken: stored in the request (`ledger_id`), or queued in the background (`job_id`)."""
+
+    ledger_id: str | None = None
+    job_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """Everything a ledger's page shows, and what the account looking may do with it."""
+
+    ledger: LedgerRow
+    versions: tuple[VersionRow, ...]
+    version: VersionRow
+    result: Reconciliation
+    history: tuple[DecisionRow, ...]
+    role: Role = Role.OWNER
+    shares: tuple[ShareListing, ...] = ()
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether the account may upload versions and decide findings."""
+        return store.RANK[self.role] >= store.RANK[Role.EDITOR]
+
+    @property
+    def changes(self) -> dict[str, list[str]]:
+        """What changed since the previous version (claims added, removed, edited; findings new, gone)."""
+        loaded: dict[str, list[str]] = json.loads(self.version.changes or "{}")
+        return loaded
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision recorded: its event, and the reconciliation of the newest version it leads to."""
+
+    decision: DecisionRow
+    result: Reconciliation
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to send: its bytes, its name and its media type."""
+
+    content: bytes
+    file_name: str
+    mimetype: str
+
+
+# ---- the service -----------------------------------------------------------------------------------------------
+
+
+class LedgerService:
+    """One app's ledgers: every read and write goes through here (routes never open a session)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        limits: Limits,
+        background_above_bytes: int,
+        background_threads: int,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        self.db = db
+        self.limits = limits
+        self.jobs = JobRunner(db, background_threads)
+        self._background_above_bytes = background_above_bytes
+        self.parsed: Lru[int, Ledger] = Lru(cache_size)
+        self.reconciliations: Lru[ReconciliationKey, Reconciliation] = Lru(cache_size)
+
+    # -- remembering what was read and reconciled
+
+    def _remembered_or_content(self, version: VersionRow) -> Ledger | bytes:
+        """Inside a session: the version's parsed ledger when remembered, else its bytes to read."""
+        remembered = self.parsed.get(version.id)
+        return version.content if remembered is None else remembered
+
+    def _ledger(self, version: VersionRow, remembered_or_content: Ledger | bytes) -> Ledger:
+        """The version's parsed ledger (read from its bytes, once)."""
+        if isinstance(remembered_or_content, Ledger):
+            return remembered_or_content
+        ledger, _ = read_upload(version.file_name, remembered_or_content, self.limits)
+        self.parsed.put(version.id, ledger)
+        return ledger
+
+    def _reconciliation(
+        self, version: VersionRow, name: str, decisions: tuple[Decision, ...], ledger: Ledger
+    ) -> Reconciliation:
+        """The version's ledger, named `name`, reconciled under `decisions` (once per such triple)."""
+        key: ReconciliationKey = (version.id, name, decisions)
+        result = self.reconciliations.get(key)
+        if result is None:
+            result = reconciled(replace(ledger, name=name), decisions, version.file_name)
+            self.reconciliations.put(key, result)
+        return result
+
+    # -- who may do what
+
+    def require(self, ledger_id: str, user_id: int, need: Role = Role.VIEWER) -> Role:
+        """The account's role on the ledger: NotFound when it has none, Forbidden when it is below `need`."""
+        with self.db.reading() as session:
+            return store.ledger_for(session, ledger_id, user_id, need)[1]
+
+    def share(self, ledger_id: str, owner: Account, email: str, role: str) -> None:
+        """Share the owner's ledger with the account that has `email`, as "viewer" or "editor"."""
+        wanted = role.strip().lower()
+        if wanted not in {r.value for r in store.SHARED_ROLES}:
+            raise AccountProblem(f'the role is "{role}"; expected viewer or editor')
+        other = account_by_email(self.db, email)
+        with self.db.transaction() as session:
+            store.ledger_for(session, ledger_id, owner.id, Role.OWNER)
+            store.share(session, ledger_id, other.id, Role(wanted))
+
+    def unshare(self, ledger_id: str, owner: Account, user_id: int) -> None:
+        """Stop sharing the owner's ledger with an account."""
+        with self.db.transaction() as session:
+            store.ledger_for(session, ledger_id, owner.id, Role.OWNER)
+            store.unshare(session, ledger_id, user_id)
+
+    # -- uploads
+
+    def upload(
+        self, file_name: str | None, content: bytes, *, user_id: int, ledger_id: str | None = None
+    ) -> Accepted:
+        """Take `user_id`'s upload as a new ledger, or as the next version of `ledger_id` (which they must
+        edit or own): stored now, or, when larger than the background threshold, queued as a job."""
+        if ledger_id is not None:
+            self.require(ledger_id, user_id, Role.EDITOR)
+        name = checked_file_name(file_name, content)
+        if len(content) > self._background_above_bytes:
+
+            def work(progress: Progress) -> str:
+                return self.store_upload(
+                    name, content, user_id=user_id, ledger_id=ledger_id, on_progress=progress
+                )
+
+            return Accepted(job_id=self.jobs.submit(name, work, user_id=user_id, ledger_id=ledger_id))
+        return Accepted(ledger_id=self.store_upload(name, content, user_id=user_id, ledger_id=ledger_id))
+
+    def open_example(self, user_id: int) -> str:
+        """The worked example, stored as a new ledger of `user_id`'s; its id."""
+        file_name, content = example_workbook()
+        return self.store_upload(file_name, content, user_id=user_id)
+
+    def store_upload(
+        self,
+        file_name: str,
+        content: bytes,
+        *,
+        user_id: int,
+        ledger_id: str | None = None,
+        on_progress: Progress = _no_progress,
+    ) -> str:
+        """Read, reconcile and store an upload as a new ledger of `user_id`'s, or as the next version of
+        `ledger_id` (which `user_id` must be an editor or the owner of).
+
+        Returns the ledger's id. Everything is stored in one transaction: on any error nothing is.
+        """
+        if ledger_id is not None:
+            self.require(ledger_id, user_id, Role.EDITOR)
+        on_progress(5, "reading the workbook")
+        ledger, _warnings = read_upload(file_name, content, self.limits)
+        on_progress(50, "finding the double counting")
+        previous: Reconciliation | None = None
+        stored: tuple[Decision, ...] = ()
+        if ledger_id is not None:
+            with self.db.reading() as session:
+                row = store.get_ledger(session, ledger_id)
+                stored = store.latest_decisions(session, ledger_id)
+                previous_version = store.latest_version(session, ledger_id)
+                source = self._remembered_or_content(previous_version)
+            previous_ledger = self._ledger(previous_version, source)
+            previous = self._reconciliation(previous_version, row.name, stored, previous_ledger)
+        # the workbook's own decisions apply on top of those stored (they are recorded below)
+        in_force = {d.finding: d for d in stored}
+        in_force.update({d.finding: d for d in ledger.decisions})
+        decisions = tuple(in_force.values())
+        result = reconciled(
+            ledger,
+            decisions,
+            file_name,
+            on_stage=lambda step, stage: on_progress(50 + step * 4 // 10, stage),
+        )
+        on_progress(95, "storing")
+        version = store.NewVersion(
+            file_name=file_name,
+            content=content,
+            claim_count=len(ledger.claims),
+            finding_ids=tuple(f.id for f in result.findings),
+            changes=version_changes(previous, result),
+            uploaded_by=user_id,
+        )
+        with self.db.transaction() as session:
+            if ledger_id is None:
+                new = store.create_ledger(session, ledger.name, version, owner_id=user_id)
+                ledger_id = new.id
+                version_id = store.latest_version(session, ledger_id).id
+            else:
+                # checked again inside the transaction: the owner may have stopped sharing meanwhile
+                store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
+                version_id = store.add_version(session, ledger_id, ledger.name, version).id
+            store.import_decisions(
+                session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}", user_id=user_id
+            )
+            stored_name = store.get_ledger(session, ledger_id).name
+            stored_decisions = store.latest_decisions(session, ledger_id)
+        self.parsed.put(version_id, ledger)
+        if (stored_name, stored_decisions) == (ledger.name, decisions):
+            # what the ledger's page will ask for next (it differs when the workbook's decisions were recorded)
+            self.reconciliations.put((version_id, stored_name, decisions), result)
+        on_progress(100, "done")
+        return ledger_id
+
+    def job(self, job_id: str, *, user_id: int) -> JobRow:
+        """A background upload of `user_id`'s (NotFound for anyone else's), a stale one reported failed."""
+        with self.db.reading() as session:
+            return job_state(store.job_for(session, job_id, user_id))
+
+    # -- reading
+
+    def listing(self, user_id: int) -> list[LedgerListing]:
+        """The ledgers the account owns or that are shared with it, most recently changed first."""
+        with self.db.reading() as session:
+            return store.list_ledgers(session, user_id)
+
+    def view(self, ledger_id: str, number: int | None = None, *, user_id: int) -> LedgerView:
+        """A ledger's newest (or numbered) version, reconciled under the decisions in force now, as `user_id`
+        sees it (NotFound when that account has no part in the ledger)."""
+        with self.db.reading() as session:
+            row, role = store.ledger_for(session, ledger_id, user_id)
+            shares = store.shares_of(session, ledger_id)
+            all_versions = tuple(store.versions(session, ledger_id))
+            version = (
+                store.get_version(session, ledger_id, number)
+                if number
+                else store.latest_version(session, ledger_id)
+            )
+            history = tuple(store.decision_history(session, ledger_id))
+            source = self._remembered_or_content(version)
+        decisions = store.decisions_in_force(reversed(history))
+        result = self._reconciliation(version, row.name, decisions, self._ledger(version, source))
+        return LedgerView(row, all_versions, version, result, history, role, shares)
+
+    def history(self, ledger_id: str, *, user_id: int) -> tuple[DecisionRow, ...]:
+        """Every decision event on a ledger `user_id` may see, newest first."""
+        with self.db.reading() as session:
+            store.ledger_for(session, ledger_id, user_id)
+            return tuple(store.decision_history(session, ledger_id))
+
+    # -- deciding
+
+    def decide(
+        self,
+        ledger_id: str,
+        finding: str,
+        decision: str,
+        *,
+        account: Account,
+        note: str = "",
+        via: str = "web",
+    ) -> Decided:
+        """Record `account`'s decision on a finding of the ledger's newest version ("accept", "reject" or
+        "undecided"); the account must be an editor or the owner. The audit trail names the account.
+
+        The finding must be one of those the ledger has now (the reconciliation the decision was made on,
+        usually remembered from the page just shown); the reconciliation it leads to is made once, and
+        remembered for the page shown next.
+        """
+        with self.db.reading() as session:
+            row, _role = store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
+            verdict = checked_verdict(decision)
+            version = store.latest_version(session, ledger_id)
+            history = tuple(store.decision_history(session, ledger_id))
+            source = self._remembered_or_content(version)
+        ledger = self._ledger(version, source)
+        before = self._reconciliation(version, row.name, store.decisions_in_force(reversed(history)), ledger)
+        if finding not in {f.id for f in before.findings}:
+            raise UnknownFinding(f'this ledger has no finding "{finding}"')
+        with self.db.transaction() as session:
+            store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
+            recorded = store.record_decision(
+                session,
+                ledger_id,
+                finding,
+                verdict,
+                note=note.strip()[:2000],
+                by=account.email,
+                via=via,
+                at=now(),
+                user_id=account.id,
+            )
+            newest = store.latest_version(session, ledger_id)
+            name = store.get_ledger(session, ledger_id).name
+            after = store.decisions_in_force(reversed(store.decision_history(session, ledger_id)))
+        if newest.id != version.id:  # a new version was stored meanwhile
+            return Decided(recorded, self.view(ledger_id, user_id=account.id).result)
+        return Decided(recorded, self._reconciliation(version, name, after, ledger))
+
+    # -- files
+
+    def download(self, ledger_id: str, kind: str, number: int | None = None, *, user_id: int) -> Download:
+        """A ledger's version (the newest by default) as `kind`: report, workbook, json or csv."""
+        return export(self.view(ledger_id, number, user_id=user_id).result, kind)
+
+    def original(self, ledger_id: str, number: int, *, user_id: int) -> Download:
+        """The workbook uploaded as version `number` of a ledger, byte for byte."""
+        self.require(ledger_id, user_id)
+        with self.db.reading() as session:
+            version = store.get_version(session, ledger_id, number)
+            return Download(version.content, version.file_name, "application/octet-stream")
+
+
+# ---- downloads ----------------------------------------------------------------------------------------------
+
+
+def _file_stem(name: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name).strip("-")
+    return (safe or "ledger")[:80]
+
+
+def _exporter(module: str, function: str) -> Callable[..., Any]:
+    """A writer from exports/, or ExportUnavailable when that module is not installed."""
+    try:
+        found: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    except ModuleNotFoundError as missing:
+        if missing.name and module.startswith(missing.name):
+            raise ExportUnavailable(f"the {module} download is not installed on this server yet") from None
+        raise
+    return found
+
+
+def export(result: Reconciliation, kind: str) -> Download:
+    """The ledger workbook (with decisions), the Excel report, the JSON or the CSV of a reconciliation."""
+    stem = _file_stem(result.ledger.name)
+    buffer = io.BytesIO()
+    if kind == "workbook":
+        write_ledger(result.ledger, buffer)
+        return Download(buffer.getvalue(), f"{stem}-ledger.xlsx", XLSX)
+    if kind == "report":
+        _exporter("exports.report", "write_report")(result, buffer)
+        return Download(buffer.getvalue(), f"{stem}-report.xlsx", XLSX)
+    if kind == "json":
+        return Download(to_json(result).encode("utf-8"), f"{stem}.json", "application/json")
+    if kind == "csv":
+        _exporter("exports.flat", "write_csv")(result, buffer)
+        return Download(buffer.getvalue(), f"{stem}.csv", "text/csv")
+    raise ExportUnavailable(f'there is no "{kind}" download; choose report, workbook, json or csv')
+
+
+def blank_template() -> Download:
+    """The blank ledger template, to fill in."""
+    return Download(TEMPLATE_WORKBOOK.read_bytes(), "ledger-template.xlsx", XLSX)
+
+
+def example_workbook() -> tuple[str, bytes]:
+    """The worked example as a ledger workbook: its file name and bytes."""
+    buffer = io.BytesIO()
+    write_ledger(example_ledger(), buffer)
+    return "central-america-2011.xlsx", buffer.getvalue()

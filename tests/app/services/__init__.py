@@ -1,0 +1,1 @@
+"""The services: uploads, views, decisions, background jobs, and what the app remembers."""

@@ -1,0 +1,1 @@
+"""Storage: the store functions, the database and its migrations."""

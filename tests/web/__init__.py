@@ -1,1 +1,0 @@
-"""Web service tests: test client, access matrix, PostgreSQL, load, and a real browser."""
