@@ -249,7 +249,10 @@ def score_case(case: Case, view: EngineView) -> CaseScore:
     flagged = sum(
         1 for c in loans if view.pledge_instrument.get(view.pledge_of.get(c, ""), "") in ("loan", "mixed")
     )
-    repackaged_claims = frozenset().union(*(claims for kind, claims in view.findings if kind == "repackaged"))
+    # "not new money" said of a pledge: repackaged, or announced before
+    repackaged_claims = frozenset().union(
+        *(claims for kind, claims in view.findings if kind in ("repackaged", "previously_announced"))
+    )
     found = sum(1 for c in case.expected.repackaged if c in repackaged_claims)
     currencies = tuple(
         CurrencyCheck(t.currency, t.low, t.high, view.nominal.get(t.currency)) for t in case.expected.totals

@@ -59,6 +59,11 @@ plain_qualifiers = st.lists(
             Qualifier(QualifierKind.BASELINE),
             Qualifier(QualifierKind.INCREASE_FROM),
             Qualifier(QualifierKind.PER_YEAR),
+            Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+            Qualifier(QualifierKind.NEW_MONEY),
+            Qualifier(QualifierKind.TALLY),
+            Qualifier(QualifierKind.CONVERTED),
+            Qualifier(QualifierKind.PROPOSED),
         ]
     ),
     max_size=1,

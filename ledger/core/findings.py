@@ -20,10 +20,14 @@ __all__ = [
     "AlreadyProvided",
     "Baseline",
     "Contained",
+    "Converted",
     "Duplicate",
     "Finding",
     "FindingKind",
     "OtherCurrency",
+    "PossibleDuplicate",
+    "PreviouslyAnnounced",
+    "Proposed",
     "Repackaged",
     "UnitError",
     "Verdict",
@@ -39,14 +43,18 @@ class Verdict(StrEnum):
 
 class FindingKind(StrEnum):
     DUPLICATE = "duplicate"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
     CONTAINED = "contained"
     AGGREGATE = "aggregate"
     AGGREGATE_TOO_SMALL = "aggregate_too_small"
     REPACKAGED = "repackaged"
+    PREVIOUSLY_ANNOUNCED = "previously_announced"
     BASELINE = "baseline"
     ALREADY_PROVIDED = "already_provided"
     UNIT_ERROR = "unit_error"
     OTHER_CURRENCY = "other_currency"
+    CONVERTED = "converted"
+    PROPOSED = "proposed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,6 +112,20 @@ class Duplicate(Finding):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PossibleDuplicate(Finding):
+    """Two pledges the evidence says may be one: the analyst decides; undecided, one counts only in the
+    high bound."""
+
+    kind: ClassVar[FindingKind] = FindingKind.POSSIBLE_DUPLICATE
+    pledge: str  # the one that counts nothing if accepted (the smaller, or the later told)
+    other: str  # the one that stands for both
+
+    @property
+    def target(self) -> str:
+        return self.pledge
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Contained(Finding):
     """A smaller pledge that probably sits inside a larger one of the same donor."""
 
@@ -122,7 +144,9 @@ class AggregateFinding(Finding):
 
     kind: ClassVar[FindingKind] = FindingKind.AGGREGATE
     aggregate: str
-    parts: tuple[str, ...]
+    parts: tuple[str, ...]  # in the total's currency: it counts only what it holds beyond them
+    # pledges in another currency that fit it: linked for the analyst, never subtracted without a rate
+    elsewhere: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:
@@ -148,6 +172,19 @@ class Repackaged(Finding):
 
     kind: ClassVar[FindingKind] = FindingKind.REPACKAGED
     pledge: str
+
+    @property
+    def target(self) -> str:
+        return self.pledge
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreviouslyAnnounced(Finding):
+    """Money a source says was announced before: a pledge, but not new money this time."""
+
+    kind: ClassVar[FindingKind] = FindingKind.PREVIOUSLY_ANNOUNCED
+    pledge: str
+    earlier: tuple[str, ...] = ()  # the earlier announcement, when the ledger holds it
 
     @property
     def target(self) -> str:
@@ -205,15 +242,44 @@ class OtherCurrency(Finding):
         return self.pledge
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Converted(Finding):
+    """An outlet's own conversion of a figure stated in another currency: it counts in the original's."""
+
+    kind: ClassVar[FindingKind] = FindingKind.CONVERTED
+    pledge: str  # the conversion
+    original: tuple[str, ...] = ()  # the figure it converts, when the ledger holds it
+
+    @property
+    def target(self) -> str:
+        return self.pledge
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Proposed(Finding):
+    """Money proposed, sought or aimed at: not (yet) pledged."""
+
+    kind: ClassVar[FindingKind] = FindingKind.PROPOSED
+    pledge: str
+
+    @property
+    def target(self) -> str:
+        return self.pledge
+
+
 # Every kind's type, in the order of FindingKind.
 FINDING_TYPES: tuple[type[Finding], ...] = (
     Duplicate,
+    PossibleDuplicate,
     Contained,
     AggregateFinding,
     AggregateTooSmall,
     Repackaged,
+    PreviouslyAnnounced,
     Baseline,
     AlreadyProvided,
     UnitError,
     OtherCurrency,
+    Converted,
+    Proposed,
 )

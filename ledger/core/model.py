@@ -7,7 +7,7 @@ Nothing here reads or writes files: loading and saving workbooks is `ledger.work
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
@@ -64,6 +64,11 @@ class QualifierKind(StrEnum):
     INCLUDES = "includes"
     SAME_AS = "same_as"
     INCREASE_FROM = "increase_from"
+    PREVIOUSLY_ANNOUNCED = "previously_announced"  # announced before: not new money this time
+    NEW_MONEY = "new_money"  # "new and additional": the source says so; nothing named it is on top of
+    TALLY = "tally"  # a running total or interim tally of a collective total: the latest one counts
+    CONVERTED = "converted"  # an outlet's conversion of a figure stated in another currency
+    PROPOSED = "proposed"  # money proposed, sought or aimed at, not (yet) pledged
 
 
 # Qualifiers that must name another claim, and those that may.
@@ -75,7 +80,7 @@ TARGETED_QUALIFIERS = frozenset(
         QualifierKind.SAME_AS,
     }
 )
-OPTIONALLY_TARGETED_QUALIFIERS = frozenset({QualifierKind.INCREASE_FROM})
+OPTIONALLY_TARGETED_QUALIFIERS = frozenset({QualifierKind.INCREASE_FROM, QualifierKind.CONVERTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +128,15 @@ class Period:
             return False
         return True
 
-    def contains(self, other: Period) -> bool:
-        """True when `other` lies inside this period. An unknown period contains and fits anything."""
+    def contains(self, other: Period, slack: timedelta = timedelta(0)) -> bool:
+        """True when `other` lies inside this period, give or take `slack` at either end (periods such as
+        "over three years" are read from each source's own date). An unknown period contains and fits
+        anything."""
         if not self.known or not other.known:
             return True
-        if self.start is not None and (other.start is None or other.start < self.start):
+        if self.start is not None and (other.start is None or other.start < self.start - slack):
             return False
-        if self.end is not None and (other.end is None or other.end > self.end):
+        if self.end is not None and (other.end is None or other.end > self.end + slack):
             return False
         return True
 

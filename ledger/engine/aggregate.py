@@ -1,29 +1,92 @@
-"""Aggregates: a total over donors or pledges, and which pledges it can hold.
+"""Aggregates: a total over donors or pledges, and which pledges (and smaller totals) it can hold.
 
-Pledges are indexed under their recipient and every region around it (and under "no recipient"),
-so an aggregate for Central America finds the pledges to Guatemala in one look-up. An aggregate
-smaller than the parts it would have to hold is its own finding: it cannot hold them all.
+A total holds the pledges of the donors it covers (every donor for "all donors", less those it leaves
+out; the members of a group such as "Saudi Arabia and the UAE"; one donor's family for a donor's own
+package), for its recipient and the places inside it, in its period and currency. Totals nest: a
+smaller total it covers is one of its parts (a day-one tally inside the conference total, a group's
+total inside the all-donor total), so parts are looked for at every level and each total counts only
+what it holds beyond them.
+
+Pledges are indexed under what can hold them (their donor's family, entity and groups; their recipient
+and every place around it; "no recipient"), and by start year, so a total meets only its candidates. A
+total smaller than the pledges it would have to hold is its own finding: it cannot hold them all.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator
 
 from ledger.core.findings import AggregateFinding, AggregateTooSmall, Contained, Finding, FindingKind
-from ledger.core.model import Decision
 from ledger.core.money import AmountRange, describe_amount
 from ledger.engine.decide import evidence
-from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView, Stage, at_stake
+from ledger.engine.normalise import NormalClaim, Role
+from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
+from ledger.names.entities import Entity, EntityKind
+
+# Parts named in a finding's message, at most (the finding's `parts` and `claims` hold them all).
+NAMED_PARTS = 12
+ANY = ""  # the index key of "any donor" and of "any recipient"
+
+Key = tuple[str, str, int | None]  # (held by, place, start year)
 
 
-def _held_keys(normal: Normalised, view: PledgeView) -> Iterable[str]:
-    yield ""
-    if view.recipient:
-        yield view.recipient
-        yield from normal.names.ancestors(view.recipient)
+def _donor_keys(claim: NormalClaim) -> Iterator[str]:
+    """What can hold a pledge's donor: any donor; its family, itself, and the groups it is a member of."""
+    entity = claim.donor_entity
+    yield ANY
+    yield entity.family
+    if entity.key != entity.family:
+        yield entity.key
+    yield from entity.member_of
+
+
+def _place_keys(claim: NormalClaim) -> Iterator[str]:
+    """What can hold a pledge's recipient: any recipient; its place, the places around it, what it names."""
+    yield ANY
+    if not claim.claim.recipient:
+        return
+    entity = claim.recipient_entity
+    yield entity.key
+    yield from entity.parents
+    yield from entity.members
+
+
+def _holders(claim: NormalClaim) -> Iterator[str]:
+    """The index keys under which a total looks for its parts' donors."""
+    entity = claim.donor_entity
+    if entity.kind is EntityKind.COLLECTIVE:
+        yield ANY
+        return
+    yield entity.family
+    if entity.key != entity.family:
+        yield entity.key
+    yield from entity.members
+
+
+def _places(claim: NormalClaim) -> Iterator[str]:
+    """The index keys under which a total looks for its parts' recipients."""
+    entity = claim.recipient_entity
+    if not claim.claim.recipient or entity.kind is EntityKind.UNKNOWN:
+        yield ANY
+    elif entity.kind is EntityKind.DESCRIPTION:
+        yield from entity.members or (ANY,)
+    else:
+        yield entity.key
+
+
+def _covers(total: Entity, donor: Entity) -> bool:
+    """Whether a total over `total`'s donors covers `donor`: a collective covers every donor but those it
+    leaves out, or only the places it names ("all European donors"); the index already asked for the
+    donors of any other total."""
+    if total.kind is not EntityKind.COLLECTIVE:
+        return True
+    if total.excludes & {donor.key, donor.family}:
+        return False
+    if not total.members:
+        return True
+    return bool(total.members & {donor.key, donor.family, *donor.member_of})
 
 
 def _years_held(aggregate: PledgeView, every_year: Iterable[int]) -> Iterable[int | None]:
@@ -36,83 +99,118 @@ def _years_held(aggregate: PledgeView, every_year: Iterable[int]) -> Iterable[in
         yield from every_year
 
 
+def _size(view: PledgeView) -> tuple[object, ...]:
+    return (view.compare_range.nominal, view.id)
+
+
 def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
     """An `aggregate` finding per total that can hold pledges, and `aggregate_too_small` where it cannot hold them all.
 
     Pledges that sit inside another pledge (as the containment rule found, unless rejected) are left out:
     their whole stands for them.
     """
-    normal, views, decisions = stage.normal, stage.views, stage.decisions
+    normal, views = stage.normal, stage.views
     contained_parts = frozenset(f.part for f in stage.found if isinstance(f, Contained) and f.applies)
     aggregates = [v for v in views if v.role is Role.AGGREGATE]
     if not aggregates:
         return ()
-    # Pledges are indexed by what can hold them (recipient or region, currency) and by start year,
-    # so an aggregate only looks at the years it spans.
-    any_donor: dict[tuple[str, str, int | None], list[PledgeView]] = defaultdict(list)
-    one_donor: dict[tuple[str, str, str, int | None], list[PledgeView]] = defaultdict(list)
+    # a pledge is filed only under the keys some total looks up, so the index stays near one entry a pledge
+    wanted_donors = {key for a in aggregates for key in _holders(a.members[0])}
+    wanted_places = {key for a in aggregates for key in _places(a.members[0])}
+    index: dict[Key, list[PledgeView]] = defaultdict(list)
     for view in views:
-        if view.role is not Role.PLEDGE or view.id in contained_parts:
+        if view.role is Role.PAST or view.id in contained_parts:
             continue
         year = view.period.start.year if view.period.start else None
-        for key in _held_keys(normal, view):
-            any_donor[(key, view.compare_currency, year)].append(view)
-            one_donor[(view.donor, key, view.compare_currency, year)].append(view)
+        first = view.members[0]
+        donors = [key for key in dict.fromkeys(_donor_keys(first)) if key in wanted_donors]
+        places = [key for key in dict.fromkeys(_place_keys(first)) if key in wanted_places]
+        for donor in donors:
+            for place in places:
+                index[(donor, place, year)].append(view)
 
-    every_year = sorted({key[2] for key in any_donor if key[2] is not None})
+    every_year = sorted({key[2] for key in index if key[2] is not None})
     findings: list[Finding] = []
     for aggregate in aggregates:
-        pool: list[PledgeView] = []
+        first = aggregate.members[0]
+        size = _size(aggregate)
+        pool: dict[str, PledgeView] = {}
         for year in _years_held(aggregate, every_year):
-            if aggregate.all_donors:
-                pool += any_donor.get((aggregate.recipient, aggregate.compare_currency, year), ())
-            else:
-                pool += one_donor.get(
-                    (aggregate.donor, aggregate.recipient, aggregate.compare_currency, year), ()
-                )
-        parts = sorted(
+            for donor in dict.fromkeys(_holders(first)):
+                for place in dict.fromkeys(_places(first)):
+                    for p in index.get((donor, place, year), ()):
+                        pool.setdefault(p.id, p)
+        fitting = sorted(
             (
                 p
-                for p in pool
-                if aggregate.period.contains(p.period)
+                for p in pool.values()
+                if p.id != aggregate.id
+                and (
+                    p.role is Role.PLEDGE
+                    or p.compare_currency != aggregate.compare_currency
+                    or _size(p) < size
+                )
+                and _covers(first.donor_entity, p.members[0].donor_entity)
+                and aggregate.period.contains(p.period, SLACK)
                 and not normal.relations.kept_apart(aggregate.pledge.claims, p.pledge.claims)
             ),
             key=lambda p: p.id,
         )
-        if parts:
-            findings.extend(_findings(normal, aggregate, tuple(parts), decisions))
+        parts = tuple(p for p in fitting if p.compare_currency == aggregate.compare_currency)
+        # told in another currency, with no rate to compare them: linked for the analyst, never subtracted
+        elsewhere = tuple(
+            p for p in fitting if p.compare_currency != aggregate.compare_currency and p.role is Role.PLEDGE
+        )
+        if parts or elsewhere:
+            findings.extend(_findings(stage, aggregate, parts, elsewhere))
     findings.sort(key=lambda f: f.id)
     return tuple(findings)
 
 
+def _named(parts: tuple[PledgeView, ...]) -> str:
+    shown = ", ".join(f"{p.id} ({describe_pledge(p)})" for p in parts[:NAMED_PARTS])
+    more = len(parts) - NAMED_PARTS
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 def _findings(
-    normal: Normalised,
-    aggregate: PledgeView,
-    parts: tuple[PledgeView, ...],
-    decisions: Mapping[str, Decision],
+    stage: Stage, aggregate: PledgeView, parts: tuple[PledgeView, ...], elsewhere: tuple[PledgeView, ...]
 ) -> list[Finding]:
-    total = sum((p.compare_range for p in parts), AmountRange.zero())
+    normal, decisions = stage.normal, stage.decisions
+    # whether the total can hold its pledges is judged on the pledges: a nested total's parts are among them
+    pledges = [p for p in parts if p.role is Role.PLEDGE]
+    total = sum((p.compare_range for p in pledges), AmountRange.zero())
     currency = aggregate.compare_currency
-    held = ", ".join(f"{p.id} ({describe_pledge(p)})" for p in parts)
+    held = _named(parts) if parts else "no pledge in its currency"
     said = "; ".join(describe_claim(m, normal.sources) for m in aggregate.members)
-    part_claims = [c for p in parts for c in p.pledge.claims]
+    part_claims = [c for p in (*parts, *elsewhere) for c in p.pledge.claims]
     part_ids = tuple(p.id for p in parts)
+    nested = sum(1 for p in parts if p.role is Role.AGGREGATE)
+    within = f", {nested} of them smaller totals" if nested else ""
+    if elsewhere:
+        currencies = ", ".join(sorted({p.compare_currency for p in elsewhere}))
+        within += (
+            f"; {len(elsewhere)} more in {currencies} fit it too, which are not subtracted: there is no rate "
+            f"to {currency} (add one to the Rates sheet)"
+        )
+        held += f"; and in {currencies}: {_named(elsewhere)}"
     found: list[Finding] = [
         AggregateFinding(
             **evidence(
                 FindingKind.AGGREGATE,
                 [aggregate.id],
                 [*aggregate.pledge.claims, *part_claims],
-                "a total over donors or pledges; these pledges fit its recipient and period",
+                f"a total over donors or pledges; {len(parts)} pledges fit its donors, recipient and period{within}",
                 f"{said} is a total that can hold {held}; count the pledges, not the total again.",
                 at_stake(aggregate, min(aggregate.compare_range.nominal, total.nominal)),
                 decisions,
             ),
             aggregate=aggregate.id,
             parts=part_ids,
+            elsewhere=tuple(p.id for p in elsewhere),
         )
     ]
-    if total.low > aggregate.compare_range.high:
+    if pledges and total.low > aggregate.compare_range.high:
         shortfall = total.nominal - aggregate.compare_range.nominal
         found.append(
             AggregateTooSmall(
@@ -122,9 +220,9 @@ def _findings(
                     [*aggregate.pledge.claims, *part_claims],
                     "the pledges it would have to hold add up to more than the total allows",
                     f"The total {aggregate.id} (at most {describe_amount(aggregate.compare_range.high, currency)}) "
-                    f"cannot hold all of {held}, which add up to at least {describe_amount(total.low, currency)}: "
-                    "some of them were not in it, or the total was rounded down. "
-                    "The distinct total keeps the larger figure, never both.",
+                    f"cannot hold all of {_named(tuple(pledges))}, which add up to at least "
+                    f"{describe_amount(total.low, currency)}: some of them were not in it, or the total was "
+                    "rounded down. The distinct total keeps the larger figure, never both.",
                     at_stake(aggregate, shortfall),
                     decisions,
                 ),

@@ -16,7 +16,7 @@ from ledger.core.findings import Contained, Finding, FindingKind
 from ledger.core.model import Decision
 from ledger.engine.decide import evidence
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView, Stage, at_stake
+from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
 
 # How many larger pledges one part is checked against, at most: keeps the work linear when one
@@ -104,7 +104,7 @@ def _tightest_whole(
             if (
                 whole.id != part.id
                 and part.compare_range.low <= whole.compare_range.high
-                and whole.period.contains(part.period)
+                and whole.period.contains(part.period, SLACK)
                 and part.period.known == whole.period.known
                 and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
             ):

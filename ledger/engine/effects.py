@@ -149,6 +149,16 @@ EFFECTS: Mapping[FindingKind, Effect] = MappingProxyType(
                 regroups=True,
             ),
             Effect(
+                FindingKind.POSSIBLE_DUPLICATE,
+                "Possible duplicates",
+                "possibly one pledge",
+                "two pledges the evidence says may be one pledge told twice",
+                "the smaller counts nothing: one pledge, counted once",
+                "the smaller counts only in the high bound",
+                "both count in full",
+                distinct=ByState(Cut.ALL, Cut.HIGH_ONLY, Cut.NONE),
+            ),
+            Effect(
                 FindingKind.CONTAINED,
                 "Contained pledges",
                 "a contained pledge",
@@ -182,6 +192,16 @@ EFFECTS: Mapping[FindingKind, Effect] = MappingProxyType(
                 "Repackaged money",
                 "repackaged money",
                 "existing money announced again as new",
+                "the pledge counts, but not as new money",
+                "the pledge counts, but not as new money in the low bound",
+                _NOTHING,
+                new_money=ByState(Cut.ALL, Cut.LOW, Cut.NONE),
+            ),
+            Effect(
+                FindingKind.PREVIOUSLY_ANNOUNCED,
+                "Announced before",
+                "money announced before",
+                "money a source says was announced before: a pledge, but not new money this time",
                 "the pledge counts, but not as new money",
                 "the pledge counts, but not as new money in the low bound",
                 _NOTHING,
@@ -227,6 +247,26 @@ EFFECTS: Mapping[FindingKind, Effect] = MappingProxyType(
                 _NOTHING,
                 _NOTHING,
                 distinct=ByState(Cut.ALL, Cut.NONE, Cut.NONE),
+            ),
+            Effect(
+                FindingKind.CONVERTED,
+                "Conversions",
+                "an outlet's conversion",
+                "an outlet's own conversion of a figure stated in another currency",
+                "the conversion counts nothing: the money counts in the currency it was stated in",
+                "the conversion counts nothing: the money counts in the currency it was stated in",
+                "the conversion counts as money of its own currency",
+                distinct=ByState(Cut.ALL, Cut.ALL, Cut.NONE),
+            ),
+            Effect(
+                FindingKind.PROPOSED,
+                "Proposed, not pledged",
+                "money proposed, not pledged",
+                "money proposed, sought or aimed at, not (yet) pledged",
+                "the proposal counts nothing",
+                "the proposal counts only in the high bound",
+                "the proposal counts as a pledge",
+                distinct=ByState(Cut.ALL, Cut.HIGH_ONLY, Cut.NONE),
             ),
         )
     }
@@ -275,10 +315,10 @@ def count_moves(
     def state(finding: str) -> State:
         return states.get(finding, State.UNDECIDED)
 
-    if any(state(f) is not State.REJECTED for f in totals):
-        return beyond_parts, beyond_parts
+    # a total counts only what it holds beyond its parts; every other finding on it cuts that rest
+    base = beyond_parts if any(state(f) is not State.REJECTED for f in totals) else full
     cut = max((EFFECTS[kinds[f]].distinct(state(f)) for f in cut_by), default=Cut.NONE)
-    distinct = cut_range(full, cut)
+    distinct = cut_range(base, cut)
     new_cut = max((EFFECTS[kinds[f]].new_money(state(f)) for f in new_money_cut_by), default=Cut.NONE)
     old = [level for f, level in old_levels if state(f) is not State.REJECTED]
     if new_cut is Cut.NONE and not old:

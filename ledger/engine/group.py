@@ -15,10 +15,11 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-from ledger.core.findings import Duplicate, Finding, FindingKind
+from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate
 from ledger.core.model import Decision, Instrument, Pledge, QualifierKind, Source
 from ledger.core.money import AmountRange, Rate
 from ledger.engine.decide import evidence, is_rejected
+from ledger.engine.evidence import NEAR, NEAR_TOTALS, Matcher, Outcome
 from ledger.engine.normalise import NormalClaim, Normalised
 from ledger.engine.views import PledgeView, at_stake, from_rate
 from ledger.engine.wording import describe_claim, describe_pledge
@@ -30,61 +31,65 @@ class _Open:
     """A group being built during the sweep (mutable, local to one sweep)."""
 
     members: list[NormalClaim]
-    low: Decimal  # intersection of the members' ranges
-    high: Decimal
-    start: date | None = None  # intersection of the members' known periods
-    end: date | None = None
-    instrument: Instrument = Instrument.UNKNOWN
+    reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
     forbidden: set[str] = field(default_factory=set)  # claims some member is "in addition to"
 
-    def accepts(self, claim: NormalClaim) -> bool:
-        c = claim.claim
-        if claim.compare_range.low > self.high or claim.compare_range.high < self.low:
-            return False
-        if c.id in self.forbidden:
-            return False
-        if c.period.known:
-            if self.end is not None and c.period.start is not None and c.period.start > self.end:
-                return False
-            if self.start is not None and c.period.end is not None and c.period.end < self.start:
-                return False
-        return Instrument.UNKNOWN in (self.instrument, c.instrument) or self.instrument == c.instrument
-
     def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
-        c = claim.claim
         self.members.append(claim)
-        self.low = max(self.low, claim.compare_range.low)
-        self.high = min(self.high, claim.compare_range.high)
-        if c.period.start is not None:
-            self.start = c.period.start if self.start is None else max(self.start, c.period.start)
-        if c.period.end is not None:
-            self.end = c.period.end if self.end is None else min(self.end, c.period.end)
-        if self.instrument is Instrument.UNKNOWN:
-            self.instrument = c.instrument
-        self.forbidden |= apart.get(c.id, frozenset())
+        self.reach = max(self.reach, claim.compare_range.high)
+        self.forbidden |= apart.get(claim.id, frozenset())
 
 
-def _block_key(claim: NormalClaim) -> tuple[str, str, str, str]:
-    donor = ALL_DONORS if claim.all_donors else claim.donor
-    return (claim.role.value, donor, claim.recipient, claim.compare_currency)
+def _distance(group: _Open, nominal: Decimal) -> Decimal:
+    return min(abs(m.compare_range.nominal - nominal) for m in group.members)
 
 
-def _sweep(block: list[NormalClaim], apart: Mapping[str, frozenset[str]]) -> list[list[NormalClaim]]:
+def _block_key(claim: NormalClaim) -> tuple[str, str, str]:
+    # blocked by the donor's family, so its spellings, agencies and parts meet; the evidence decides
+    return (claim.role.value, claim.family, claim.compare_currency)
+
+
+def _sweep(
+    block: list[NormalClaim], apart: Mapping[str, frozenset[str]], matcher: Matcher
+) -> tuple[list[list[NormalClaim]], list[tuple[NormalClaim, list[NormalClaim]]]]:
+    """The groups of one block, and the claims possibly the same as a group they did not join.
+
+    A claim joins the first open group every member of which it is the same pledge as (complete
+    linkage: near figures do not chain into one pledge). Claims are swept in order of their low figure,
+    and a group closes once the figures pass its near band, so each claim meets only the groups its
+    figure can reach: n log n, never all pairs.
+    """
     block.sort(key=lambda n: (n.compare_range.low, n.compare_range.high, n.id))
     closed: list[list[NormalClaim]] = []
+    possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     open_groups: list[_Open] = []
+    keep = 1 - max(NEAR, NEAR_TOTALS)
     for claim in block:
         low = claim.compare_range.low
-        # lows only grow along the sweep, so a group whose intersection ends below this claim is done
-        if any(g.high < low for g in open_groups):
-            closed.extend(g.members for g in open_groups if g.high < low)
-            open_groups = [g for g in open_groups if g.high >= low]
-        home = next((g for g in open_groups if g.accepts(claim)), None)
+        # a group all of whose figures lie below this claim's near band can take no later claim
+        if any(g.reach < low * keep for g in open_groups):
+            closed.extend(g.members for g in open_groups if g.reach < low * keep)
+            open_groups = [g for g in open_groups if g.reach >= low * keep]
+        home: _Open | None = None
+        maybe: _Open | None = None
+        nominal = claim.compare_range.nominal
+        for group in open_groups:
+            if claim.id in group.forbidden:
+                continue
+            outcomes = {matcher.outcome(claim, member) for member in group.members}
+            if outcomes == {Outcome.SAME}:
+                # of the groups it could join, the one whose figures lie nearest its own
+                if home is None or _distance(group, nominal) < _distance(home, nominal):
+                    home = group
+            elif maybe is None and Outcome.APART not in outcomes:
+                maybe = group
         if home is None:
-            home = _Open([], low, claim.compare_range.high)
+            if maybe is not None:
+                possible.append((claim, maybe.members))
+            home = _Open([], claim.compare_range.high)
             open_groups.append(home)
         home.add(claim, apart)
-    return closed + [g.members for g in open_groups]
+    return closed + [g.members for g in open_groups], possible
 
 
 class _UnionFind:
@@ -125,6 +130,14 @@ def _force_same_as(groups: list[list[NormalClaim]], normal: Normalised) -> list[
     for n in normal.claims:
         merged[uf.find(n.id)].append(n)
     return list(merged.values())
+
+
+def _latest(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Decimal:
+    """A collective total told again, or updated through the day, counts at its latest (then largest) figure."""
+    undated = date.min
+    return max(
+        zip(members, ranges, strict=True), key=lambda mr: (mr[0].source_date or undated, mr[1].nominal)
+    )[1].nominal
 
 
 def _lower_median(values: list[Decimal]) -> Decimal:
@@ -177,7 +190,7 @@ def make_pledge(
             for m in members
         ]
         converted = tuple(sorted(c for c in currencies if c != currency))
-    nominal = _lower_median([r.nominal for r in ranges])
+    nominal = _latest(members, ranges) if anchor.all_donors else _lower_median([r.nominal for r in ranges])
     low = min(r.low for r in ranges)
     high = max(r.high for r in ranges)
     instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
@@ -210,7 +223,12 @@ def make_pledge(
         compare_currency=anchor.compare_currency,
         compare_range=AmountRange(
             min(r.low for r in compare),
-            _clamp(_lower_median([r.nominal for r in compare]), compare),
+            _clamp(
+                _latest(members, compare)
+                if anchor.all_donors
+                else _lower_median([r.nominal for r in compare]),
+                compare,
+            ),
             max(r.high for r in compare),
         ),
     )
@@ -227,13 +245,22 @@ def group_duplicates(
 
     A rejected duplicate finding leaves its claims as pledges of their own.
     """
-    apart = normal.relations.apart
-    blocks: dict[tuple[str, str, str, str], list[NormalClaim]] = defaultdict(list)
+    # never one pledge: "in addition to", and one inside the other ("part of", "includes")
+    relations = normal.relations
+    apart = {
+        claim: relations.apart.get(claim, frozenset()) | relations.nested.get(claim, frozenset())
+        for claim in relations.apart.keys() | relations.nested.keys()
+    }
+    matcher = Matcher()
+    blocks: dict[tuple[str, str, str], list[NormalClaim]] = defaultdict(list)
     for n in normal.claims:
         blocks[_block_key(n)].append(n)
     groups: list[list[NormalClaim]] = []
+    possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     for key in sorted(blocks):
-        groups.extend(_sweep(blocks[key], apart))
+        found, maybe = _sweep(blocks[key], apart, matcher)
+        groups.extend(found)
+        possible.extend(maybe)
     groups = _force_same_as(groups, normal)
 
     pledges: list[PledgeView] = []
@@ -244,18 +271,66 @@ def group_duplicates(
             pledges.append(make_pledge(tuple(group), normal.rates))
             continue
         together = make_pledge(tuple(group), normal.rates)
-        findings.append(_duplicate_finding(together, normal.sources, decisions))
+        findings.append(_duplicate_finding(together, normal.sources, decisions, matcher))
         if is_rejected(FindingKind.DUPLICATE, ids, decisions):
             pledges.extend(make_pledge((m,), normal.rates) for m in group)
         else:
             pledges.append(together)
+    findings.extend(_possible_duplicates(possible, pledges, normal, decisions, matcher))
     pledges.sort(key=lambda v: v.id)
     findings.sort(key=lambda f: f.id)
     return tuple(pledges), tuple(findings)
 
 
+def _possible_duplicates(
+    possible: list[tuple[NormalClaim, list[NormalClaim]]],
+    pledges: list[PledgeView],
+    normal: Normalised,
+    decisions: Mapping[str, Decision],
+    matcher: Matcher,
+) -> list[Finding]:
+    """A finding for each pair of pledges the evidence says may be one: the analyst decides."""
+    pledge_of = {m.id: view for view in pledges for m in view.members}
+    seen: set[tuple[str, str]] = set()
+    found: list[Finding] = []
+    for claim, members in possible:
+        mine, theirs = pledge_of[claim.id], pledge_of[members[0].id]
+        if mine.id == theirs.id:
+            continue
+        # the smaller counts nothing if accepted (ties: the later id): the larger stands for both
+        smaller, larger = sorted((mine, theirs), key=lambda v: (v.compare_range.nominal, _negated(v.id)))
+        key = (smaller.id, larger.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        judged = matcher.judge(claim, members[0])
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in (*smaller.members, *larger.members))
+        found.append(
+            PossibleDuplicate(
+                **evidence(
+                    FindingKind.POSSIBLE_DUPLICATE,
+                    key,
+                    [*smaller.pledge.claims, *larger.pledge.claims],
+                    judged.said,
+                    f"{describe_pledge(smaller)} and {describe_pledge(larger)} may be one pledge told twice "
+                    f"({judged.said}); if so, count it once. {quotes}",
+                    at_stake(smaller, smaller.compare_range.nominal),
+                    decisions,
+                ),
+                pledge=smaller.id,
+                other=larger.id,
+            )
+        )
+    return found
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    """A key that sorts strings backwards (for "the later id first" in an ascending sort)."""
+    return tuple(-ord(ch) for ch in text)
+
+
 def _duplicate_finding(
-    view: PledgeView, sources: Mapping[str, Source], decisions: Mapping[str, Decision]
+    view: PledgeView, sources: Mapping[str, Source], decisions: Mapping[str, Decision], matcher: Matcher
 ) -> Finding:
     members = view.members
     forced = any(m.claim.targets(QualifierKind.SAME_AS) for m in members)
@@ -269,11 +344,12 @@ def _duplicate_finding(
     )
     told = f"{len(members)} times" if len(members) > 2 else "twice"
     where = publishers[0] if len(publishers) == 1 else ", ".join(publishers[:-1]) + " and " + publishers[-1]
-    rule = (
-        'the analyst marked them "same as" each other'
-        if forced
-        else "same donor and recipient, overlapping periods and amount ranges, compatible instruments"
-    )
+    if forced:
+        rule = 'the analyst marked them "same as" each other'
+    else:
+        # what matched, in words, between the first report and each other one, each said once
+        said = [reason for m in members[1:] for reason in matcher.judge(members[0], m).reasons]
+        rule = ", ".join(dict.fromkeys(said))
     message = f"{where} report one pledge {told} ({describe_pledge(view)}); count it once. " + "; ".join(
         describe_claim(m, sources) for m in members
     )

@@ -19,6 +19,7 @@ from ledger.core.money import AmountRange, amount_range
 from ledger.core.problems import Problem, Severity
 from ledger.engine.relations import Relations, read_relations
 from ledger.names import Names
+from ledger.names.entities import Entity, EntityKind
 from ledger.parsing.build import reference_problems
 from ledger.parsing.periods import period_years
 
@@ -31,10 +32,14 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class NormalClaim:
+    """A claim as the passes compare it: who and where as entities, its role and comparable figures."""
+
     claim: Claim
-    donor: str
+    donor: str  # as the pledges show it: the canonical name, the country for an agency
     recipient: str
-    all_donors: bool
+    all_donors: bool  # a collective donor ("all donors", "the international community")
+    donor_entity: Entity
+    recipient_entity: Entity
     role: Role
     range: AmountRange  # in the claim's own currency, "per year" rates totalled over the period
     compare_currency: str  # the claim's currency, or the base currency when a rate converts it
@@ -44,6 +49,11 @@ class NormalClaim:
     @property
     def id(self) -> str:
         return self.claim.id
+
+    @property
+    def family(self) -> str:
+        """The donor's family, the key claims are blocked by: World Bank Group for IDA, a country for its agencies."""
+        return self.donor_entity.family
 
     @property
     def converted(self) -> bool:
@@ -62,12 +72,33 @@ class Normalised:
     problems: tuple[Problem, ...] = ()
 
 
-def role_of(claim: Claim) -> Role:
-    if claim.has(QualifierKind.AGGREGATE):
+def role_of(claim: Claim, donor: Entity) -> Role:
+    """A total over donors (said so, or given by a collective donor), past money, or an ordinary pledge."""
+    if claim.has(QualifierKind.AGGREGATE) or donor.kind is EntityKind.COLLECTIVE:
         return Role.AGGREGATE
     if claim.has(QualifierKind.ALREADY_PROVIDED) or claim.has(QualifierKind.BASELINE):
         return Role.PAST
     return Role.PLEDGE
+
+
+def _shown_donor(names: Names, text: str, entity: Entity) -> str:
+    """The donor as pledges and totals show it: "All donors", the country for its agency, the canonical name."""
+    if entity.kind is EntityKind.COLLECTIVE:
+        return entity.key
+    if entity.kind is EntityKind.AGENCY:
+        return entity.family
+    return _shown(names, text, entity)
+
+
+def _shown_recipient(names: Names, text: str, entity: Entity) -> str:
+    return _shown(names, text, entity)
+
+
+def _shown(names: Names, text: str, entity: Entity) -> str:
+    canonical = names.canonical(text)
+    if canonical != " ".join(text.split()) or not entity.named:
+        return canonical  # the alias tables know the spelling, or nothing is known of it
+    return entity.key  # a name with a remark, "United Kingdom (via DFID)": the entity it names
 
 
 def choose_rates(rates: tuple[Rate, ...], base: str) -> dict[str, Rate]:
@@ -127,13 +158,16 @@ def normalise(ledger: Ledger) -> Normalised:
         if rate is not None:
             compare_currency, compare_range = rate.base, stated.scaled(rate.rate)
         source = sources.get(claim.source)
+        donor, recipient = names.resolve(claim.donor), names.resolve(claim.recipient)
         normal.append(
             NormalClaim(
                 claim=claim,
-                donor=names.canonical(claim.donor),
-                recipient=names.canonical(claim.recipient),
-                all_donors=names.is_all_donors(claim.donor),
-                role=role_of(claim),
+                donor=_shown_donor(names, claim.donor, donor),
+                recipient=_shown_recipient(names, claim.recipient, recipient),
+                all_donors=donor.kind is EntityKind.COLLECTIVE,
+                donor_entity=donor,
+                recipient_entity=recipient,
+                role=role_of(claim, donor),
                 range=stated,
                 compare_currency=compare_currency,
                 compare_range=compare_range,

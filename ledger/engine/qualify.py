@@ -1,4 +1,5 @@
-"""Money that is not new: already provided, the baseline of an increase, repackaged money.
+"""Money that is not new: already provided, the baseline of an increase, repackaged money, money
+announced before, and an outlet's conversions of figures stated in another currency.
 
 These come from what the sources themselves say (the claims' qualifiers), so each rule reads the
 qualifiers of a pledge's claims and says what the pledge means for new money.
@@ -6,16 +7,26 @@ qualifiers of a pledge's claims and says what the pledge means for new money.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from ledger.core.findings import AlreadyProvided, Baseline, Finding, FindingKind, Repackaged
+from ledger.core.findings import (
+    AlreadyProvided,
+    Baseline,
+    Converted,
+    Finding,
+    FindingKind,
+    PreviouslyAnnounced,
+    Proposed,
+    Repackaged,
+)
 from ledger.core.model import Decision, QualifierKind
 from ledger.core.money import describe_amount
 from ledger.engine.decide import evidence
+from ledger.engine.evidence import NEAR, Matcher, Outcome, near
 from ledger.engine.normalise import Normalised, Role
 from ledger.engine.views import PledgeView, Stage, at_stake, in_pledge_currency
 from ledger.engine.wording import describe_claim, describe_pledge
@@ -26,7 +37,7 @@ def _said_of_pledges(
     views: tuple[PledgeView, ...],
     decisions: Mapping[str, Decision],
     qualifier: QualifierKind,
-    kind: type[Repackaged] | type[AlreadyProvided],
+    kind: type[Repackaged] | type[AlreadyProvided] | type[Proposed],
     rule: str,
     meaning: str,
     roles: frozenset[Role],
@@ -56,9 +67,11 @@ def _said_of_pledges(
 
 
 def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
-    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment."""
+    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment; and an
+    old level ("baseline") that no increase in the ledger is measured from, which is past money too."""
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    return _said_of_pledges(
+    paired = {f.baseline for f in stage.found if isinstance(f, Baseline)}
+    said = _said_of_pledges(
         normal,
         views,
         decisions,
@@ -66,6 +79,24 @@ def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
         AlreadyProvided,
         'a source says this money was "already provided"',
         "was already provided: past money, not a new pledge.",
+        frozenset(Role),
+    )
+    told = {f.target for f in said}
+    unpaired = tuple(
+        v
+        for v in views
+        if v.id not in paired
+        and v.id not in told
+        and any(m.claim.has(QualifierKind.BASELINE) for m in v.members)
+    )
+    return said + _said_of_pledges(
+        normal,
+        unpaired,
+        decisions,
+        QualifierKind.BASELINE,
+        AlreadyProvided,
+        'a source says this is the old level ("baseline") money is measured from',
+        "is an old level no increase in the ledger is measured from: past money, not a new pledge.",
         frozenset(Role),
     )
 
@@ -82,6 +113,20 @@ def find_repackaged(stage: Stage) -> tuple[Finding, ...]:
         'a source says this money is (or may be) "repackaged" existing money',
         "may be existing money announced again; accepted, it leaves new money.",
         frozenset({Role.PLEDGE, Role.AGGREGATE}),
+    )
+
+
+def find_proposed(stage: Stage) -> tuple[Finding, ...]:
+    """Money proposed, sought or aimed at ("will ask Congress for", "aims to provide"): not yet pledged."""
+    return _said_of_pledges(
+        stage.normal,
+        stage.views,
+        stage.decisions,
+        QualifierKind.PROPOSED,
+        Proposed,
+        "a source says this money is proposed, sought or aimed at, not pledged",
+        "is proposed, not (yet) pledged: undecided, it counts only in the high bound.",
+        frozenset(Role),
     )
 
 
@@ -150,3 +195,109 @@ def find_baselines(stage: Stage) -> tuple[Finding, ...]:
             )
         )
     return tuple(findings)
+
+
+def find_converted(stage: Stage) -> tuple[Finding, ...]:
+    """A pledge every claim of which is an outlet's conversion: it counts in the original's currency only."""
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
+    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
+    findings: list[Finding] = []
+    for view in views:
+        if not all(m.claim.has(QualifierKind.CONVERTED) for m in view.members):
+            continue
+        original = tuple(
+            sorted(
+                {
+                    pledge_of[target]
+                    for m in view.members
+                    for target in m.claim.targets(QualifierKind.CONVERTED)
+                    if target in pledge_of and pledge_of[target] != view.id
+                }
+            )
+        )
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in view.members)
+        of = f" of {', '.join(original)}" if original else ""
+        findings.append(
+            Converted(
+                **evidence(
+                    FindingKind.CONVERTED,
+                    [view.id],
+                    view.pledge.claims,
+                    'the analyst marked the figure "converted": an outlet\'s own conversion',
+                    f"{describe_pledge(view)} is an outlet's conversion{of} of a figure stated in another "
+                    f"currency: the same money, counted in that currency, not again in {view.pledge.currency} "
+                    f"(reject this to count it). {quotes}",
+                    at_stake(view, view.compare_range.nominal),
+                    decisions,
+                ),
+                pledge=view.id,
+                original=original,
+            )
+        )
+    return tuple(findings)
+
+
+def find_previously_announced(stage: Stage) -> tuple[Finding, ...]:
+    """Money a source says was announced before: not new money; the earlier announcement is looked for.
+
+    The earlier announcement is a pledge of the same donor family in the same currency, told in an
+    earlier source, whose figure agrees (ranges overlap, or within NEAR) and whose recipient and period
+    do not rule it out.
+    """
+    normal, views, decisions = stage.normal, stage.views, stage.decisions
+    saying = [v for v in views if any(m.claim.has(QualifierKind.PREVIOUSLY_ANNOUNCED) for m in v.members)]
+    if not saying:
+        return ()
+    matcher = Matcher()
+    by_family: dict[tuple[str, str], list[PledgeView]] = defaultdict(list)
+    for view in views:
+        by_family[(view.members[0].family, view.compare_currency)].append(view)
+    for bucket in by_family.values():
+        bucket.sort(key=lambda v: (v.compare_range.nominal, v.id))
+    nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in by_family.items()}
+    findings: list[Finding] = []
+    for view in saying:
+        first = min((m.source_date for m in view.members if m.source_date), default=None)
+        key = (view.members[0].family, view.compare_currency)
+        bucket, figures = by_family[key], nominals[key]
+        nominal = view.compare_range.nominal
+        start = bisect_left(figures, view.compare_range.low * (1 - NEAR))
+        earlier = []
+        for other in bucket[start : start + CANDIDATES]:
+            if other.compare_range.low > view.compare_range.high and not near(
+                other.compare_range.nominal, nominal
+            ):
+                break
+            dated = [m.source_date for m in other.members if m.source_date]
+            if other.id == view.id or first is None or not dated or min(dated) >= first:
+                continue
+            if matcher.outcome(view.members[0], other.members[0]) is not Outcome.APART:
+                earlier.append(other)
+        saying_claims = [m for m in view.members if m.claim.has(QualifierKind.PREVIOUSLY_ANNOUNCED)]
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in saying_claims)
+        found = (
+            "; the earlier announcement: " + ", ".join(describe_pledge(e) for e in earlier)
+            if earlier
+            else "; the ledger holds no earlier announcement of it"
+        )
+        findings.append(
+            PreviouslyAnnounced(
+                **evidence(
+                    FindingKind.PREVIOUSLY_ANNOUNCED,
+                    [view.id],
+                    [*view.pledge.claims, *(c for e in earlier for c in e.pledge.claims)],
+                    'a source says this money was "previously announced"',
+                    f"{describe_pledge(view)} was announced before: a pledge, but not new money this time{found}. "
+                    f"{quotes}",
+                    at_stake(view, view.compare_range.nominal),
+                    decisions,
+                ),
+                pledge=view.id,
+                earlier=tuple(e.id for e in earlier),
+            )
+        )
+    return tuple(findings)
+
+
+# How many pledges of one donor family near a figure are looked at for its earlier announcement.
+CANDIDATES = 32

@@ -19,7 +19,14 @@ from ledger.engine.decide import check_decisions, decisions_by_finding
 from ledger.engine.group import group_duplicates
 from ledger.engine.normalise import normalise
 from ledger.engine.oddities import find_other_currency, find_unit_errors
-from ledger.engine.qualify import find_already_provided, find_baselines, find_repackaged
+from ledger.engine.qualify import (
+    find_already_provided,
+    find_baselines,
+    find_converted,
+    find_previously_announced,
+    find_proposed,
+    find_repackaged,
+)
 from ledger.engine.total import total
 from ledger.engine.views import Stage
 
@@ -30,9 +37,12 @@ Rule = Callable[[Stage], tuple[Finding, ...]]
 RULES: tuple[tuple[str, Rule], ...] = (
     ("containment", find_containment),
     ("aggregates", find_aggregates),
-    ("already provided", find_already_provided),
     ("baselines", find_baselines),
+    ("already provided", find_already_provided),
     ("repackaged", find_repackaged),
+    ("previously announced", find_previously_announced),
+    ("conversions", find_converted),
+    ("proposed", find_proposed),
     ("unit errors", find_unit_errors),
     ("other currencies", find_other_currency),
 )

@@ -22,6 +22,7 @@ class Relations:
     """The explicit relations between claims, by claim id."""
 
     apart: Mapping[str, frozenset[str]]  # "in addition to", in both directions
+    nested: Mapping[str, frozenset[str]]  # "part of" / "includes", in both directions
     same_as: tuple[tuple[str, str], ...] = ()  # (claim, the claim it is the same as)
     part_of: tuple[tuple[str, str, str], ...] = ()  # (part, whole, the claim that said so)
     increase_from: tuple[tuple[str, str], ...] = ()  # (the increased claim, the claim of the old level)
@@ -46,8 +47,13 @@ def read_relations(claims: Iterable[Claim], known: frozenset[str]) -> Relations:
         apart[other].add(claim)
     part_of = [(part, whole, part) for part, whole in _targets(qualified, QualifierKind.PART_OF, known)]
     part_of += [(part, whole, whole) for whole, part in _targets(qualified, QualifierKind.INCLUDES, known)]
+    nested: dict[str, set[str]] = defaultdict(set)
+    for part, whole, _ in part_of:
+        nested[part].add(whole)
+        nested[whole].add(part)
     return Relations(
         apart=MappingProxyType({k: frozenset(v) for k, v in apart.items()}),
+        nested=MappingProxyType({k: frozenset(v) for k, v in nested.items()}),
         same_as=tuple(_targets(qualified, QualifierKind.SAME_AS, known)),
         part_of=tuple(part_of),
         increase_from=tuple(_targets(qualified, QualifierKind.INCREASE_FROM, known)),

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.core.findings import Baseline, Finding
+from ledger.core.findings import AggregateFinding, Baseline, Finding
 from ledger.core.model import Contribution, CurrencyTotals, Period
 from ledger.core.money import AmountRange, allocate, quantize
 from ledger.core.problems import Problem, Severity
@@ -66,6 +66,11 @@ def _moves(views: Mapping[str, PledgeView], findings: Iterable[Finding]) -> dict
     return moves
 
 
+def _parts(finding: Finding) -> tuple[str, ...]:
+    """The pledges a total holds in its own currency (the ones its rest is measured against)."""
+    return finding.parts if isinstance(finding, AggregateFinding) else finding.pledges()
+
+
 def _beyond_parts(
     total: PledgeView, parts: Iterable[PledgeView], counted: Mapping[str, tuple[AmountRange, AmountRange]]
 ) -> AmountRange:
@@ -102,11 +107,14 @@ def contributions(
     # a total's rest depends on its parts' own contributions, so totals are counted last; the rest is
     # kept even while the total's finding is rejected, for the report's formulas to fall back on
     rests: dict[str, AmountRange] = {}
-    for finding in findings:
+    # smaller totals first: a total nested inside a larger one is one of its parts, counted before it
+    holding = sorted(
+        (f for f in findings if EFFECTS[f.kind].holds_parts and f.target in by_id),
+        key=lambda f: (by_id[f.target].compare_range.nominal, f.target),
+    )
+    for finding in holding:
         target = finding.target
-        if not EFFECTS[finding.kind].holds_parts or target not in by_id:
-            continue
-        parts = [by_id[p] for p in finding.pledges() if p != target and p in by_id]
+        parts = [by_id[p] for p in _parts(finding) if p != target and p in by_id]
         rests[target] = rest = _beyond_parts(by_id[target], parts, counted)
         found = moves[target]
         full = by_id[target].pledge.range.quantized(by_id[target].pledge.currency)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from ledger.core.findings import Finding
 from ledger.core.model import Decision, Period, Pledge
 from ledger.core.money import AmountRange, Rate, quantize
 from ledger.engine.normalise import NormalClaim, Normalised, Role
+
+# Periods read from each source's own date ("over three years" told on the 22nd and on the 23rd) differ by
+# days: one period holds another give or take this much.
+SLACK = timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)

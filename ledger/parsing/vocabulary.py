@@ -158,8 +158,29 @@ _PLAIN_QUALIFIERS: Mapping[str, Qualifier] = MappingProxyType(
         "repackaged": Qualifier(QualifierKind.REPACKAGED),
         "recycled": Qualifier(QualifierKind.REPACKAGED),
         "reallocated": Qualifier(QualifierKind.REPACKAGED),
-        "re-announced": Qualifier(QualifierKind.REPACKAGED),
-        "reannounced": Qualifier(QualifierKind.REPACKAGED),
+        "previously announced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "already announced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "announced before": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "announced earlier": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "re-announced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "reannounced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "already pledged": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "previously pledged": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "running total": Qualifier(QualifierKind.TALLY),
+        "interim tally": Qualifier(QualifierKind.TALLY),
+        "tally": Qualifier(QualifierKind.TALLY),
+        "interim total": Qualifier(QualifierKind.TALLY),
+        "converted": Qualifier(QualifierKind.CONVERTED),
+        "proposed": Qualifier(QualifierKind.PROPOSED),
+        "planned": Qualifier(QualifierKind.PROPOSED),
+        "intended": Qualifier(QualifierKind.PROPOSED),
+        "aimed at": Qualifier(QualifierKind.PROPOSED),
+        "sought": Qualifier(QualifierKind.PROPOSED),
+        "to be sought": Qualifier(QualifierKind.PROPOSED),
+        "subject to approval": Qualifier(QualifierKind.PROPOSED),
+        "conversion": Qualifier(QualifierKind.CONVERTED),
+        "outlet's conversion": Qualifier(QualifierKind.CONVERTED),
+        "so far": Qualifier(QualifierKind.TALLY),
         "may be repackaged": Qualifier(QualifierKind.REPACKAGED),
         "possibly repackaged": Qualifier(QualifierKind.REPACKAGED),
         "repackaged (possible)": Qualifier(QualifierKind.REPACKAGED),
@@ -181,7 +202,9 @@ _PLAIN_QUALIFIERS: Mapping[str, Qualifier] = MappingProxyType(
         "each year": Qualifier(QualifierKind.PER_YEAR),
         "yearly": Qualifier(QualifierKind.PER_YEAR),
         # A statement that the money is new, with nothing named that it is on top of.
-        "new and additional": Qualifier(QualifierKind.IN_ADDITION_TO),
+        "new and additional": Qualifier(QualifierKind.NEW_MONEY),
+        "new money": Qualifier(QualifierKind.NEW_MONEY),
+        "fresh money": Qualifier(QualifierKind.NEW_MONEY),
         "increase": Qualifier(QualifierKind.INCREASE_FROM),
     }
 )
@@ -203,15 +226,30 @@ _TARGETED_QUALIFIERS: Mapping[str, QualifierKind] = MappingProxyType(
         "increase over": QualifierKind.INCREASE_FROM,
         "increased from": QualifierKind.INCREASE_FROM,
         "up from": QualifierKind.INCREASE_FROM,
+        "converted from": QualifierKind.CONVERTED,
+        "conversion of": QualifierKind.CONVERTED,
     }
 )
 _TARGETABLE_KINDS = frozenset(_TARGETED_QUALIFIERS.values())
 _TARGETED_PREFIXES: tuple[str, ...] = tuple(sorted(_TARGETED_QUALIFIERS, key=len, reverse=True))
 
 _QUALIFIER_SEPARATOR = re.compile(r"[;\n\r]")
+# Plain qualifiers often typed with a remark after them: "first announced in March", "tally at noon".
+_REMARKED_QUALIFIERS: Mapping[str, Qualifier] = MappingProxyType(
+    {
+        "first announced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "previously announced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "already announced": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "announced in": Qualifier(QualifierKind.PREVIOUSLY_ANNOUNCED),
+        "running total": Qualifier(QualifierKind.TALLY),
+        "interim tally": Qualifier(QualifierKind.TALLY),
+        "tally": Qualifier(QualifierKind.TALLY),
+    }
+)
 
 _EXPECTED_QUALIFIERS = (
-    "repackaged, aggregate, already provided, baseline, per year, new and additional, increase, "
+    "repackaged, previously announced, aggregate, running total, already provided, baseline, per year, "
+    "new and additional, converted, proposed, increase, "
     "in addition to <claim id>, part of <claim id>, includes <claim id>, same as <claim id>, "
     "increase from <claim id>, or an instrument (grant, loan, guarantee, debt relief, in kind, mixed)"
 )
@@ -233,6 +271,9 @@ def _parse_qualifier(item: str) -> Qualifier | Instrument | str:
         return _PLAIN_QUALIFIERS[key]
     if key in INSTRUMENT_WORDS:
         return INSTRUMENT_WORDS[key]
+    for phrase, qualifier in _REMARKED_QUALIFIERS.items():
+        if key.startswith(phrase + " "):
+            return qualifier
     # _key keeps the length of a single-spaced item, so the id can be cut from the item as typed.
     spaced = " ".join(item.split())
     for phrase in _TARGETED_PREFIXES:
@@ -278,9 +319,15 @@ def parse_qualifiers(text: str) -> QualifierParse:
 def _qualifier_words(qualifier: Qualifier) -> str:
     words = qualifier.kind.value.replace("_", " ")
     if qualifier.target:
+        if qualifier.kind is QualifierKind.CONVERTED:
+            return f"converted from {qualifier.target}"
         return f"{words} {qualifier.target}" if qualifier.kind in _TARGETABLE_KINDS else words
-    if qualifier.kind is QualifierKind.IN_ADDITION_TO:
+    if qualifier.kind is QualifierKind.NEW_MONEY:
         return "new and additional"
+    if qualifier.kind is QualifierKind.TALLY:
+        return "running total"
+    if qualifier.kind is QualifierKind.CONVERTED:
+        return "converted"
     if qualifier.kind is QualifierKind.INCREASE_FROM:
         return "increase"
     # A relational qualifier without its id is written as is; parsing it back reports the missing id.

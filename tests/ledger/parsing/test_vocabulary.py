@@ -133,7 +133,6 @@ def test_qualifiers_cell_with_instrument_and_target() -> None:
         ("repackaged", Qualifier(K.REPACKAGED)),
         ("Recycled", Qualifier(K.REPACKAGED)),
         ("reallocated", Qualifier(K.REPACKAGED)),
-        ("re-announced", Qualifier(K.REPACKAGED)),
         ("may be repackaged", Qualifier(K.REPACKAGED)),
         ("possibly repackaged", Qualifier(K.REPACKAGED)),
         ("aggregate", Qualifier(K.AGGREGATE)),
@@ -156,7 +155,12 @@ def test_qualifiers_cell_with_instrument_and_target() -> None:
         ("in addition to CNN-2", Qualifier(K.IN_ADDITION_TO, "CNN-2")),
         ("on top of CNN-2", Qualifier(K.IN_ADDITION_TO, "CNN-2")),
         ("additional to CNN-2", Qualifier(K.IN_ADDITION_TO, "CNN-2")),
-        ("new and additional", Qualifier(K.IN_ADDITION_TO)),
+        ("new and additional", Qualifier(K.NEW_MONEY)),
+        ("previously announced", Qualifier(K.PREVIOUSLY_ANNOUNCED)),
+        ("first announced in March", Qualifier(K.PREVIOUSLY_ANNOUNCED)),
+        ("re-announced", Qualifier(K.PREVIOUSLY_ANNOUNCED)),
+        ("running total", Qualifier(K.TALLY)),
+        ("interim tally at noon", Qualifier(K.TALLY)),
         ("part of BBC-1", Qualifier(K.PART_OF, "BBC-1")),
         ("within BBC-1", Qualifier(K.PART_OF, "BBC-1")),
         ("out of BBC-1", Qualifier(K.PART_OF, "BBC-1")),
@@ -199,13 +203,13 @@ def test_two_instruments_make_it_mixed() -> None:
 
 
 def test_every_word_not_understood_is_reported() -> None:
-    parsed = parse_qualifiers("repacked; baseline; see CNN-5; new money")
+    parsed = parse_qualifiers("repacked; baseline; see CNN-5; brand new")
     assert parsed.qualifiers == (Qualifier(K.BASELINE),)
     assert len(parsed.problems) == 3
     expected = 'qualifier "repacked" is not understood; expected one of: repackaged'
     assert parsed.problems[0].startswith(expected)
     assert 'qualifier "see CNN-5" is not understood' in parsed.problems[1]
-    assert 'qualifier "new money" is not understood' in parsed.problems[2]
+    assert 'qualifier "brand new" is not understood' in parsed.problems[2]
     assert "in addition to <claim id>" in parsed.problems[0]
 
 
@@ -231,11 +235,16 @@ def test_format_qualifiers_in_canonical_words() -> None:
         Qualifier(K.IN_ADDITION_TO, "CNN-2"),
         Qualifier(K.ALREADY_PROVIDED),
         Qualifier(K.INCREASE_FROM),
-        Qualifier(K.IN_ADDITION_TO),
+        Qualifier(K.NEW_MONEY),
         Qualifier(K.PER_YEAR),
+        Qualifier(K.PREVIOUSLY_ANNOUNCED),
+        Qualifier(K.TALLY),
     )
     text = format_qualifiers(qualifiers, "loan")
-    assert text == "loan; in addition to CNN-2; already provided; increase; new and additional; per year"
+    assert text == (
+        "loan; in addition to CNN-2; already provided; increase; new and additional; per year; "
+        "previously announced; running total"
+    )
     assert parse_qualifiers(text) == QualifierParse(qualifiers, Instrument.LOAN)
     assert format_qualifiers(()) == ""
 
@@ -246,9 +255,10 @@ _IDS = st.from_regex(r"[A-Z]{2,5}-[0-9]{1,3}", fullmatch=True)
 @st.composite
 def _qualifier(draw: st.DrawFn) -> Qualifier:
     kind = draw(st.sampled_from(list(QualifierKind)))
+    target: str | None
     if kind in TARGETED_QUALIFIERS:
-        target = draw(_IDS) if kind is not K.IN_ADDITION_TO else draw(st.none() | _IDS)
-    elif kind is K.INCREASE_FROM:
+        target = draw(_IDS)
+    elif kind in (K.INCREASE_FROM, K.CONVERTED):
         target = draw(st.none() | _IDS)
     else:
         target = None

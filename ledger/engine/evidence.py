@@ -1,0 +1,238 @@
+"""Matching by evidence: are two claims the same pledge, possibly the same, or apart?
+
+Each piece of evidence (donor, recipient, amount, period, instrument) says, in plain words, whether it
+matched; the judgement weighs them (precision first):
+
+- apart, whatever else agrees, when the sources keep them apart ("in addition to"), or when the donors
+  are different, two named recipients are different places, the periods do not meet, or one is a loan
+  and the other a grant;
+- the same pledge when the donor is the same (however spelled) and the figures agree (their ranges
+  overlap, or exact figures lie within NEAR of each other, as outlets converting or rounding one figure
+  write it), and the recipient confirms it (the same place, or a description that fits it, or none
+  given); a donor and its parent (World Bank / World Bank Group) count as the same only when the figures'
+  ranges overlap and the recipient is the same;
+- possibly the same (a finding the analyst decides) when the figures agree but the evidence is weaker:
+  a recipient inside or around the other, two descriptions, a parent and child whose figures are only near.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from ledger.core.model import Instrument, Period
+from ledger.core.money import AmountRange, describe_amount
+from ledger.engine.normalise import NormalClaim
+from ledger.names.relations import (
+    DonorRelation,
+    RecipientRelation,
+    Relation,
+    donor_relation,
+    recipient_relation,
+)
+
+__all__ = ["NEAR", "NEAR_TOTALS", "Judgement", "Matcher", "Outcome", "near", "same_scope"]
+
+# Exact figures this close (relative to the larger) are one figure told at two rates or roundings:
+# $410m, $416m and $421m for one €300m; "$2.15bn" and "$2.2bn".
+NEAR = Decimal("0.03")
+# Totals over donors are counted by different people at different hours: a collective total told within
+# this of another of the same scope is the same total ($5.4bn / $5.6bn; $4.5bn / $4.55bn).
+NEAR_TOTALS = Decimal("0.05")
+
+
+class Outcome(Enum):
+    SAME = "same"
+    POSSIBLE = "possible"
+    APART = "apart"
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The outcome and the evidence behind it, each piece in words: what matched and what did not."""
+
+    outcome: Outcome
+    reasons: tuple[str, ...]
+
+    @property
+    def said(self) -> str:
+        return ", ".join(self.reasons)
+
+
+def near(a: Decimal, b: Decimal, by: Decimal = NEAR) -> bool:
+    """Whether two figures lie within `by` of each other, relative to the larger."""
+    larger = max(a, b)
+    return larger == 0 or abs(a - b) <= larger * by
+
+
+def _percent(a: Decimal, b: Decimal) -> str:
+    larger = max(a, b)
+    gap = abs(a - b) / larger * 100 if larger else Decimal(0)
+    return f"{gap.quantize(Decimal('0.1')).normalize():f}%"
+
+
+class _Amounts(Enum):
+    OVERLAP = "overlap"
+    NEAR = "near"
+    APART = "apart"
+
+
+def _periods(a: Period, b: Period) -> tuple[bool, str]:
+    if not a.known or not b.known:
+        return True, "" if not a.known and not b.known else "one period not stated"
+    if not a.overlaps(b):
+        return False, f"different periods ({a.label} / {b.label})"
+    if a == b or (a.start, a.end) == (b.start, b.end):
+        return True, f"both {a.label}"
+    return True, "overlapping periods"
+
+
+def _instruments(a: Instrument, b: Instrument) -> tuple[bool, str]:
+    known = {a, b} - {Instrument.UNKNOWN}
+    if len(known) > 1 and Instrument.MIXED not in known:
+        return False, f"a {a.value.replace('_', ' ')} and a {b.value.replace('_', ' ')}"
+    return True, ""
+
+
+_CONFIRMING = frozenset({RecipientRelation.SAME, RecipientRelation.FITS})
+_WEAKENING = frozenset(
+    {
+        RecipientRelation.CONTAINS,
+        RecipientRelation.INSIDE,
+        RecipientRelation.OVERLAP,
+        RecipientRelation.UNKNOWN,
+    }
+)
+_SAME_DONOR = frozenset({DonorRelation.SAME, DonorRelation.COLLECTIVE})
+_RELATED_DONOR = frozenset(
+    {DonorRelation.SAME, DonorRelation.CONTAINS, DonorRelation.INSIDE, DonorRelation.COLLECTIVE}
+)
+_NOT_STATED = Relation(RecipientRelation.FITS, "one recipient not stated")
+_NEITHER_STATED = Relation(RecipientRelation.FITS, "")
+
+
+class Matcher:
+    """Judges pairs of claims for one reconciliation, remembering how each pair of names relates.
+
+    `outcome` is the fast verdict the sweep asks for every candidate pair; `judge` gives the same
+    verdict with its evidence in words, for the findings.
+    """
+
+    def __init__(self) -> None:
+        # keyed by the names as typed: equal entities may be spelled apart, and the reasons quote the spelling
+        self._donors: dict[tuple[str, str], Relation[DonorRelation]] = {}
+        self._recipients: dict[tuple[str, str], Relation[RecipientRelation]] = {}
+
+    def donor(self, a: NormalClaim, b: NormalClaim) -> Relation[DonorRelation]:
+        """How the two claims' donors relate (remembered per pair of entities)."""
+        key = (a.claim.donor, b.claim.donor)
+        found = self._donors.get(key)
+        if found is None:
+            found = self._donors[key] = donor_relation(a.donor_entity, b.donor_entity)
+        return found
+
+    def recipient(self, a: NormalClaim, b: NormalClaim) -> Relation[RecipientRelation]:
+        """How the two claims' recipients relate; a blank recipient fits anything."""
+        if not a.claim.recipient or not b.claim.recipient:
+            return _NOT_STATED if a.claim.recipient or b.claim.recipient else _NEITHER_STATED
+        key = (a.claim.recipient, b.claim.recipient)
+        found = self._recipients.get(key)
+        if found is None:
+            found = self._recipients[key] = recipient_relation(a.recipient_entity, b.recipient_entity)
+        return found
+
+    def outcome(self, a: NormalClaim, b: NormalClaim) -> Outcome:
+        """Whether `a` and `b` report the same pledge (the module's rules); explicit qualifiers are the caller's."""
+        return self._weigh(a, b, None)
+
+    def judge(self, a: NormalClaim, b: NormalClaim) -> Judgement:
+        """The same verdict as `outcome`, with each piece of evidence in words."""
+        reasons: list[str] = []
+        return Judgement(self._weigh(a, b, reasons), tuple(r for r in reasons if r))
+
+    def _weigh(self, a: NormalClaim, b: NormalClaim, reasons: list[str] | None) -> Outcome:
+        # the cheap evidence first: most candidate pairs part on their figures
+        amounts = _amount_kind(a.compare_range, b.compare_range, NEAR_TOTALS if a.all_donors else NEAR)
+        if amounts is _Amounts.APART and reasons is None:
+            return Outcome.APART
+        donor = self.donor(a, b)
+        if donor.kind not in _RELATED_DONOR or (
+            donor.kind is DonorRelation.COLLECTIVE and a.family != b.family
+        ):
+            return _said(reasons, Outcome.APART, donor.reason)
+        _say(
+            reasons, donor.reason if donor.kind is not DonorRelation.COLLECTIVE else f"same total ({a.donor})"
+        )
+        fits, why = _instruments(a.claim.instrument, b.claim.instrument)
+        if not fits:
+            return _said(reasons, Outcome.APART, why)
+        fits, why = _periods(a.claim.period, b.claim.period)
+        if not fits:
+            return _said(reasons, Outcome.APART, why)
+        _say(reasons, why)
+        recipient = self.recipient(a, b)
+        if recipient.kind is RecipientRelation.DIFFERENT:
+            return _said(reasons, Outcome.APART, recipient.reason)
+        _say(reasons, recipient.reason)
+        if reasons is not None:
+            reasons.append(_amount_words(a.compare_range, b.compare_range, a.compare_currency))
+        if amounts is _Amounts.APART:
+            return Outcome.APART
+        same_donor = donor.kind in _SAME_DONOR
+        if recipient.kind in _CONFIRMING and (
+            same_donor or (amounts is _Amounts.OVERLAP and recipient.kind is RecipientRelation.SAME)
+        ):
+            return Outcome.SAME
+        if recipient.kind in _WEAKENING or not same_donor:
+            return Outcome.POSSIBLE
+        return Outcome.APART
+
+
+# Words in a collective total's remark that narrow what it counts: "all donors, grant share", "excluding the
+# financial sector", "pledges for Gaza", "since 2001", "first-year total". Without one, a remark only says
+# when or how the total was told ("conference total", "day-one tally", "World Bank count").
+_SCOPE = re.compile(
+    r"\b(?:except|excluding|excl|without|not including|other than|only|share|portion|part|since|"
+    r"first[- ]year|second[- ]year|for|from|to|of|private|public|grants?|loans?)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def same_scope(a: str, b: str) -> bool:
+    """Whether two collective totals' remarks count the same money: neither narrows it, or both narrow it
+    the same way (the words of one within the other's: "pledges for Gaza" / "pledges for Gaza, World Bank
+    count")."""
+    narrow_a, narrow_b = bool(_SCOPE.search(a)), bool(_SCOPE.search(b))
+    if not narrow_a and not narrow_b:
+        return True
+    if narrow_a != narrow_b:
+        return False
+    words_a, words_b = set(_WORD.findall(a.casefold())), set(_WORD.findall(b.casefold()))
+    return words_a <= words_b or words_b <= words_a
+
+
+def _say(reasons: list[str] | None, reason: str) -> None:
+    if reasons is not None and reason:
+        reasons.append(reason)
+
+
+def _said(reasons: list[str] | None, outcome: Outcome, reason: str) -> Outcome:
+    _say(reasons, reason)
+    return outcome
+
+
+def _amount_kind(a: AmountRange, b: AmountRange, by: Decimal) -> _Amounts:
+    if a.low <= b.high and b.low <= a.high:
+        return _Amounts.OVERLAP
+    return _Amounts.NEAR if near(a.nominal, b.nominal, by) else _Amounts.APART
+
+
+def _amount_words(a: AmountRange, b: AmountRange, currency: str) -> str:
+    if a.low <= b.high and b.low <= a.high:
+        if a.nominal == b.nominal:
+            return f"the same figure ({describe_amount(a.nominal, currency)})"
+        return f"figures whose ranges overlap ({describe_amount(a.nominal, currency)} / {describe_amount(b.nominal, currency)})"
+    return f"amounts {_percent(a.nominal, b.nominal)} apart"
