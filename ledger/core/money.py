@@ -230,10 +230,25 @@ class Rate:
         return f"1 {self.currency} = {self.rate} {self.base}{when}"
 
 
+_MILLION, _BILLION, _TRILLION = Decimal(10) ** 6, Decimal(10) ** 9, Decimal(10) ** 12
+_CENT = Decimal("0.01")
+
+
 def describe_amount(amount: Decimal, currency: str) -> str:
     """A figure as people say it: USD 300m, USD 1.27bn, EUR 12,500."""
-    for size, word in ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")):
-        if abs(amount) >= size:
-            scaled = (amount / size).quantize(Decimal("0.01")).normalize()
-            return f"{currency} {scaled:f}{word}"
-    return f"{currency} {amount.quantize(Decimal('0.01')).normalize():,f}"
+    size = abs(amount)
+    if size >= _MILLION:
+        scale, word = (
+            (_TRILLION, "tn")
+            if size >= _TRILLION
+            else (_BILLION, "bn")
+            if size >= _BILLION
+            else (_MILLION, "m")
+        )
+        return f"{currency} {_plain(str((amount / scale).quantize(_CENT)))}{word}"
+    return f"{currency} {_plain(f'{amount.quantize(_CENT):,f}')}"
+
+
+def _plain(figure: str) -> str:
+    """A figure written with two decimals, without the zeros after its point: 1.50 -> 1.5, 300.00 -> 300."""
+    return figure.rstrip("0").rstrip(".") if "." in figure else figure

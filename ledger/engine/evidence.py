@@ -79,21 +79,26 @@ class _Amounts(Enum):
     APART = "apart"
 
 
-def _periods(a: Period, b: Period) -> tuple[bool, str]:
+def _periods_fit(a: Period, b: Period) -> bool:
+    return not a.known or not b.known or a.overlaps(b)
+
+
+def _period_words(a: Period, b: Period) -> str:
     if not a.known or not b.known:
-        return True, "" if not a.known and not b.known else "one period not stated"
+        return "" if not a.known and not b.known else "one period not stated"
     if not a.overlaps(b):
-        return False, f"different periods ({a.label} / {b.label})"
-    if a == b or (a.start, a.end) == (b.start, b.end):
-        return True, f"both {a.label}"
-    return True, "overlapping periods"
+        return f"different periods ({a.label} / {b.label})"
+    if (a.start, a.end) == (b.start, b.end):
+        return f"both {a.label}"
+    return "overlapping periods"
 
 
-def _instruments(a: Instrument, b: Instrument) -> tuple[bool, str]:
-    known = {a, b} - {Instrument.UNKNOWN}
-    if len(known) > 1 and Instrument.MIXED not in known:
-        return False, f"a {a.value.replace('_', ' ')} and a {b.value.replace('_', ' ')}"
-    return True, ""
+def _instruments_fit(a: Instrument, b: Instrument) -> bool:
+    return a is b or a is Instrument.UNKNOWN or b is Instrument.UNKNOWN or Instrument.MIXED in (a, b)
+
+
+def _instrument_words(a: Instrument, b: Instrument) -> str:
+    return f"a {a.value.replace('_', ' ')} and a {b.value.replace('_', ' ')}"
 
 
 _CONFIRMING = frozenset({RecipientRelation.SAME, RecipientRelation.FITS})
@@ -124,6 +129,7 @@ class Matcher:
         # keyed by the names as typed: equal entities may be spelled apart, and the reasons quote the spelling
         self._donors: dict[tuple[str, str], Relation[DonorRelation]] = {}
         self._recipients: dict[tuple[str, str], Relation[RecipientRelation]] = {}
+        self._scopes: dict[tuple[str, str], bool] = {}
 
     def donor(self, a: NormalClaim, b: NormalClaim) -> Relation[DonorRelation]:
         """How the two claims' donors relate (remembered per pair of entities)."""
@@ -153,7 +159,8 @@ class Matcher:
         return Judgement(self._weigh(a, b, reasons), tuple(r for r in reasons if r))
 
     def _weigh(self, a: NormalClaim, b: NormalClaim, reasons: list[str] | None) -> Outcome:
-        # the cheap evidence first: most candidate pairs part on their figures
+        # The cheap evidence first (most candidate pairs part on their figures); words only when asked
+        # for, since the sweep weighs every candidate pair and words only the findings.
         amounts = _amount_kind(a.compare_range, b.compare_range, NEAR_TOTALS if a.all_donors else NEAR)
         if amounts is _Amounts.APART and reasons is None:
             return Outcome.APART
@@ -162,21 +169,28 @@ class Matcher:
             donor.kind is DonorRelation.COLLECTIVE and a.family != b.family
         ):
             return _said(reasons, Outcome.APART, donor.reason)
-        _say(
-            reasons, donor.reason if donor.kind is not DonorRelation.COLLECTIVE else f"same total ({a.donor})"
-        )
-        fits, why = _instruments(a.claim.instrument, b.claim.instrument)
-        if not fits:
-            return _said(reasons, Outcome.APART, why)
-        fits, why = _periods(a.claim.period, b.claim.period)
-        if not fits:
-            return _said(reasons, Outcome.APART, why)
-        _say(reasons, why)
+        if a.all_donors and b.all_donors and not self.same_scope(a, b):
+            if reasons is not None:
+                reasons.append(
+                    f"totals of different scope ({a.donor_entity.note or a.donor} / {b.donor_entity.note or b.donor})"
+                )
+            return Outcome.APART
+        if reasons is not None:
+            reasons.append(
+                donor.reason if donor.kind is not DonorRelation.COLLECTIVE else f"same total ({a.donor})"
+            )
+        if not _instruments_fit(a.claim.instrument, b.claim.instrument):
+            return _said(reasons, Outcome.APART, _instrument_words(a.claim.instrument, b.claim.instrument))
+        periods_fit = _periods_fit(a.claim.period, b.claim.period)
+        if reasons is not None:
+            reasons.append(_period_words(a.claim.period, b.claim.period))
+        if not periods_fit:
+            return Outcome.APART
         recipient = self.recipient(a, b)
         if recipient.kind is RecipientRelation.DIFFERENT:
             return _said(reasons, Outcome.APART, recipient.reason)
-        _say(reasons, recipient.reason)
         if reasons is not None:
+            reasons.append(recipient.reason)
             reasons.append(_amount_words(a.compare_range, b.compare_range, a.compare_currency))
         if amounts is _Amounts.APART:
             return Outcome.APART
@@ -188,6 +202,14 @@ class Matcher:
         if recipient.kind in _WEAKENING or not same_donor:
             return Outcome.POSSIBLE
         return Outcome.APART
+
+    def same_scope(self, a: NormalClaim, b: NormalClaim) -> bool:
+        """Whether two collective totals count the same money (remembered per pair of remarks)."""
+        key = (a.donor_entity.note, b.donor_entity.note)
+        found = self._scopes.get(key)
+        if found is None:
+            found = self._scopes[key] = same_scope(*key)
+        return found
 
 
 # Words in a collective total's remark that narrow what it counts: "all donors, grant share", "excluding the
@@ -214,13 +236,9 @@ def same_scope(a: str, b: str) -> bool:
     return words_a <= words_b or words_b <= words_a
 
 
-def _say(reasons: list[str] | None, reason: str) -> None:
-    if reasons is not None and reason:
-        reasons.append(reason)
-
-
 def _said(reasons: list[str] | None, outcome: Outcome, reason: str) -> Outcome:
-    _say(reasons, reason)
+    if reasons is not None:
+        reasons.append(reason)
     return outcome
 
 

@@ -8,6 +8,7 @@ period overlaps theirs and its instrument fits. Work grows as n log n, never all
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,16 +24,17 @@ from ledger.engine.evidence import NEAR, NEAR_TOTALS, Matcher, Outcome
 from ledger.engine.normalise import NormalClaim, Normalised
 from ledger.engine.views import PledgeView, at_stake, from_rate
 from ledger.engine.wording import describe_claim, describe_pledge
-from ledger.names import ALL_DONORS
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Open:
     """A group being built during the sweep (mutable, local to one sweep)."""
 
     members: list[NormalClaim]
+    place: str  # where its first claim says the money goes ("" when it names no place)
     reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
     forbidden: set[str] = field(default_factory=set)  # claims some member is "in addition to"
+    closed: bool = False
 
     def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
         self.members.append(claim)
@@ -49,31 +51,113 @@ def _block_key(claim: NormalClaim) -> tuple[str, str, str]:
     return (claim.role.value, claim.family, claim.compare_currency)
 
 
+ANYWHERE = ""  # the place of a claim that names none, or only describes it
+# The reports a duplicate's rule compares its first report with, at most (what matched is the same words).
+EXPLAINED = 4
+
+
+def _place(claim: NormalClaim) -> str:
+    """The named place a claim's money goes to, its entity key; ANYWHERE for a blank or a description."""
+    entity = claim.recipient_entity
+    if not claim.claim.recipient or not entity.named:
+        return ANYWHERE
+    return entity.key
+
+
+class _OpenGroups:
+    """The open groups of one sweep, found by place: a claim meets only the groups that can be its pledge
+    (its own place, places around or inside it, and groups that name no place), and groups close in
+    order of their reach, so the sweep stays near n log n however many places a donor gives to."""
+
+    def __init__(self) -> None:
+        self.by_place: dict[str, list[_Open]] = defaultdict(list)
+        self.within: dict[str, list[_Open]] = defaultdict(list)  # groups filed under each place around them
+        self.reaches: list[tuple[Decimal, int, _Open]] = []
+        self.opened = 0
+
+    def open(self, group: _Open, around: tuple[str, ...]) -> None:
+        self.by_place[group.place].append(group)
+        for place in around:
+            self.within[place].append(group)
+        heapq.heappush(self.reaches, (group.reach, self.opened, group))
+        self.opened += 1
+
+    def moved(self, group: _Open) -> None:
+        heapq.heappush(self.reaches, (group.reach, self.opened, group))
+        self.opened += 1
+
+    def close_below(self, figure: Decimal) -> list[list[NormalClaim]]:
+        """Close the groups whose every figure lies below `figure` (they can take no later claim)."""
+        closed: list[list[NormalClaim]] = []
+        while self.reaches and self.reaches[0][0] < figure:
+            reach, _, group = heapq.heappop(self.reaches)
+            if group.closed or group.reach != reach:
+                continue  # closed before, or its reach grew and a later entry stands for it
+            group.closed = True
+            closed.append(group.members)
+        return closed
+
+    def candidates(self, place: str, around: tuple[str, ...]) -> list[_Open]:
+        if place == ANYWHERE:
+            found = [g for groups in self.by_place.values() for g in groups if not g.closed]
+        else:
+            found = [
+                g
+                for groups in (
+                    self.by_place.get(place, ()),
+                    self.by_place.get(ANYWHERE, ()),
+                    self.within.get(place, ()),
+                    *(self.by_place.get(p, ()) for p in around),
+                )
+                for g in groups
+                if not g.closed
+            ]
+        self._prune()
+        return list(dict.fromkeys(found))
+
+    def remaining(self) -> list[list[NormalClaim]]:
+        return [g.members for groups in self.by_place.values() for g in groups if not g.closed]
+
+    def _prune(self) -> None:
+        # drop closed groups from the lists now and then, so long sweeps do not rescan them
+        if self.opened % 256:
+            return
+        for table in (self.by_place, self.within):
+            for key in list(table):
+                table[key] = [g for g in table[key] if not g.closed]
+
+
+def _around(claim: NormalClaim) -> tuple[str, ...]:
+    """The places around a claim's named place (its regions and groups), for pledges said of them."""
+    if not claim.claim.recipient or not claim.recipient_entity.named:
+        return ()
+    return claim.recipient_entity.parents
+
+
 def _sweep(
     block: list[NormalClaim], apart: Mapping[str, frozenset[str]], matcher: Matcher
 ) -> tuple[list[list[NormalClaim]], list[tuple[NormalClaim, list[NormalClaim]]]]:
     """The groups of one block, and the claims possibly the same as a group they did not join.
 
-    A claim joins the first open group every member of which it is the same pledge as (complete
-    linkage: near figures do not chain into one pledge). Claims are swept in order of their low figure,
-    and a group closes once the figures pass its near band, so each claim meets only the groups its
-    figure can reach: n log n, never all pairs.
+    A claim joins the open group (of those every member of which it is the same pledge as: complete
+    linkage, so near figures do not chain into one pledge) whose figures lie nearest its own. Claims
+    are swept in order of their low figure; a group closes once the figures pass its near band, and a
+    claim meets only the open groups of its place, the places around it and places unnamed: each claim
+    meets only the groups its figure and place can reach, never all pairs.
     """
     block.sort(key=lambda n: (n.compare_range.low, n.compare_range.high, n.id))
     closed: list[list[NormalClaim]] = []
     possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
-    open_groups: list[_Open] = []
+    groups = _OpenGroups()
     keep = 1 - max(NEAR, NEAR_TOTALS)
     for claim in block:
-        low = claim.compare_range.low
         # a group all of whose figures lie below this claim's near band can take no later claim
-        if any(g.reach < low * keep for g in open_groups):
-            closed.extend(g.members for g in open_groups if g.reach < low * keep)
-            open_groups = [g for g in open_groups if g.reach >= low * keep]
+        closed.extend(groups.close_below(claim.compare_range.low * keep))
         home: _Open | None = None
         maybe: _Open | None = None
         nominal = claim.compare_range.nominal
-        for group in open_groups:
+        place, around = _place(claim), _around(claim)
+        for group in groups.candidates(place, around):
             if claim.id in group.forbidden:
                 continue
             outcomes = {matcher.outcome(claim, member) for member in group.members}
@@ -86,10 +170,15 @@ def _sweep(
         if home is None:
             if maybe is not None:
                 possible.append((claim, maybe.members))
-            home = _Open([], claim.compare_range.high)
-            open_groups.append(home)
-        home.add(claim, apart)
-    return closed + [g.members for g in open_groups], possible
+            home = _Open([], place, claim.compare_range.high)
+            home.add(claim, apart)
+            groups.open(home, around)
+        else:
+            reach = home.reach
+            home.add(claim, apart)
+            if home.reach != reach:
+                groups.moved(home)
+    return closed + groups.remaining(), possible
 
 
 class _UnionFind:
@@ -152,7 +241,7 @@ def _single_pledge(member: NormalClaim) -> PledgeView:
     pledge = Pledge(
         id=f"P-{claim.id}",
         claims=(claim.id,),
-        donor=ALL_DONORS if member.all_donors else member.donor,
+        donor=member.donor,
         recipient=member.recipient,
         purpose=claim.purpose,
         currency=claim.currency,
@@ -205,7 +294,7 @@ def make_pledge(
     pledge = Pledge(
         id=f"P-{anchor.id}",
         claims=tuple(m.id for m in members),
-        donor=ALL_DONORS if anchor.all_donors else anchor.donor,
+        donor=anchor.donor,
         recipient=anchor.recipient,
         purpose=next((m.claim.purpose for m in members if m.claim.purpose), ""),
         currency=currency,
@@ -348,7 +437,7 @@ def _duplicate_finding(
         rule = 'the analyst marked them "same as" each other'
     else:
         # what matched, in words, between the first report and each other one, each said once
-        said = [reason for m in members[1:] for reason in matcher.judge(members[0], m).reasons]
+        said = [reason for m in members[1:EXPLAINED] for reason in matcher.judge(members[0], m).reasons]
         rule = ", ".join(dict.fromkeys(said))
     message = f"{where} report one pledge {told} ({describe_pledge(view)}); count it once. " + "; ".join(
         describe_claim(m, sources) for m in members
