@@ -42,6 +42,34 @@ def _places(names: Names, rnd: random.Random) -> tuple[list[str], list[str]]:
     return countries[:60] + list(DONOR_INSTITUTIONS), countries[60:]
 
 
+# How real outlets spell a donor when they retell its pledge (and, for any other donor, a remark or an
+# article: "the Japanese government", "Japan (via UNICEF)").
+SPELLINGS = {
+    "United States": ("US", "U.S.", "Washington", "USAID", "the United States government"),
+    "United Kingdom": ("Britain", "UK (via DFID)", "the British government"),
+    "World Bank": ("World Bank (IDA)", "the World Bank", "the Bank"),
+    "European Union": ("the EU", "European Union (presidency)"),
+    "Japan": ("the Japanese government", "Japan (via JICA)"),
+    "Germany": ("the German government", "Germany (KfW)"),
+}
+COLLECTIVES = ("all donors", "donors", "the international community", "nearly 60 donors")
+
+
+def _spelled(donor: str, rnd: random.Random) -> str:
+    """The donor as some outlet retelling its pledge writes it."""
+    if rnd.random() < 0.6:
+        return donor
+    known = SPELLINGS.get(donor)
+    if known:
+        return rnd.choice(known)
+    return rnd.choice((f"the {donor} government", f"{donor} (via UNICEF)", donor))
+
+
+def _near(amount: Decimal, rnd: random.Random) -> Decimal:
+    """The figure as an outlet converting or rounding it writes it: within 2.5% of the other."""
+    return (amount * (1 + Decimal(rnd.randrange(-25, 26)) / 1000)).quantize(Decimal(1000))
+
+
 def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
     """About `n_claims` claims reporting about n/2.5 pledges, with the traps analysts meet."""
     rnd = random.Random(seed)
@@ -62,6 +90,7 @@ def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
         instrument: Instrument,
         approximation: Approximation = Approximation.EXACT,
         qualifiers: tuple[Qualifier, ...] = (),
+        currency: str = "USD",
     ) -> str:
         claim_id = f"C{len(claims)}"
         claims.append(
@@ -70,7 +99,7 @@ def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
                 source=sources[rnd.randrange(n_sources)].id,
                 donor=donor,
                 recipient=recipient,
-                amount=make_money(amount, "USD"),
+                amount=make_money(amount, currency),
                 approximation=approximation,
                 period=period,
                 instrument=instrument,
@@ -89,8 +118,18 @@ def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
         amount = Decimal(rnd.randrange(1, 2000)) * 1_000_000
         instrument = rnd.choice((Instrument.GRANT, Instrument.LOAN, Instrument.UNKNOWN, Instrument.UNKNOWN))
         first = add(donor, recipient, amount, period, instrument)
-        for _ in range(rnd.choice((0, 0, 1, 1, 2, 3))):  # the same pledge told again, rounded
-            add(donor, recipient, amount, period, instrument, rnd.choice(list(Approximation)))
+        for _ in range(rnd.choice((0, 0, 1, 1, 2, 3))):  # the same pledge told again, spelled and rounded
+            if rnd.random() < 0.25:  # an outlet's own conversion or rounding: a near figure
+                add(_spelled(donor, rnd), recipient, _near(amount, rnd), period, instrument)
+            else:
+                add(
+                    _spelled(donor, rnd),
+                    recipient,
+                    amount,
+                    period,
+                    instrument,
+                    rnd.choice(list(Approximation)),
+                )
         roll = rnd.random()
         if roll < 0.08:  # an earlier, smaller announcement inside it
             add(
@@ -123,17 +162,29 @@ def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
             claims[-1] = _with(claims[-1], Qualifier(QualifierKind.REPACKAGED))
         elif roll < 0.16:  # a conference total over donors, for the country or now and then its region
             where = (names.ancestors(recipient) or (recipient,))[0] if rnd.random() < 0.2 else recipient
+            total = amount * rnd.randrange(2, 6)
+            year_long = Period(date(year, 1, 1), date(year, 12, 31))
+            aggregate = (Qualifier(QualifierKind.AGGREGATE),)
             add(
-                "all donors",
+                rnd.choice(COLLECTIVES),
                 where,
-                amount * rnd.randrange(2, 6),
-                Period(date(year, 1, 1), date(year, 12, 31)),
+                total,
+                year_long,
                 Instrument.UNKNOWN,
                 Approximation.ABOUT,
-                (Qualifier(QualifierKind.AGGREGATE),),
+                aggregate,
             )
+            for _ in range(rnd.choice((0, 1, 2))):  # told again by others, or a running tally before it
+                if rnd.random() < 0.5:
+                    add(rnd.choice(COLLECTIVES), where, _near(total, rnd), year_long, Instrument.UNKNOWN)
+                else:
+                    tally = (Qualifier(QualifierKind.AGGREGATE), Qualifier(QualifierKind.TALLY))
+                    add("all donors", where, total * Decimal(rnd.randrange(50, 90)) / 100, year_long,
+                        Instrument.UNKNOWN, qualifiers=tally)  # fmt: skip
         elif roll < 0.161:  # a unit slip
             add(donor, recipient, amount / 1000, period, instrument)
+        elif roll < 0.162:  # a currency slip: the same figure with another currency's sign
+            add(donor, recipient, amount, period, instrument, currency="GBP")
         del first
     return Ledger(sources=sources, claims=tuple(claims[:n_claims]), name=f"synthetic {n_claims}")
 
