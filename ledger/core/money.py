@@ -199,17 +199,15 @@ def amount_range(
     exact: the figure; about: figure +/- tolerance; nearly: up to tolerance below;
     more than: up to tolerance above; up to: anything from tolerance below to the figure.
     """
-    below = amount * (1 - tolerance)
-    above = amount * (1 + tolerance)
     match approximation:
         case Approximation.EXACT:
             return AmountRange(amount, amount, amount)
         case Approximation.ABOUT:
-            return AmountRange(below, amount, above)
+            return AmountRange(amount * (1 - tolerance), amount, amount * (1 + tolerance))
         case Approximation.NEARLY | Approximation.UP_TO:
-            return AmountRange(below, amount, amount)
+            return AmountRange(amount * (1 - tolerance), amount, amount)
         case Approximation.MORE_THAN:
-            return AmountRange(amount, amount, above)
+            return AmountRange(amount, amount, amount * (1 + tolerance))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
 from ledger.core.model import Claim, Ledger, QualifierKind, Rate, Settings, Source
 from ledger.core.money import AmountRange, amount_range
@@ -30,30 +31,26 @@ class Role(StrEnum):
     PAST = "past"  # already provided, or the old level an increase is measured from
 
 
-@dataclass(frozen=True, slots=True)
-class NormalClaim:
-    """A claim as the passes compare it: who and where as entities, its role and comparable figures."""
+class NormalClaim(NamedTuple):
+    """A claim as the passes compare it: who and where as entities, its role and comparable figures.
+
+    An immutable record the engine makes for every claim (a named tuple: ten times cheaper to make than
+    a frozen dataclass, for a million claims).
+    """
 
     claim: Claim
+    id: str  # the claim's ID
     donor: str  # as the pledges show it: the canonical name, the country for an agency
     recipient: str
     all_donors: bool  # a collective donor ("all donors", "the international community")
     donor_entity: Entity
     recipient_entity: Entity
+    family: str  # the donor's family, the key claims are blocked by: World Bank Group for IDA
     role: Role
     range: AmountRange  # in the claim's own currency, "per year" rates totalled over the period
     compare_currency: str  # the claim's currency, or the base currency when a rate converts it
     compare_range: AmountRange
     source_date: date | None
-
-    @property
-    def id(self) -> str:
-        return self.claim.id
-
-    @property
-    def family(self) -> str:
-        """The donor's family, the key claims are blocked by: World Bank Group for IDA, a country for its agencies."""
-        return self.donor_entity.family
 
     @property
     def converted(self) -> bool:
@@ -87,10 +84,6 @@ def _shown_donor(names: Names, text: str, entity: Entity) -> str:
         return entity.key
     if entity.kind is EntityKind.AGENCY:
         return entity.family
-    return _shown(names, text, entity)
-
-
-def _shown_recipient(names: Names, text: str, entity: Entity) -> str:
     return _shown(names, text, entity)
 
 
@@ -137,6 +130,8 @@ def normalise(ledger: Ledger) -> Normalised:
     rates = choose_rates(ledger.rates, settings.base_currency)
     problems = reference_problems(ledger)
     normal: list[NormalClaim] = []
+    shown_donors: dict[str, str] = {}
+    shown_recipients: dict[str, str] = {}
     for claim in ledger.claims:
         stated = amount_range(claim.value, claim.approximation, settings.tolerance)
         if claim.has(QualifierKind.PER_YEAR):
@@ -159,14 +154,23 @@ def normalise(ledger: Ledger) -> Normalised:
             compare_currency, compare_range = rate.base, stated.scaled(rate.rate)
         source = sources.get(claim.source)
         donor, recipient = names.resolve(claim.donor), names.resolve(claim.recipient)
+        # ledgers repeat a few hundred names over many thousand claims: each is shown once
+        shown_donor = shown_donors.get(claim.donor)
+        if shown_donor is None:
+            shown_donor = shown_donors[claim.donor] = _shown_donor(names, claim.donor, donor)
+        shown_recipient = shown_recipients.get(claim.recipient)
+        if shown_recipient is None:
+            shown_recipient = shown_recipients[claim.recipient] = _shown(names, claim.recipient, recipient)
         normal.append(
             NormalClaim(
                 claim=claim,
-                donor=_shown_donor(names, claim.donor, donor),
-                recipient=_shown_recipient(names, claim.recipient, recipient),
+                id=claim.id,
+                donor=shown_donor,
+                recipient=shown_recipient,
                 all_donors=donor.kind is EntityKind.COLLECTIVE,
                 donor_entity=donor,
                 recipient_entity=recipient,
+                family=donor.family,
                 role=role_of(claim, donor),
                 range=stated,
                 compare_currency=compare_currency,
