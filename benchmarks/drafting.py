@@ -22,7 +22,7 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -503,6 +503,9 @@ def _money(amount: Decimal | None) -> str:
 
 
 def print_report(out: Callable[[str], None], details: bool, texts: bool) -> int:
+    """Draft and score the corpus, and print the report through `out`: one line per text (`texts`), the
+    measures against their targets, end to end, the speed, and every miss (`details`). 2 when the
+    corpus is not there."""
     folder = events_folder()
     if not folder.is_dir():
         print(
@@ -512,84 +515,103 @@ def print_report(out: Callable[[str], None], details: bool, texts: bool) -> int:
         return 2
     events = load_events(folder)
     totals, scores, drafted = score_corpus(events)
-    if texts:
-        out(
-            "| event | text | publisher | claims | found | drafts | unmatched | not-pledges drafted | fields right |"
-        )
-        out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        for s in scores:
-            if not s.supported:
-                out(
-                    f"| {s.event[:40]} | {s.text_id} | {s.publisher[:30]} | {s.claims} | not supported | | | | |"
-                )
-                continue
-            fields = sum(s.right.get(n, 0) for n in FIELDS)
-            out(
-                f"| {s.event[:40]} | {s.text_id} | {s.publisher[:30]} | {s.claims - s.not_in_text} | {s.found} | {s.drafts} "
-                f"| {s.unmatched} | {s.not_pledges_drafted}/{s.not_pledges} | {fields}/{s.found * len(FIELDS)} |"
-            )
-        out("")
-    out(f"Texts: {totals.texts} ({len(totals.unsupported)} not supported: not in English)")
-    for line in totals.unsupported:
-        out(f"  not supported: {line}")
-    out("")
-    out("| measure | result | target |")
-    out("| --- | --- | --- |")
-    out(f"| claims found | {totals.found}/{totals.findable} = {totals.found_share}% | >= 90% |")
-    out(
-        f"| drafts that are real claims | {totals.drafts - totals.unmatched}/{totals.drafts} = {totals.real_share}% | >= 85% |"
+    # Sections are generators, so each is computed only when printed: the speed is measured last.
+    sections: tuple[Iterable[str], ...] = (
+        _text_lines(scores) if texts else (),
+        _measure_lines(totals),
+        _end_to_end_lines(events, drafted),
+        _speed_lines(events),
+        _detail_lines(scores) if details else (),
     )
-    out(
-        f"| not-pledge figures drafted | {totals.not_pledges_drafted}/{totals.not_pledges} = {totals.not_pledge_share}% | <= 10% |"
-    )
-    out(f"| fields right (of claims found) | {totals.fields_share}% | >= 85% |")
-    for name in FIELDS:
-        out(f"| - {name} | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |")
-    for name in INFORMATIONAL_FIELDS:
-        out(
-            f"| - {name} (shares a word; not in the total) | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |"
-        )
-    out("")
-    if totals.not_in_text:
-        out(
-            f"({totals.not_in_text} labelled claims quote sentences not in the stored text and are left out.)"
-        )
-    out("End to end: each event's drafts reconciled, against the analyst's totals and the hand-typed ledger")
-    out(
-        "(overcount = naive sum - the analyst's figure, the middle of their range; removed = (naive - distinct) / overcount)"
-    )
-    out("")
-    out(
-        "| event | currency | naive (analyst) | analyst range | hand-typed distinct | removed | drafted naive | drafted distinct | removed |"
-    )
-    out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for row in end_to_end(events, drafted):
-        hand_removed, mine_removed = row.removed(row.hand_distinct), row.removed(row.drafted_distinct)
-        out(
-            f"| {row.event} | {row.currency} | {_money(row.naive)} | {_money(row.low)}-{_money(row.high)} "
-            f"| {_money(row.hand_distinct)} | {'-' if hand_removed is None else f'{hand_removed}%'} "
-            f"| {_money(row.drafted_naive)} | {_money(row.drafted_distinct)} | {'-' if mine_removed is None else f'{mine_removed}%'} |"
-        )
-    out("")
-    median, worst, words = speed(events)
-    out(
-        f"Speed: a {words}-word article drafted in {median * 1000:.0f} ms (median of 7; worst {worst * 1000:.0f} ms; target < 300 ms)"
-    )
-    if details:
-        out("")
-        for s in scores:
-            if not s.supported or not (s.missed or s.spurious or s.wrong or s.drafted_not_pledges):
-                continue
-            out(f"## {s.event} {s.text_id} ({s.publisher})")
-            for item in s.missed:
-                out(f"  missed {item}")
-            for item in s.spurious:
-                out(f"  matches nothing: {item}")
-            for item in s.drafted_not_pledges:
-                out(f"  not a pledge, drafted: {item}")
-            for item in s.wrong:
-                out(f"  wrong {item}")
+    for section in sections:
+        for line in section:
+            out(line)
     return 0
+
+
+def _text_lines(scores: Sequence[TextScore]) -> Iterator[str]:
+    """One table row per text: its claims, what was found and drafted, and its fields right."""
+    yield "| event | text | publisher | claims | found | drafts | unmatched | not-pledges drafted | fields right |"
+    yield "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    for score in scores:
+        yield _text_row(score)
+    yield ""
+
+
+def _text_row(score: TextScore) -> str:
+    """A text's row; a text in a language the drafter does not read says so and has no counts."""
+    if not score.supported:
+        return f"| {score.event[:40]} | {score.text_id} | {score.publisher[:30]} | {score.claims} | not supported | | | | |"
+    fields = sum(score.right.get(n, 0) for n in FIELDS)
+    return (
+        f"| {score.event[:40]} | {score.text_id} | {score.publisher[:30]} | {score.claims - score.not_in_text} | {score.found} | {score.drafts} "
+        f"| {score.unmatched} | {score.not_pledges_drafted}/{score.not_pledges} | {fields}/{score.found * len(FIELDS)} |"
+    )
+
+
+def _measure_lines(totals: Totals) -> Iterator[str]:
+    """The corpus's measures against their targets, field by field."""
+    yield f"Texts: {totals.texts} ({len(totals.unsupported)} not supported: not in English)"
+    for line in totals.unsupported:
+        yield f"  not supported: {line}"
+    yield ""
+    yield "| measure | result | target |"
+    yield "| --- | --- | --- |"
+    yield f"| claims found | {totals.found}/{totals.findable} = {totals.found_share}% | >= 90% |"
+    yield f"| drafts that are real claims | {totals.drafts - totals.unmatched}/{totals.drafts} = {totals.real_share}% | >= 85% |"
+    yield f"| not-pledge figures drafted | {totals.not_pledges_drafted}/{totals.not_pledges} = {totals.not_pledge_share}% | <= 10% |"
+    yield f"| fields right (of claims found) | {totals.fields_share}% | >= 85% |"
+    for name in FIELDS:
+        yield f"| - {name} | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |"
+    for name in INFORMATIONAL_FIELDS:
+        yield f"| - {name} (shares a word; not in the total) | {totals.right.get(name, 0)}/{totals.found} = {totals.field_share(name)}% | |"
+    yield ""
+    if totals.not_in_text:
+        yield f"({totals.not_in_text} labelled claims quote sentences not in the stored text and are left out.)"
+
+
+def _end_to_end_lines(
+    events: Sequence[Event], drafted: dict[str, list[tuple[LabelledText, Drafts]]]
+) -> Iterator[str]:
+    """Each event's totals: the analyst's, the hand-typed ledger's and the drafted ledger's."""
+    yield "End to end: each event's drafts reconciled, against the analyst's totals and the hand-typed ledger"
+    yield "(overcount = naive sum - the analyst's figure, the middle of their range; removed = (naive - distinct) / overcount)"
+    yield ""
+    yield "| event | currency | naive (analyst) | analyst range | hand-typed distinct | removed | drafted naive | drafted distinct | removed |"
+    yield "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    for row in end_to_end(events, drafted):
+        yield (
+            f"| {row.event} | {row.currency} | {_money(row.naive)} | {_money(row.low)}-{_money(row.high)} "
+            f"| {_money(row.hand_distinct)} | {_percent(row.removed(row.hand_distinct))} "
+            f"| {_money(row.drafted_naive)} | {_money(row.drafted_distinct)} | {_percent(row.removed(row.drafted_distinct))} |"
+        )
+    yield ""
+
+
+def _percent(share: Decimal | None) -> str:
+    """A share removed, "-" when there is none to show (no total, or no overcount)."""
+    return "-" if share is None else f"{share}%"
+
+
+def _speed_lines(events: Sequence[Event]) -> Iterator[str]:
+    """The time to draft a 2,000-word article, measured when the line is printed."""
+    median, worst, words = speed(events)
+    yield f"Speed: a {words}-word article drafted in {median * 1000:.0f} ms (median of 7; worst {worst * 1000:.0f} ms; target < 300 ms)"
+
+
+def _detail_lines(scores: Sequence[TextScore]) -> Iterator[str]:
+    """Every miss, spurious draft, not-pledge drafted and wrong field, text by text."""
+    yield ""
+    for score in scores:
+        if not score.supported or not (
+            score.missed or score.spurious or score.wrong or score.drafted_not_pledges
+        ):
+            continue
+        yield f"## {score.event} {score.text_id} ({score.publisher})"
+        yield from (f"  missed {item}" for item in score.missed)
+        yield from (f"  matches nothing: {item}" for item in score.spurious)
+        yield from (f"  not a pledge, drafted: {item}" for item in score.drafted_not_pledges)
+        yield from (f"  wrong {item}" for item in score.wrong)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ledger.core.model import Period, QualifierKind
@@ -27,7 +27,16 @@ from ledger.drafting.people import Mention, People, Person, find_people
 from ledger.drafting.qualifiers import _ALREADY_PROVIDED, Drafted, qualify, qualify_across_sentences
 from ledger.drafting.sentences import split_sentences
 from ledger.drafting.tokens import tokenize
-from ledger.drafting.values import Confidence, Draft, Drafts, DraftSource, Evidence, SkippedFigure, Span
+from ledger.drafting.values import (
+    Confidence,
+    Draft,
+    Drafts,
+    DraftSource,
+    Evidence,
+    Figure,
+    SkippedFigure,
+    Span,
+)
 from ledger.drafting.view import SentenceView, place_figures
 
 __all__ = ["draft_claims"]
@@ -201,14 +210,55 @@ def _distributed(view: SentenceView, number: int, group: tuple[Party, ...]) -> t
     return None
 
 
+# Doubts about the figure itself, lowering each of its drafts: (applies, by how much, why).
+_FIGURE_DOUBTS: tuple[tuple[Callable[[Verdict, Figure], bool], int, str], ...] = (
+    (lambda verdict, _: verdict.weak, 20, "decided by the sentence's form, not a verb of giving"),
+    (lambda _, figure: "bare dollar" in figure.currency_words, 5, 'a bare "$" read as US dollars'),
+    (
+        lambda _, figure: "no currency written" in figure.currency_words,
+        15,
+        "no currency written by the figure",
+    ),
+)
+
+
 def _drafts_for(
     view: SentenceView, number: int, verdict: Verdict, context: _Context, count: int
 ) -> list[Drafted]:
+    """The drafts of one money figure: one per donor it is given by ("each", "respectively"), else one."""
     placed = view.figures[number]
     figure = placed.found.figure
     if figure is None:
         return []
-    evidence: list[Evidence] = [
+    confidence = _figure_confidence(verdict, figure)
+    party, mention, found = find_subject(
+        view, number, verdict.first, context.last_person, context.subject.value
+    )
+    donors = _donors_named(view, number, party, mention, found)
+    if not donors:
+        unnamed, confidence = _donor_not_named(view, context, confidence)
+        donors = [unnamed]
+    start, end = view.clause_bounds(placed.first)
+    drafting = _FigureDrafting(
+        view=view,
+        number=number,
+        verdict=verdict,
+        context=context,
+        figure=figure,
+        evidence=_figure_evidence(view, verdict, figure),
+        announced=_announced_by(view, mention),
+        past=bool(_ALREADY_PROVIDED.search(view.words(start, end))),
+        confidence=confidence,
+    )
+    out: list[Drafted] = []
+    for donor, donor_found in donors:
+        out.append(Drafted(view, number, drafting.draft(f"D{count + len(out) + 1}", donor, donor_found)))
+    return out
+
+
+def _figure_evidence(view: SentenceView, verdict: Verdict, figure: Figure) -> tuple[Evidence, ...]:
+    """Why the figure is a claim and how its amount, currency and approximation were read."""
+    evidence = [
         Evidence(
             "claim",
             verdict.words,
@@ -222,94 +272,121 @@ def _drafts_for(
         evidence.append(
             Evidence("approximation", figure.approximation_words, f'"{figure.approximation_words}"')
         )
+    return tuple(evidence)
+
+
+def _figure_confidence(verdict: Verdict, figure: Figure) -> Confidence:
+    """The confidence every draft of the figure starts from, lowered by each doubt about it in turn."""
     confidence = Confidence()
-    if verdict.weak:
-        confidence = confidence.lowered(20, "decided by the sentence's form, not a verb of giving")
-    if "bare dollar" in figure.currency_words:
-        confidence = confidence.lowered(5, 'a bare "$" read as US dollars')
-    if "no currency written" in figure.currency_words:
-        confidence = confidence.lowered(15, "no currency written by the figure")
-    party, mention, found = find_subject(
-        view, number, verdict.first, context.last_person, context.subject.value
-    )
-    donors: list[tuple[str, Found]] = []
+    for applies, by, reason in _FIGURE_DOUBTS:
+        if applies(verdict, figure):
+            confidence = confidence.lowered(by, reason)
+    return confidence
+
+
+def _donors_named(
+    view: SentenceView, number: int, party: Party | None, mention: Mention | None, found: Found
+) -> list[tuple[str, Found]]:
+    """The donors the sentence names for the figure: the party who gives (or the parties, each or
+    together), else the country of the person who gives; none when the sentence names no one."""
     if party is not None:
-        group = donor_group(view, party)
-        spread = _distributed(view, number, group)
-        if spread is not None:
-            donors = [
-                (
-                    p.name,
-                    Found(
-                        p.name,
-                        p.words,
-                        f"{found.rule}; one of several named together",
-                        view.words_span(p.first, p.last),
-                    ),
-                )
-                for p in spread
-            ]
-        elif len(group) > 1:
-            names = " and ".join(p.name for p in group)
-            donors = [
-                (
-                    names,
-                    Found(
-                        names,
-                        view.words(group[0].first, group[-1].last),
-                        "several donors together: a combined figure",
-                        view.words_span(group[0].first, group[-1].last),
-                    ),
-                )
-            ]
-        else:
-            donors = [(party.name, found)]
-    elif mention is not None and mention.person.country:
-        donors = [
+        return _donors_of_party(view, number, party, found)
+    if mention is not None and mention.person.country:
+        person = mention.person
+        return [
+            (person.country, Found(person.country, mention.how, f"{person.name} speaks for {person.country}"))
+        ]
+    return []
+
+
+def _donors_of_party(view: SentenceView, number: int, party: Party, found: Found) -> list[tuple[str, Found]]:
+    """A party given together with others ("A and B pledged $5m each") gives a draft each when the figure
+    is spread over them, one combined draft when it is theirs together; alone, the party itself."""
+    group = donor_group(view, party)
+    spread = _distributed(view, number, group)
+    if spread is not None:
+        return [
             (
-                mention.person.country,
+                p.name,
                 Found(
-                    mention.person.country,
-                    mention.how,
-                    f"{mention.person.name} speaks for {mention.person.country}",
+                    p.name,
+                    p.words,
+                    f"{found.rule}; one of several named together",
+                    view.words_span(p.first, p.last),
+                ),
+            )
+            for p in spread
+        ]
+    if len(group) > 1:
+        names = " and ".join(p.name for p in group)
+        return [
+            (
+                names,
+                Found(
+                    names,
+                    view.words(group[0].first, group[-1].last),
+                    "several donors together: a combined figure",
+                    view.words_span(group[0].first, group[-1].last),
                 ),
             )
         ]
-    if not donors:
-        fallback = _fallback_donor(view, context)
-        if fallback is not None:
-            donors = [fallback]
-            confidence = confidence.lowered(20, "donor taken from the sentences around it")
-        else:
-            donors = [("", Found("", "", "no donor found"))]
-            confidence = confidence.lowered(40, "no donor found")
-    announced = _announced_by(view, mention)
-    start, end = view.clause_bounds(placed.first)
-    past = bool(_ALREADY_PROVIDED.search(view.words(start, end)))
-    out: list[Drafted] = []
-    for donor, donor_found in donors:
-        period, period_found = find_period(view, number, context.source.date, donor, past)
-        recipient = find_recipient(view, number, donor)
-        draft_confidence = confidence
-        if not recipient.value:
-            recipient = context.subject
-            if recipient.value:
-                recipient = Found(
-                    recipient.value,
-                    recipient.words,
-                    f"the article's subject ({recipient.rule}): no recipient in the sentence",
-                    recipient.span,
-                )
-                draft_confidence = draft_confidence.lowered(5, "recipient taken from the article's subject")
+    return [(party.name, found)]
+
+
+def _donor_not_named(
+    view: SentenceView, context: _Context, confidence: Confidence
+) -> tuple[tuple[str, Found], Confidence]:
+    """With no donor in the sentence, the one from the sentences around it (less sure), else none (much
+    less sure): a draft the analyst must complete, never a figure dropped."""
+    fallback = _fallback_donor(view, context)
+    if fallback is not None:
+        return fallback, confidence.lowered(20, "donor taken from the sentences around it")
+    return ("", Found("", "", "no donor found")), confidence.lowered(40, "no donor found")
+
+
+def _recipient_or_subject(found: Found, subject: Found, confidence: Confidence) -> tuple[Found, Confidence]:
+    """A sentence naming no recipient speaks of the article's subject (a little less sure)."""
+    if found.value or not subject.value:
+        return (found if found.value else subject), confidence
+    recipient = Found(
+        subject.value,
+        subject.words,
+        f"the article's subject ({subject.rule}): no recipient in the sentence",
+        subject.span,
+    )
+    return recipient, confidence.lowered(5, "recipient taken from the article's subject")
+
+
+@dataclass(frozen=True, slots=True)
+class _FigureDrafting:
+    """What every draft of one figure shares: the sentence, the verdict, the figure and its evidence,
+    who announced it, whether it is past money, and the confidence before each donor's own doubts."""
+
+    view: SentenceView
+    number: int
+    verdict: Verdict
+    context: _Context
+    figure: Figure
+    evidence: tuple[Evidence, ...]
+    announced: Found
+    past: bool
+    confidence: Confidence
+
+    def draft(self, draft_id: str, donor: str, donor_found: Found) -> Draft:
+        """The figure's draft for one donor: the fields that depend on the donor (its period, its
+        recipient) read for it, each with the words and rule that decided it."""
+        view, number, figure = self.view, self.number, self.figure
+        period, period_found = find_period(view, number, self.context.source.date, donor, self.past)
+        recipient, confidence = _recipient_or_subject(
+            find_recipient(view, number, donor), self.context.subject, self.confidence
+        )
         if period.text.startswith("unknown ("):
-            draft_confidence = draft_confidence.lowered(
-                10, "period said relative to a date the source does not give"
-            )
-        instrument, instrument_found = find_instrument(view, number, verdict.first)
+            confidence = confidence.lowered(10, "period said relative to a date the source does not give")
+        instrument, instrument_found = find_instrument(view, number, self.verdict.first)
         purpose = find_purpose(view, number)
         fields = [
             Evidence("donor", donor_found.words, donor_found.rule, donor_found.span),
-            Evidence("announced_by", announced.words, announced.rule),
+            Evidence("announced_by", self.announced.words, self.announced.rule),
             Evidence("recipient", recipient.words, recipient.rule, recipient.span),
             Evidence("purpose", purpose.words, purpose.rule),
             Evidence("period", period_found.words, period_found.rule or "no span stated", period_found.span),
@@ -320,26 +397,24 @@ def _drafts_for(
                 instrument_found.span,
             ),
         ]
-        draft = Draft(
-            id=f"D{count + len(out) + 1}",
+        return Draft(
+            id=draft_id,
             figure=figure,
             sentence=view.span,
             quote=view.quote,
             donor=donor,
             amount=figure.value,
             currency=figure.currency,
-            announced_by=announced.value,
+            announced_by=self.announced.value,
             recipient=recipient.value,
             purpose=purpose.value,
             approximation=figure.approximation,
             period=period,
             instrument=instrument,
-            reason=verdict.reason,
-            evidence=(*evidence, *fields),
-            confidence=draft_confidence,
+            reason=self.verdict.reason,
+            evidence=(*self.evidence, *fields),
+            confidence=confidence,
         )
-        out.append(Drafted(view, number, draft))
-    return out
 
 
 def _fallback_donor(view: SentenceView, context: _Context) -> tuple[str, Found] | None:

@@ -6,7 +6,7 @@ Each reader returns the value with the words that decided it and the rule, so a 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -133,59 +133,111 @@ def zone_before(view: SentenceView, number: int) -> tuple[int, int]:
 # ---- donor -----------------------------------------------------------------------------------------
 
 
+_Subject = tuple[Party | None, Mention | None, Found]
+
+
+@dataclass(frozen=True, slots=True)
+class _Giving:
+    """What the rules for who gives read: the sentence, the figure and its verb, and the zone after it."""
+
+    view: SentenceView
+    number: int
+    cue: int  # the verb of giving's token, or -1
+    previous_person: Person | None
+    receiver: str  # the recipient already known: never the giver
+    first: int  # the first token of the zone after the figure
+    window: range  # the zone's first few tokens, where "from ..." and "by ..." name the giver
+
+
 def find_subject(
     view: SentenceView, number: int, cue: int, previous_person: Person | None, receiver: str = ""
 ) -> tuple[Party | None, Mention | None, Found]:
     """Who gives: "$1.3 billion from the ADB", "$20bn promised by Washington", "Germany US$360 million",
     or the subject of the verb of giving. Returns the party, the person, and the evidence."""
-    placed = view.figures[number]
-    if 0 <= cue < len(view.tokens) and view.tokens[cue].bare in _RECEIVING:
-        word = view.tokens[cue].text
-        return (
-            Party(ALL_DONORS, COLLECTIVE, word, cue, cue),
-            None,
-            Found(ALL_DONORS, word, f'"{word}": what a recipient got from many donors'),
-        )
     first, last = zone_after(view, number)
-    window = range(first, min(last, first + 5) + 1)
-    for index in window:
-        word = view.tokens[index].bare
-        if (
-            word == "from"
-            and (party := view.party_at(_skip_determiners(view, index + 1))) is not None
-            and party.kind != REGION
-        ):
-            return party, None, _party_found(view, party, f'"from {party.words}": the giver')
-        if (
-            word == "by"
-            and index > first
-            and any(view.tokens[i].bare in _PASSIVE for i in range(first, index))
-        ):
-            target = _skip_determiners(view, index + 1)
-            mention = _mention_at(view, target)
-            if mention is not None:
-                return None, mention, Found(mention.person.name, mention.how, "the person it was given by")
-            if (party := view.party_at(target)) is not None:
-                return party, None, _party_found(view, party, f'"by {party.words}": the giver')
-    # "$200 million the bank already has provided", "$20 million they had announced"
-    if first in window:
-        party = view.party_at(first)
-        following = {t.bare for t in view.tokens[first : first + 5]}
-        if party is not None and following & {
-            "has",
-            "had",
-            "have",
-            "already",
-            "pledged",
-            "promised",
-            "committed",
-        }:
-            return party, None, _party_found(view, party, "the giver in the clause after the figure")
-        if view.tokens[first].bare in _PRONOUNS and following & {"has", "had", "have", "already", "pledged"}:
-            resolved = _pronoun(view, first, previous_person)
-            if resolved is not None:
-                return resolved
-    # "Germany US$360 million", "Kuwait: $250m", "Kuwait ($250 million)", "its $1 billion pledge"
+    giving = _Giving(
+        view, number, cue, previous_person, receiver, first, range(first, min(last, first + 5) + 1)
+    )
+    for rule in _SUBJECT_RULES:
+        if (found := rule(giving)) is not None:
+            return found
+    placed = view.figures[number]
+    start, _ = view.clause_bounds(placed.first)
+    anchor = cue if 0 <= cue < placed.first else placed.first
+    return _subject_before(view, anchor, start, previous_person, number, receiver)
+
+
+def _received_from_many(giving: _Giving) -> _Subject | None:
+    """ "Haiti won $100 million": a verb of receiving means what many donors gave, none of them named."""
+    view, cue = giving.view, giving.cue
+    if not (0 <= cue < len(view.tokens) and view.tokens[cue].bare in _RECEIVING):
+        return None
+    word = view.tokens[cue].text
+    return (
+        Party(ALL_DONORS, COLLECTIVE, word, cue, cue),
+        None,
+        Found(ALL_DONORS, word, f'"{word}": what a recipient got from many donors'),
+    )
+
+
+def _named_after(giving: _Giving) -> _Subject | None:
+    """ "$1.3 billion from the ADB", "$20bn promised by Washington": the first "from" or "by" that names
+    a giver just after the figure."""
+    for index in giving.window:
+        if (found := _giver_named_at(giving, index)) is not None:
+            return found
+    return None
+
+
+def _giver_named_at(giving: _Giving, index: int) -> _Subject | None:
+    """The giver that "from" or (after a verb like "pledged") "by" at `index` names; a region after
+    "from" is where the money goes or comes from, not who gives it."""
+    view, first = giving.view, giving.first
+    word = view.tokens[index].bare
+    if (
+        word == "from"
+        and (party := view.party_at(_skip_determiners(view, index + 1))) is not None
+        and party.kind != REGION
+    ):
+        return party, None, _party_found(view, party, f'"from {party.words}": the giver')
+    if word == "by" and index > first and any(view.tokens[i].bare in _PASSIVE for i in range(first, index)):
+        target = _skip_determiners(view, index + 1)
+        mention = _mention_at(view, target)
+        if mention is not None:
+            return None, mention, Found(mention.person.name, mention.how, "the person it was given by")
+        if (party := view.party_at(target)) is not None:
+            return party, None, _party_found(view, party, f'"by {party.words}": the giver')
+    return None
+
+
+def _giver_after(giving: _Giving) -> _Subject | None:
+    """ "$200 million the bank already has provided", "$20 million they had announced": the subject of
+    a clause just after the figure."""
+    view, first = giving.view, giving.first
+    if first not in giving.window:
+        return None
+    party = view.party_at(first)
+    following = {t.bare for t in view.tokens[first : first + 5]}
+    if party is not None and following & {
+        "has",
+        "had",
+        "have",
+        "already",
+        "pledged",
+        "promised",
+        "committed",
+    }:
+        return party, None, _party_found(view, party, "the giver in the clause after the figure")
+    if view.tokens[first].bare in _PRONOUNS and following & {"has", "had", "have", "already", "pledged"}:
+        return _pronoun(view, first, giving.previous_person)
+    return None
+
+
+def _named_just_before(giving: _Giving) -> _Subject | None:
+    """ "Germany US$360 million", "Kuwait: $250m", "Kuwait ($250 million)", "its $1 billion pledge":
+    the donor (or a possessive) right before the figure, past "a combined" and the like."""
+    view = giving.view
+    placed = view.figures[giving.number]
     before = placed.first - 1
     while (
         before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3
@@ -193,16 +245,26 @@ def find_subject(
         before -= 1
     if before >= 0 and view.tokens[before].text in (":", "("):
         before -= 1
-    if before >= 0 and view.figure_at(before) is None:
-        if (party := view.party_at(before)) is not None and party.kind != REGION and party.name != receiver:
-            return party, None, _party_found(view, party, "the donor named just before the figure")
-        if view.tokens[before].bare in ("its", "their", "his", "her", "our"):
-            resolved = _pronoun(view, before, previous_person)
-            if resolved is not None:
-                return resolved
-    start, _ = view.clause_bounds(placed.first)
-    anchor = cue if 0 <= cue < placed.first else placed.first
-    return _subject_before(view, anchor, start, previous_person, number, receiver)
+    if before < 0 or view.figure_at(before) is not None:
+        return None
+    if (
+        (party := view.party_at(before)) is not None
+        and party.kind != REGION
+        and party.name != giving.receiver
+    ):
+        return party, None, _party_found(view, party, "the donor named just before the figure")
+    if view.tokens[before].bare in ("its", "their", "his", "her", "our"):
+        return _pronoun(view, before, giving.previous_person)
+    return None
+
+
+# Who gives, the first rule that finds someone; failing all, the subject of the verb of giving.
+_SUBJECT_RULES: tuple[Callable[[_Giving], _Subject | None], ...] = (
+    _received_from_many,
+    _named_after,
+    _giver_after,
+    _named_just_before,
+)
 
 
 def _subject_before(
@@ -654,60 +716,130 @@ def find_period(
     return Period(), Found("")
 
 
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """A period's words as matched, with what reading some of them needs: whose fiscal year it is, and
+    whether the money is past ("by 2010" of money spent runs up to it, of a pledge from the source's date)."""
+
+    match: re.Match[str]
+    donor: str
+    past: bool
+
+    def group(self, name: str) -> str:
+        """A named group of the pattern, "" when it did not take part (or the pattern has none)."""
+        return self.match.groupdict().get(name) or ""
+
+
+def _years_listed(said: _Said, source_date: date | None) -> Period | None:
+    """ "(2008, 2009, and 2010)": the first year to the last."""
+    return parse_period(f"{said.group('first')}-{said.group('last')}", source_date=source_date)
+
+
+def _year_range(said: _Said, source_date: date | None) -> Period | None:
+    """ "between 2008 and 2010", "2009-12": a two-digit end year is in the first year's century."""
+    first, last = said.group("first"), said.group("last")
+    if len(last) == 2:
+        last = first[:2] + last
+    return parse_period(f"{first}-{last}", source_date=source_date)
+
+
+def _in_year(said: _Said, source_date: date | None) -> Period | None:
+    """ "in 2011": that year."""
+    return parse_period(said.group("first"), source_date=source_date)
+
+
+def _months_ahead(said: _Said, source_date: date) -> Period | None:
+    """ "over the next three years", "for two and a half years": that many months from the source's
+    date (a half counts only for years); a count we cannot read gives no period."""
+    count = said.group("count")
+    number = int(count) if count.isdigit() else _COUNT_WORDS.get(count.lower(), 0)
+    in_years = said.group("unit").lower().startswith("year")
+    months = number * (12 if in_years else 1)
+    if said.group("half") and in_years:
+        months += 6
+    if months == 0:
+        return None
+    return parse_period(f"{source_date.isoformat()}/P{months}M", source_date=source_date)
+
+
+def _next_one(said: _Said, source_date: date) -> Period | None:
+    """ "in the coming year", "over the next month": one year or month from the source's date."""
+    unit = "P1Y" if said.group("unit").lower() == "year" else "P1M"
+    return parse_period(f"{source_date.isoformat()}/{unit}", source_date=source_date)
+
+
+def _up_to_year(said: _Said, source_date: date) -> Period | None:
+    """ "by 2015", "through 2012 and 2013": past money runs up to the year; a pledge runs from the
+    source's date to it, so a year before the source cannot be a pledge's end."""
+    last_year = said.group("last")
+    if said.past:
+        return parse_period(f"up to {last_year}", source_date=source_date)
+    if int(last_year) < source_date.year:
+        return None
+    return parse_period(f"by {last_year}", source_date=source_date)
+
+
+def _since(said: _Said, source_date: date) -> Period | None:
+    """ "since March 2016": from then to the source's date, when then is not after it."""
+    month = said.group("month")
+    begin = parse_period(f"{month} {said.group('first')}" if month else said.group("first")).start
+    if begin is None or begin > source_date:
+        return None
+    return Period(begin, source_date, text=said.match.group())
+
+
+def _fiscal(said: _Said, source_date: date) -> Period | None:
+    """ "this fiscal year": the donor's own fiscal year (the US's starts in October), January otherwise."""
+    which = said.group("which").lower().replace("the ", "")
+    start_month = _FISCAL_YEAR_START.get(said.donor, 1)
+    return parse_period(f"{which} fiscal year", source_date=source_date, fiscal_year_start=start_month)
+
+
+def _relative_year(said: _Said, source_date: date) -> Period | None:
+    """ "next year", "over the year" (this one): a calendar year counted from the source's date."""
+    which = (said.group("which") or "this").lower()
+    return parse_period(f"{which} year", source_date=source_date)
+
+
+# How each of _PERIODS' spans is read: those naming years need no date, the rest count from the source's.
+_UNDATED_PERIODS: Mapping[str, Callable[[_Said, date | None], Period | None]] = MappingProxyType(
+    {
+        "years_listed": _years_listed,
+        "between": _year_range,
+        "year_range": _year_range,
+        "in_year": _in_year,
+    }
+)
+_DATED_PERIODS: Mapping[str, Callable[[_Said, date], Period | None]] = MappingProxyType(
+    {
+        "next_span": _months_ahead,
+        "over_span": _months_ahead,
+        "next_one": _next_one,
+        "through_pair": _up_to_year,
+        "by": _up_to_year,
+        "since": _since,
+        "fiscal": _fiscal,
+        "relative_year": _relative_year,
+        "over_the_year": _relative_year,
+    }
+)
+
+
 def _period(
     name: str, match: re.Match[str], source_date: date | None, donor: str, past: bool
 ) -> Period | None:
-    words = match.group()
-    groups = match.groupdict()
+    """The period a matched span says; None when it counts from the source's date and there is none, or
+    it cannot be read as a period."""
+    said = _Said(match, donor, past)
     try:
-        if name == "years_listed":
-            return parse_period(f"{groups['first']}-{groups['last']}", source_date=source_date)
-        if name in ("between", "year_range"):
-            last = groups["last"]
-            if len(last) == 2:
-                last = groups["first"][:2] + last
-            return parse_period(f"{groups['first']}-{last}", source_date=source_date)
-        if name == "in_year":
-            return parse_period(groups["first"], source_date=source_date)
-        if source_date is None:
+        if (undated := _UNDATED_PERIODS.get(name)) is not None:
+            return undated(said, source_date)
+        dated = _DATED_PERIODS.get(name)
+        if source_date is None or dated is None:
             return None
-        if name in ("next_span", "over_span"):
-            count = groups["count"]
-            number = int(count) if count.isdigit() else _COUNT_WORDS.get(count.lower(), 0)
-            months = number * (12 if groups["unit"].lower().startswith("year") else 1)
-            if groups.get("half"):
-                months += 6 if groups["unit"].lower().startswith("year") else 0
-            if months == 0:
-                return None
-            return parse_period(f"{source_date.isoformat()}/P{months}M", source_date=source_date)
-        if name == "next_one":
-            unit = "P1Y" if groups["unit"].lower() == "year" else "P1M"
-            return parse_period(f"{source_date.isoformat()}/{unit}", source_date=source_date)
-        if name == "through_pair" or name == "by":
-            last_year = groups["last"]
-            if past:
-                return parse_period(f"up to {last_year}", source_date=source_date)
-            if int(last_year) < source_date.year:
-                return None
-            return parse_period(f"by {last_year}", source_date=source_date)
-        if name == "since":
-            month = groups.get("month")
-            begin = parse_period(f"{month} {groups['first']}" if month else groups["first"]).start
-            if begin is None or begin > source_date:
-                return None
-            return Period(begin, source_date, text=words)
-        if name == "fiscal":
-            which = groups["which"].lower().replace("the ", "")
-            start_month = _FISCAL_YEAR_START.get(donor, 1)
-            return parse_period(
-                f"{which} fiscal year", source_date=source_date, fiscal_year_start=start_month
-            )
-        if name in ("relative_year", "over_the_year"):
-            which = (groups.get("which") or "this").lower()
-            return parse_period(f"{which} year", source_date=source_date)
+        return dated(said, source_date)
     except ParseError:
         return None
-    return None
 
 
 # ---- instrument ------------------------------------------------------------------------------------

@@ -243,58 +243,30 @@ def _percentages(body: str, base: int, money: list[FoundFigure]) -> list[FoundFi
 
 
 def _read_match(match: re.Match[str], body: str, base: int, document: str) -> FoundFigure | None:
-    prefix = match["prefix"] or ""
-    suffix = match["suffix"] or ""
-    unit = match["unit"] or match["bracket_unit"] or ""
-    if match["words"] and not unit:
-        return None  # "one", "a": only a number word with a multiplier can be money
-    if prefix.strip() and prefix.strip().isalpha() and prefix.strip().isupper():
-        code = prefix.strip()
-        if code not in ("NIS", "RMB") and not is_currency(code):
-            return None  # "THE 5": capitals that are no currency code
-    if (
-        suffix.strip()
-        and suffix.strip().isupper()
-        and suffix.strip().isalpha()
-        and not is_currency(suffix.strip())
-    ):
-        suffix = ""
-    if not (prefix or suffix or unit or match["bracket_currency"]):
+    """A figure the pattern matched, read: money, an exchange rate, one that cannot be read (and why),
+    or None when it is no money figure at all."""
+    written = _money_words(match)
+    if written is None:
         return None
+    prefix, suffix, unit = written
     start, end = match.start(), match.end()
     if match["suffix"] and not suffix:
         end = match.start("suffix")  # "5 THE": capitals after the figure that name no currency
     span_text = body[start:end]
     span = Span(base + start, base + end)
-    before, after = body[:start], body[end:]
-    if re.match(r"\s?=", after) or re.search(r"=\s?$", before):
+    if _is_rate(body[:start], body[end:]):
         return FoundFigure(span, span_text, None, "rate", "an exchange rate, not money")
-    currency_words = (prefix + " " + suffix).strip() or (match["bracket_currency"] or "")
+    written_currency = (prefix + " " + suffix).strip() or (match["bracket_currency"] or "")
     number = match["digits"] or _number_words(match["words"] or "")
     if number is None:
         return None
-    approximation, approximation_words = _approximation(body, start, end)
-    if range_match := _RANGE.search(body[: span.start - base]):
-        # "between $3 and $5 billion": the upper figure, up to it
-        approximation, approximation_words = Approximation.UP_TO, range_match.group().strip()
-    currency_override = ""
-    lowered_currency = currency_words.lower().replace(".", "")
-    if "¤" in prefix:
-        # the euro sign of Latin-9 read as Latin-1 shows as ¤ in old pages
-        currency_override, currency_words = "EUR", "¤ (read as €)"
-    else:
-        stem = next((_SHARED_STEMS[w] for w in lowered_currency.split() if w in _SHARED_STEMS), "")
-        if stem and "swiss" not in lowered_currency:
-            code, named_by = _shared_currency(stem, body.lower(), document, currency_words)
-            if not code:
-                return FoundFigure(
-                    span,
-                    span_text,
-                    None,
-                    "unreadable",
-                    f'"{currency_words}" could be the money of several countries and the text does not say whose',
-                )
-            currency_override, currency_words = code, f"{currency_words} ({named_by})"
+    settled = _settled_currency(prefix, written_currency, body, document)
+    if settled is None:
+        reason = (
+            f'"{written_currency}" could be the money of several countries and the text does not say whose'
+        )
+        return FoundFigure(span, span_text, None, "unreadable", reason)
+    currency_override, currency_words = settled
     amount_text = _amount_text(
         prefix, number, unit, suffix, match["bracket_currency"] or "", currency_override
     )
@@ -305,8 +277,9 @@ def _read_match(match: re.Match[str], body: str, base: int, document: str) -> Fo
     currency = currency_override or parsed.currency or ("USD" if parsed.bare_dollar else "")
     if parsed.bare_dollar and not currency_override:
         currency_words = f"{currency_words.strip() or '$'} (a bare dollar, read as US dollars)"
-    if not currency and _COUNTED_NOUN.match(after):
+    if not currency and _COUNTED_NOUN.match(body[end:]):
         return None  # "1 million houses": a count, not money
+    approximation, approximation_words = _approximation_or_range(body, start, end)
     figure = Figure(
         span=span,
         text=span_text,
@@ -317,6 +290,61 @@ def _read_match(match: re.Match[str], body: str, base: int, document: str) -> Fo
         currency_words=currency_words,
     )
     return FoundFigure(span, span_text, figure, "money")
+
+
+def _money_words(match: re.Match[str]) -> tuple[str, str, str] | None:
+    """The figure's prefix, suffix and unit, or None when nothing by it can say money: a number word
+    alone ("one", "a": only with a multiplier is it money), capitals before it that are no currency
+    code ("THE 5"), or no currency and no unit at all. Capitals after it that are no currency ("5 THE")
+    are dropped, not the figure."""
+    prefix = match["prefix"] or ""
+    suffix = match["suffix"] or ""
+    unit = match["unit"] or match["bracket_unit"] or ""
+    if match["words"] and not unit:
+        return None
+    if _capitals(prefix) and prefix.strip() not in ("NIS", "RMB") and not is_currency(prefix.strip()):
+        return None
+    if _capitals(suffix) and not is_currency(suffix.strip()):
+        suffix = ""
+    if not (prefix or suffix or unit or match["bracket_currency"]):
+        return None
+    return prefix, suffix, unit
+
+
+def _capitals(word: str) -> bool:
+    """A word in capital letters only ("USD", "THE"): a currency code, or a word that only looks like one."""
+    bare = word.strip()
+    return bool(bare) and bare.isalpha() and bare.isupper()
+
+
+def _is_rate(before: str, after: str) -> bool:
+    """ "$1 = 0.7 EUR": a figure beside an equals sign is an exchange rate."""
+    return bool(re.match(r"\s?=", after) or re.search(r"=\s?$", before))
+
+
+def _settled_currency(prefix: str, currency_words: str, body: str, document: str) -> tuple[str, str] | None:
+    """The currency code the written words settle beyond what the amount parser reads, with the words
+    that say how ("" and the words as written when the parser reads them itself), or None when a word
+    several countries share ("pesos") is not settled by the text: that figure cannot be read."""
+    if "¤" in prefix:
+        # the euro sign of Latin-9 read as Latin-1 shows as ¤ in old pages
+        return "EUR", "¤ (read as €)"
+    lowered = currency_words.lower().replace(".", "")
+    stem = next((_SHARED_STEMS[w] for w in lowered.split() if w in _SHARED_STEMS), "")
+    if not stem or "swiss" in lowered:
+        return "", currency_words
+    code, named_by = _shared_currency(stem, body.lower(), document, currency_words)
+    if not code:
+        return None
+    return code, f"{currency_words} ({named_by})"
+
+
+def _approximation_or_range(body: str, start: int, end: int) -> tuple[Approximation | None, str]:
+    """ "between $3 and $5 billion" reads as up to the upper figure; otherwise the approximation words
+    by the figure."""
+    if range_match := _RANGE.search(body[:start]):
+        return Approximation.UP_TO, range_match.group().strip()
+    return _approximation(body, start, end)
 
 
 def _approximation(body: str, start: int, end: int) -> tuple[Approximation | None, str]:

@@ -15,13 +15,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ledger.core.model import Qualifier, QualifierKind
 from ledger.drafting.parties import collective_kind
 from ledger.drafting.values import Draft, Evidence, Span
-from ledger.drafting.view import SentenceView
+from ledger.drafting.view import Placed, SentenceView
 
 __all__ = ["Drafted", "qualify", "qualify_across_sentences"]
 
@@ -143,6 +143,31 @@ def _is_union(donor: str) -> bool:
     return donor in ("European Union",)
 
 
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence's drafts while they are related: `out` is changed in place, draft by draft."""
+
+    out: list[Drafted]
+    view: SentenceView
+    by_number: dict[int, int]  # figure number -> its draft's position in `out`
+    previous: list[Drafted]  # the drafts of the sentence before
+    previous_positions: list[int]
+
+    def last_previous(self) -> int | None:
+        """The position of the sentence before's last draft, None when it has none."""
+        return self.previous_positions[-1] if self.previous else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """One figure of the sentence, as the relation rules read it."""
+
+    position: int  # its draft's position in `out`
+    placed: Placed
+    before: str  # the sentence up to the figure
+    earlier: tuple[int, ...]  # the sentence's figures before it, conversions left out
+
+
 def _relations(
     out: list[Drafted], positions: list[int], previous: list[Drafted], previous_positions: list[int]
 ) -> None:
@@ -151,123 +176,200 @@ def _relations(
         return
     view = out[positions[0]].view
     by_number = {out[p].number: p for p in positions}
+    sentence = _Sentence(out, view, by_number, previous, previous_positions)
     for position in positions:
-        item = out[position]
-        placed = view.figures[item.number]
-        before = view.text[view.span.start : placed.found.span.start]
-        earlier_numbers = [n for n in by_number if n < item.number and view.figures[n].converts is None]
-        # a conversion in brackets: the same claim in another currency
-        if placed.converts is not None and placed.converts in by_number:
-            origin = out[by_number[placed.converts]].draft
-            out[position] = _add(
-                _note(item, f"converted: the outlet's conversion of {origin.figure.text}"),
-                Qualifier(QualifierKind.SAME_AS, origin.id),
-                placed.found.text,
-                f"an outlet's conversion of {origin.figure.text}: the same claim",
-            )
-            continue
-        # "in addition to $200 million", "on top of the $1bn": the nearest figure before is on top of this one
-        addition = None
-        for match in _ADDITION.finditer(before):
-            addition = match
-        if (
-            addition is not None
-            and view.text[view.span.start + addition.end() : placed.found.span.start].count(" ") <= 5
-        ):
-            target = out[position]
-            phrase_at = view.span.start + addition.start()
-            earlier = [n for n in earlier_numbers if view.figures[n].found.span.end <= phrase_at]
-            if earlier:
-                source_position = by_number[earlier[-1]]
-                out[source_position] = _add(
-                    out[source_position],
-                    Qualifier(QualifierKind.IN_ADDITION_TO, target.draft.id),
-                    addition.group(),
-                    f'"{addition.group()} {placed.found.text}": separate money',
-                )
-            elif previous and (that := _THAT_MONEY.search(view.quote)) is not None:
-                source_position = previous_positions[-1]
-                out[source_position] = _add(
-                    out[source_position],
-                    Qualifier(QualifierKind.IN_ADDITION_TO, target.draft.id),
-                    f"{that.group()} ... {addition.group()}",
-                    "the next sentence says this money is on top of another figure",
-                )
-        elif (another := _ANOTHER.search(before[-40:])) is not None and earlier_numbers:
-            source = out[by_number[earlier_numbers[-1]]]
-            if source.draft.donor == item.draft.donor:
-                out[position] = _add(
-                    item,
-                    Qualifier(QualifierKind.IN_ADDITION_TO, source.draft.id),
-                    another.group().strip(),
-                    f"more money on top of {source.draft.figure.text}",
-                )
-        # "from $260m in 2010 to almost $300m": an increase over a baseline
-        item = out[position]
-        if earlier_numbers:
-            base_number = earlier_numbers[-1]
-            base_placed = view.figures[base_number]
-            between = view.text[base_placed.found.span.end : placed.found.span.start]
-            lead = view.text[view.span.start : base_placed.found.span.start]
-            if (
-                re.search(r"\bto\s(?:\S+\s)?$", between)
-                and re.search(r"\bfrom\s$", lead)
-                and _INCREASE.search(lead[-60:])
-            ):
-                base_position = by_number[base_number]
-                out[position] = _add(
-                    item,
-                    Qualifier(QualifierKind.INCREASE_FROM, out[base_position].draft.id),
-                    view.text[base_placed.found.span.start - 5 : placed.found.span.end],
-                    "an increase from the earlier figure",
-                )
-                out[base_position] = _add(
-                    out[base_position],
-                    Qualifier(QualifierKind.BASELINE),
-                    "from " + base_placed.found.text,
-                    "the level before an increase",
-                )
-                continue
-        rise = _INCREASE.search(before[-80:])
-        if rise is not None and re.search(r"\bto\s(?:\S+\s)?$", before) and not earlier_numbers:
-            out[position] = _add(
-                item, Qualifier(QualifierKind.INCREASE_FROM), rise.group(), "an increase to this level"
-            )
-        # "including about US$1.8 billion", "of which", "(inc new $770m)": a part of the figure before
-        item = out[position]
-        includes = _INCLUDES.search(before[-40:])
-        if includes is not None:
-            whole_position: int | None = None
-            if earlier_numbers:
-                whole_position = by_number[earlier_numbers[-1]]
-            elif previous and _SUM_REFERENCE.search(view.quote):
-                whole_position = previous_positions[-1]
-            if whole_position is not None:
-                whole = out[whole_position]
-                out[position] = _add(
-                    item,
-                    Qualifier(QualifierKind.PART_OF, whole.draft.id),
-                    includes.group().strip(),
-                    f"a part of {whole.draft.figure.text}",
-                )
-                out[whole_position] = _add(
-                    whole,
-                    Qualifier(QualifierKind.INCLUDES, out[position].draft.id),
-                    includes.group().strip(),
-                    f"includes {placed.found.text}",
-                )
-        # "bring its total to $2 billion": a running total holding the figure before
-        item = out[position]
-        if _RUNNING_TOTAL.search(before) and not collective_kind(item.draft.donor):
-            part = [n for n in earlier_numbers if out[by_number[n]].draft.donor == item.draft.donor]
-            part_position = by_number[part[-1]] if part else (previous_positions[-1] if previous else None)
-            if part_position is not None and out[part_position].draft.donor == item.draft.donor:
-                out[position] = _add(
-                    item,
-                    Qualifier(QualifierKind.INCLUDES, out[part_position].draft.id),
-                    "total",
-                    "a running total holding the pledge before",
-                )
+        number = out[position].number
+        placed = view.figures[number]
+        figure = _Figure(
+            position,
+            placed,
+            view.text[view.span.start : placed.found.span.start],
+            tuple(n for n in by_number if n < number and view.figures[n].converts is None),
+        )
+        for rule in _RELATION_RULES:
+            if rule(sentence, figure):
+                break
+
+
+def _conversion(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "(US$1.17 billion)": a conversion in brackets is the same claim in another currency, nothing more."""
+    converts = figure.placed.converts
+    if converts is None or converts not in sentence.by_number:
+        return False
+    origin = sentence.out[sentence.by_number[converts]].draft
+    sentence.out[figure.position] = _add(
+        _note(sentence.out[figure.position], f"converted: the outlet's conversion of {origin.figure.text}"),
+        Qualifier(QualifierKind.SAME_AS, origin.id),
+        figure.placed.found.text,
+        f"an outlet's conversion of {origin.figure.text}: the same claim",
+    )
+    return True
+
+
+def _on_top_of(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "in addition to $200 million" just before the figure, else "an additional $50 million"."""
+    addition = _addition_before(sentence, figure)
+    if addition is not None:
+        _in_addition_to(sentence, figure, addition)
+    else:
+        _more_of_the_same(sentence, figure)
+    return False
+
+
+def _addition_before(sentence: _Sentence, figure: _Figure) -> re.Match[str] | None:
+    """The last "in addition to" before the figure, when at most five spaces stand between them."""
+    addition = None
+    for match in _ADDITION.finditer(figure.before):
+        addition = match
+    if addition is None:
+        return None
+    view = sentence.view
+    if view.text[view.span.start + addition.end() : figure.placed.found.span.start].count(" ") > 5:
+        return None
+    return addition
+
+
+def _in_addition_to(sentence: _Sentence, figure: _Figure, addition: re.Match[str]) -> None:
+    """ "$50m in addition to $200 million": the nearest figure before the phrase is on top of this one;
+    with none, "That money will be in addition to ..." speaks of the sentence before's last claim."""
+    view, target = sentence.view, sentence.out[figure.position]
+    phrase_at = view.span.start + addition.start()
+    earlier = [n for n in figure.earlier if view.figures[n].found.span.end <= phrase_at]
+    if earlier:
+        source_position = sentence.by_number[earlier[-1]]
+        sentence.out[source_position] = _add(
+            sentence.out[source_position],
+            Qualifier(QualifierKind.IN_ADDITION_TO, target.draft.id),
+            addition.group(),
+            f'"{addition.group()} {figure.placed.found.text}": separate money',
+        )
+    elif sentence.previous and (that := _THAT_MONEY.search(view.quote)) is not None:
+        source_position = sentence.previous_positions[-1]
+        sentence.out[source_position] = _add(
+            sentence.out[source_position],
+            Qualifier(QualifierKind.IN_ADDITION_TO, target.draft.id),
+            f"{that.group()} ... {addition.group()}",
+            "the next sentence says this money is on top of another figure",
+        )
+
+
+def _more_of_the_same(sentence: _Sentence, figure: _Figure) -> None:
+    """ "an additional $50 million" from the donor of the figure before: more money on top of it."""
+    another = _ANOTHER.search(figure.before[-40:])
+    if another is None or not figure.earlier:
+        return
+    item = sentence.out[figure.position]
+    source = sentence.out[sentence.by_number[figure.earlier[-1]]]
+    if source.draft.donor == item.draft.donor:
+        sentence.out[figure.position] = _add(
+            item,
+            Qualifier(QualifierKind.IN_ADDITION_TO, source.draft.id),
+            another.group().strip(),
+            f"more money on top of {source.draft.figure.text}",
+        )
+
+
+def _increase_from_earlier(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "from $260m in 2010 to almost $300m": an increase over the figure before, which is a baseline;
+    the figure's relations are then settled."""
+    if not figure.earlier:
+        return False
+    view = sentence.view
+    base_number = figure.earlier[-1]
+    base_placed = view.figures[base_number]
+    between = view.text[base_placed.found.span.end : figure.placed.found.span.start]
+    lead = view.text[view.span.start : base_placed.found.span.start]
+    if not (
+        re.search(r"\bto\s(?:\S+\s)?$", between)
+        and re.search(r"\bfrom\s$", lead)
+        and _INCREASE.search(lead[-60:])
+    ):
+        return False
+    base_position = sentence.by_number[base_number]
+    sentence.out[figure.position] = _add(
+        sentence.out[figure.position],
+        Qualifier(QualifierKind.INCREASE_FROM, sentence.out[base_position].draft.id),
+        view.text[base_placed.found.span.start - 5 : figure.placed.found.span.end],
+        "an increase from the earlier figure",
+    )
+    sentence.out[base_position] = _add(
+        sentence.out[base_position],
+        Qualifier(QualifierKind.BASELINE),
+        "from " + base_placed.found.text,
+        "the level before an increase",
+    )
+    return True
+
+
+def _increase_to(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "would increase its aid to nearly $300m", no figure before: an increase from a level not given."""
+    rise = _INCREASE.search(figure.before[-80:])
+    if rise is not None and re.search(r"\bto\s(?:\S+\s)?$", figure.before) and not figure.earlier:
+        sentence.out[figure.position] = _add(
+            sentence.out[figure.position],
+            Qualifier(QualifierKind.INCREASE_FROM),
+            rise.group(),
+            "an increase to this level",
+        )
+    return False
+
+
+def _part_of(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "including about US$1.8 billion", "of which", "(inc new $770m)": a part of the figure before, or
+    of the sentence before's when this one says "The sum includes"."""
+    includes = _INCLUDES.search(figure.before[-40:])
+    if includes is None:
+        return False
+    whole_position: int | None = None
+    if figure.earlier:
+        whole_position = sentence.by_number[figure.earlier[-1]]
+    elif sentence.previous and _SUM_REFERENCE.search(sentence.view.quote):
+        whole_position = sentence.previous_positions[-1]
+    if whole_position is None:
+        return False
+    whole = sentence.out[whole_position]
+    sentence.out[figure.position] = _add(
+        sentence.out[figure.position],
+        Qualifier(QualifierKind.PART_OF, whole.draft.id),
+        includes.group().strip(),
+        f"a part of {whole.draft.figure.text}",
+    )
+    sentence.out[whole_position] = _add(
+        whole,
+        Qualifier(QualifierKind.INCLUDES, sentence.out[figure.position].draft.id),
+        includes.group().strip(),
+        f"includes {figure.placed.found.text}",
+    )
+    return False
+
+
+def _running_total(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "bring its total to $2 billion": a running total holding the donor's figure before (in this
+    sentence or the one before)."""
+    item = sentence.out[figure.position]
+    if not _RUNNING_TOTAL.search(figure.before) or collective_kind(item.draft.donor):
+        return False
+    part = [n for n in figure.earlier if sentence.out[sentence.by_number[n]].draft.donor == item.draft.donor]
+    part_position = sentence.by_number[part[-1]] if part else sentence.last_previous()
+    if part_position is not None and sentence.out[part_position].draft.donor == item.draft.donor:
+        sentence.out[figure.position] = _add(
+            item,
+            Qualifier(QualifierKind.INCLUDES, sentence.out[part_position].draft.id),
+            "total",
+            "a running total holding the pledge before",
+        )
+    return False
+
+
+# The relations a figure can have, tried in order; a rule returning True settles the figure.
+_RELATION_RULES: tuple[Callable[[_Sentence, _Figure], bool], ...] = (
+    _conversion,
+    _on_top_of,
+    _increase_from_earlier,
+    _increase_to,
+    _part_of,
+    _running_total,
+)
 
 
 def qualify_across_sentences(drafted: list[Drafted], views: Sequence[SentenceView]) -> list[Drafted]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
@@ -205,26 +205,43 @@ def build_tables(
     members and parents (so "Russia" there is whatever the country tables call it).
     """
     rows = _read_entities_csv()
-    countries = [name for name in ancestry if name not in regions]
     alpha3 = {code: name for code, name in codes.items() if len(code) == 3}
+    named = _row_namer(rows, canonical)
+    members = _memberships(rows, alpha3, named)
+    lineage = _Lineage(
+        parent={row["key"]: named(row["part_of"]) for row in rows if row["part_of"]},
+        groups=_groups_by_member(members),
+        group_order=tuple(row["key"] for row in rows if row["kind"] == "group"),
+    )
+    places = _place_entities(ancestry, regions, lineage)
+    return EntityTables(
+        by_key=MappingProxyType(_with_row_entities(places, rows, members, lineage)),
+        by_spelling=MappingProxyType(_row_spellings(rows)),
+        adjectives=MappingProxyType(_adjective_words(alpha3, regions)),
+    )
 
-    row_keys = {row["key"] for row in rows}
-    row_spellings = {
-        match_key(s): row["key"] for row in rows for s in (row["key"], *_split(row["spellings"]))
-    }
+
+def _row_namer(rows: Sequence[Mapping[str, str]], canonical: Callable[[str], str]) -> Callable[[str], str]:
+    """How entities.csv's members and parents are read: its own keys first ("World Bank Group" is not the
+    World Bank here), then its spellings, then whatever the country tables call the name."""
+    keys = {row["key"] for row in rows}
+    spellings = {match_key(s): row["key"] for row in rows for s in (row["key"], *_split(row["spellings"]))}
 
     def named(text: str) -> str:
-        """A key entities.csv gives (its own keys first: "World Bank Group" is not the World Bank here)."""
-        if text in row_keys:
+        if text in keys:
             return text
-        return row_spellings.get(match_key(text)) or canonical(text)
+        return spellings.get(match_key(text)) or canonical(text)
 
-    # Group memberships: coco's groups by ISO code, then our own rows' members (names or other groups).
-    group_of: dict[str, list[str]] = {}
-    members: dict[str, frozenset[str]] = {}
+    return named
+
+
+def _memberships(
+    rows: Sequence[Mapping[str, str]], alpha3: Mapping[str, str], named: Callable[[str], str]
+) -> dict[str, frozenset[str]]:
+    """Each group's members: coco's groups by ISO code, then our own rows' members, where a group named
+    as a member stands for its own members (so a row may build on coco's groups or earlier rows)."""
     coco = group_members()
-    for key in COCO_GROUPS:
-        members[key] = frozenset(alpha3[code] for code in coco[key] if code in alpha3)
+    members = {key: frozenset(alpha3[code] for code in coco[key] if code in alpha3) for key in COCO_GROUPS}
     for row in rows:
         listed = _split(row["members"])
         if listed:
@@ -232,69 +249,108 @@ def build_tables(
             for name in listed:
                 found |= members.get(named(name), frozenset({named(name)}))
             members[row["key"]] = frozenset(found)
+    return members
+
+
+def _groups_by_member(members: Mapping[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
+    """The groups each member is in, the other way round from `members` (a lookup per entity, not a scan)."""
+    group_of: dict[str, list[str]] = {}
     for group, keys in members.items():
         for key in keys:
             group_of.setdefault(key, []).append(group)
+    return {key: tuple(groups) for key, groups in group_of.items()}
 
-    direct_parent = {row["key"]: named(row["part_of"]) for row in rows if row["part_of"]}
 
-    def chain(key: str) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class _Lineage:
+    """Who is part of whom (entities.csv's part_of) and who is in which group: what an entity's
+    `part_of` and `member_of` are read from."""
+
+    parent: Mapping[str, str]  # key -> the entity it is directly part of
+    groups: Mapping[str, tuple[str, ...]]  # key -> the groups it is a member of
+    group_order: tuple[str, ...]  # entities.csv's groups in its order: the order `member_of` lists them
+
+    def chain(self, key: str) -> tuple[str, ...]:
+        """The parents of `key`, nearest first; a loop in the data stops the chain rather than hanging."""
         found: list[str] = []
-        parent = direct_parent.get(key)
+        parent = self.parent.get(key)
         while parent and parent not in found and parent != key:
             found.append(parent)
-            parent = direct_parent.get(parent)
+            parent = self.parent.get(parent)
         return tuple(found)
 
-    group_order = [row["key"] for row in rows if row["kind"] == "group"]
-
-    def groups_of(key: str) -> tuple[str, ...]:
-        mine = set(group_of.get(key, ()))
+    def groups_of(self, key: str) -> tuple[str, ...]:
+        """The groups `key` is in, each followed by the groups it is part of (EU27 -> the EU and members),
+        in entities.csv's order and once each."""
+        mine = set(self.groups.get(key, ()))
         found: list[str] = []
-        for group in group_order:
+        for group in self.group_order:
             if group in mine:
-                found += [group, *(p for p in chain(group) if p not in found)]
+                found += [group, *(p for p in self.chain(group) if p not in found)]
         return tuple(dict.fromkeys(found))
 
+
+def _place_entities(
+    ancestry: Mapping[str, tuple[str, ...]], regions: frozenset[str], lineage: _Lineage
+) -> dict[str, Entity]:
+    """The M49 countries (in their regions, then their groups) and regions (in the regions above them)."""
     by_key: dict[str, Entity] = {}
-    for name in countries:
-        by_key[name] = Entity(name, EntityKind.COUNTRY, member_of=(*ancestry[name], *groups_of(name)))
+    for name in (name for name in ancestry if name not in regions):
+        by_key[name] = Entity(name, EntityKind.COUNTRY, member_of=(*ancestry[name], *lineage.groups_of(name)))
     for name in regions:
         by_key[name] = Entity(name, EntityKind.REGION, member_of=ancestry.get(name, ()))
-    by_spelling: dict[str, str] = {}
+    return by_key
+
+
+def _with_row_entities(
+    places: Mapping[str, Entity],
+    rows: Sequence[Mapping[str, str]],
+    members: Mapping[str, frozenset[str]],
+    lineage: _Lineage,
+) -> dict[str, Entity]:
+    """`places` and entities.csv's own entities, in its order: a row's root is looked up among the
+    entities before it (so a part's root row comes first in the file)."""
+    by_key = dict(places)
     for row in rows:
         key, kind = row["key"], EntityKind(row["kind"])
-        for spelling in (key, *_split(row["spellings"])):
-            by_spelling.setdefault(match_key(spelling), key)
         if kind is EntityKind.COUNTRY:
             continue  # extra spellings of a country the M49 table already has
-        part_of = chain(key)
+        part_of = lineage.chain(key)
         root = by_key.get(part_of[-1]) if part_of else None
         # A part inherits its root's regions and groups (DFID is in Europe and the G7 with the UK).
         inherited = root.member_of if root is not None else ()
-        own = groups_of(key)
         by_key[key] = Entity(
             key,
             kind,
             part_of=part_of,
-            member_of=tuple(dict.fromkeys((*own, *inherited))),
+            member_of=tuple(dict.fromkeys((*lineage.groups_of(key), *inherited))),
             members=members.get(key, frozenset()),
         )
-    words: dict[str, str] = {}
-    for word, code in adjectives().items():
-        if code in alpha3:
-            words[word] = alpha3[code]
-    # Regions' adjectives follow from their names: "Central American", "African", "European".
+    return by_key
+
+
+def _row_spellings(rows: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """Match key -> entity key for every row's key and spellings; the first row to claim one keeps it."""
+    by_spelling: dict[str, str] = {}
+    for row in rows:
+        for spelling in (row["key"], *_split(row["spellings"])):
+            by_spelling.setdefault(match_key(spelling), row["key"])
+    return by_spelling
+
+
+# Regions' adjectives follow from their names: "Central American", "African", "European".
+_REGION_ADJECTIVE_ENDINGS = (("a", "n"), ("e", "an"))
+
+
+def _adjective_words(alpha3: Mapping[str, str], regions: Iterable[str]) -> dict[str, str]:
+    """Casefolded adjective -> key: countryinfo's demonyms for the countries we know, then the regions'
+    (a country's adjective wins when both give the same word)."""
+    words = {word: alpha3[code] for word, code in adjectives().items() if code in alpha3}
     for name in regions:
-        if name.endswith("a"):
-            words.setdefault(f"{name}n".casefold(), name)
-        elif name.endswith("e"):
-            words.setdefault(f"{name}an".casefold(), name)
-    return EntityTables(
-        by_key=MappingProxyType(by_key),
-        by_spelling=MappingProxyType(by_spelling),
-        adjectives=MappingProxyType(words),
-    )
+        ending = next((add for last, add in _REGION_ADJECTIVE_ENDINGS if name.endswith(last)), None)
+        if ending is not None:
+            words.setdefault(f"{name}{ending}".casefold(), name)
+    return words
 
 
 # ---- reading a name ------------------------------------------------------------------------------------
