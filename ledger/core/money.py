@@ -149,7 +149,8 @@ def allocate(amount: Decimal, weights: Sequence[int | Decimal], code: str) -> tu
     by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
     for i in by_remainder[:left]:
         floors[i] += 1
-    return tuple((Decimal(sign * f) / scale).quantize(Decimal(1).scaleb(-places)) for f in floors)
+    # whole minor units, written with the currency's places: 12345 cents are 123.45
+    return tuple(Decimal(sign * f).scaleb(-places) for f in floors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,14 +47,16 @@ def _old_level(new: PledgeView, old: PledgeView) -> AmountRange | None:
 def _moves(views: Mapping[str, PledgeView], findings: Iterable[Finding]) -> dict[str, _Moves]:
     """For each pledge, the findings whose decisions move it, as the effects table says."""
     moves: dict[str, _Moves] = defaultdict(_Moves)
+    cuts = {kind: effect.distinct.moves for kind, effect in EFFECTS.items()}
+    new_money_cuts = {kind: effect.new_money.moves for kind, effect in EFFECTS.items()}
     for finding in findings:
         effect = EFFECTS[finding.kind]
         target = finding.target
         if target not in views:
             continue
-        if effect.distinct.moves:
+        if cuts[finding.kind]:
             moves[target].cut_by.append(finding.id)
-        if effect.new_money.moves:
+        if new_money_cuts[finding.kind]:
             moves[target].new_money_cut_by.append(finding.id)
         if effect.holds_parts:
             moves[target].totals.append(finding.id)
