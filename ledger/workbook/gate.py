@@ -54,6 +54,7 @@ __all__ = [
     "UnreadableWorkbook",
     "Workbook",
     "cell_name",
+    "check_workbook",
     "read_workbook",
 ]
 
@@ -183,6 +184,30 @@ def read_workbook(
         raise UnreadableWorkbook(f"could not be read as a spreadsheet: {_short(error)}") from None
 
 
+def check_workbook(
+    data: bytes,
+    *,
+    name: str = "",
+    limits: Limits = Limits(),
+    sheets: Collection[str] | None = None,
+) -> None:
+    """Run read_workbook's own checks on an upload without reading its cells (no calamine): the format,
+    the archive, the DTDs, and the extent and cells of the sheets asked for. UnreadableWorkbook when
+    read_workbook would refuse it for any of them; cheap enough to run before a large upload is queued.
+    (A CSV or .xls file is only checked for its size and format here: their cells are read to be counted.)
+    """
+    content = _read_bytes(data, limits)
+    wanted = None if sheets is None else frozenset(_sheet_key(sheet) for sheet in sheets)
+    try:
+        _read_content(content, name, limits, wanted, cells=False)
+    except UnreadableWorkbook:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise UnreadableWorkbook(_DAMAGED) from None
+    except MemoryError:
+        raise UnreadableWorkbook("the workbook is too large to read") from None
+
+
 _PASSWORD = "the workbook is password-protected; remove the password and upload again"
 _DAMAGED = "the file is damaged or incomplete (corrupt zip archive); save it again and re-upload"
 
@@ -213,10 +238,15 @@ def _read_bytes(data: bytes | BinaryIO | str | os.PathLike[str], limits: Limits)
     return content
 
 
-def _read_content(content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None) -> Workbook:
+def _read_content(
+    content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None, *, cells: bool = True
+) -> Workbook:
+    """The workbook in `content`; with `cells` off, only its checks run and the workbook is empty."""
     if content.startswith(b"PK\x03\x04") or content.startswith(b"PK\x05\x06"):
-        return _read_zip_package(content, name, limits, wanted)
+        return _read_zip_package(content, name, limits, wanted, cells=cells)
     if content.startswith(_OLE2_MAGIC):
+        if not cells:
+            return Workbook(name=name, sheets=(), kind="xls")
         return _read_ole2(content, name, limits, wanted)
     if content.startswith(b"PK"):
         raise UnreadableWorkbook(_DAMAGED)
@@ -228,6 +258,8 @@ def _read_content(content: bytes, name: str, limits: Limits, wanted: frozenset[s
     kind = _recognise_other_format(content)
     if kind:
         raise UnreadableWorkbook(f"{name or 'the file'} is not a spreadsheet (it looks like {kind})")
+    if not cells:
+        return Workbook(name=name, sheets=())
     return _read_csv(content, name, limits, wanted)
 
 
@@ -275,7 +307,9 @@ def _recognise_other_format(content: bytes) -> str:
 # Zip packages: xlsx, xlsm, ods
 
 
-def _read_zip_package(content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None) -> Workbook:
+def _read_zip_package(
+    content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None, *, cells: bool = True
+) -> Workbook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
@@ -290,9 +324,9 @@ def _read_zip_package(content: bytes, name: str, limits: Limits, wanted: frozens
                     raise UnreadableWorkbook(
                         f"{name or 'the file'} is not a spreadsheet (it looks like an OpenDocument {kind})"
                     )
-                return _read_ods(members, content, name, limits, wanted)
+                return _read_ods(members, content, name, limits, wanted, cells=cells)
         if "[Content_Types].xml" in members or "_rels/.rels" in members:
-            return _read_ooxml(members, content, name, limits, wanted)
+            return _read_ooxml(members, content, name, limits, wanted, cells=cells)
         if any(member.startswith("word/") for member in members):
             raise UnreadableWorkbook(
                 f"{name or 'the file'} is not a spreadsheet (it looks like a Word document)"
@@ -473,6 +507,8 @@ def _read_ooxml(
     name: str,
     limits: Limits,
     wanted: frozenset[str] | None,
+    *,
+    cells: bool = True,
 ) -> Workbook:
     workbook_part = _ooxml_workbook_part(members, content)
     if workbook_part.endswith(".bin"):
@@ -497,11 +533,11 @@ def _read_ooxml(
     total_cells = 0
     for sheet, part in selected.items():
         if part in members:
-            may_hold_formulas, cells = _check_xlsx_sheet(sheet, members[part], content, limits)
+            may_hold_formulas, spanned = _check_xlsx_sheet(sheet, members[part], content, limits)
             if may_hold_formulas:
                 with_formulas[sheet] = members[part]
             scanned.add(part)
-            total_cells += cells
+            total_cells += spanned
             _check_total_cells(sheet, total_cells, limits)
     other_sheets = {part for part in sheet_parts.values() if part} - scanned
     unresolved = any(part not in members for part in selected.values())
@@ -513,6 +549,8 @@ def _read_ooxml(
             _check_xlsx_sheet(f"part {member}", info, content, limits)  # (its cells are calamine's to skip)
         else:
             _verify_member(info, content)
+    if not cells:
+        return Workbook(name=name, sheets=(), date1904=date1904, kind="xlsx", sheet_names=tuple(sheet_parts))
     unsaved = {
         _sheet_key(sheet): _formulas_without_value(b"".join(_inflate(info, content)))
         for sheet, info in with_formulas.items()
@@ -899,6 +937,8 @@ def _read_ods(
     name: str,
     limits: Limits,
     wanted: frozenset[str] | None,
+    *,
+    cells: bool = True,
 ) -> Workbook:
     manifest = members.get("META-INF/manifest.xml")
     if manifest is not None:
@@ -929,6 +969,8 @@ def _read_ods(
         if member != "content.xml" and member.endswith(".xml"):
             _verify_member(info, content)
     selected = [sheet for sheet, _ in extents if wanted is None or _sheet_key(sheet) in wanted]
+    if not cells:
+        return Workbook(name=name, sheets=(), kind="ods", sheet_names=tuple(sheet for sheet, _ in extents))
     return _read_with_calamine(content, name, limits, selected, date1904=False, kind="ods")
 
 

@@ -38,6 +38,7 @@ from ledger.workbook.gate import (
     UnreadableWorkbook,
     Workbook,
     cell_name,
+    check_workbook,
     read_workbook,
 )
 from ledger.workbook.layout import (
@@ -54,7 +55,7 @@ from ledger.workbook.layout import (
 )
 from ledger.workbook.layout import SHEETS as layout_sheets
 
-__all__ = ["Progress", "read_ledger"]
+__all__ = ["Progress", "check_ledger_workbook", "read_ledger"]
 
 HEADER_SEARCH_ROWS = 10
 
@@ -129,6 +130,16 @@ def read_ledger(
         sheet.name: sheet.formulas_without_value for sheet in workbook.sheets if sheet.formulas_without_value
     }
     return _LedgerReader(workbook, name, from_csv=False, unsaved_formulas=unsaved, progress=progress).read()
+
+
+def check_ledger_workbook(data: bytes, *, name: str = "", limits: Limits = Limits()) -> Problem | None:
+    """The one error that makes an upload unreadable as a ledger workbook, found by the gate's checks alone
+    (without reading the cells, so cheaply, before a large upload is queued); None when it passes them."""
+    try:
+        check_workbook(data, name=name, limits=limits, sheets=_SHEET_NAMES)
+    except UnreadableWorkbook as unreadable:
+        return Problem(f"{name or 'the file'}: {unreadable}", Origin(name))
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -90,9 +90,15 @@ def make_app(tmp_path: Path, database_url: str, **overrides: object) -> Flask:
 
 
 def close_app(flask_app: Flask) -> None:
-    """Stop the app's background jobs and close its database connections."""
-    flask_app.extensions["ledger.jobs"].shutdown()
+    """Close the app's task queue and database connections."""
+    flask_app.extensions["ledger.jobs"].close()
     flask_app.extensions["ledger.db"].engine.dispose()
+
+
+def run_jobs(flask_app: Flask) -> int:
+    """Run the jobs waiting in the app's task queue, here (the code a queue worker runs); how many."""
+    handled: int = flask_app.extensions["ledger.jobs"].run_queued()
+    return handled
 
 
 @pytest.fixture
