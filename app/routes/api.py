@@ -34,8 +34,8 @@ from ..presentation.api_json import (
 )
 from ..services import idempotency
 from ..services.idempotency import Keyed
+from ..services.jobs import Job
 from ..services.ledgers import Decided, LedgerView
-from ..storage.models import JobRow
 from ..validation import CONTROL, checked_number
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -163,7 +163,7 @@ def _page(name: str, items: Sequence[Any], to_json: Callable[[Any], dict[str, An
 # ---- jobs ------------------------------------------------------------------------------------------------------
 
 
-def _job_json(row: JobRow) -> dict[str, Any]:
+def _job_json(row: Job) -> dict[str, Any]:
     body = job_json(row)
     body["kind"] = row.kind
     body["attempts"] = row.attempts

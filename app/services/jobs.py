@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # progress (0-100) and what is happening, for background work
 Progress = Callable[[int, str], None]
+# a job as the routes see it
+Job = JobRow
 
 # A failed job keeps at most this many problems (and how many there were): its status stays small.
 MAX_KEPT_PROBLEMS = 100

@@ -325,11 +325,11 @@ class LedgerService:
                 ),
             )
             return Accepted(job_id=job_id)
-        stored = None
-        if keyed is not None:
-            stored = lambda session, ledger, number: keyed.record(
-                session, {"ledger": ledger, "version": number}
-            )  # noqa: E731
+
+        def stored(session: Session, ledger: str, number: int) -> None:
+            if keyed is not None:
+                keyed.record(session, {"ledger": ledger, "version": number})
+
         return Accepted(
             ledger_id=self.store_upload(
                 name, content, user_id=user_id, ledger_id=ledger_id, in_transaction=stored
@@ -576,10 +576,12 @@ class LedgerService:
     def download(self, ledger_id: str, kind: str, number: int | None = None, *, user_id: int) -> Download:
         """A ledger's version (the newest by default) as `kind`: report, workbook, json or csv. A large
         ledger's file is built by a job instead (DownloadQueued names it): not inside a request."""
-        if kind not in EXPORT_KINDS:
-            raise ExportUnavailable(f'there is no "{kind}" download; choose report, workbook, json or csv')
         with self.db.reading() as session:
             row, _role = store.ledger_for(session, ledger_id, user_id)
+            if kind not in EXPORT_KINDS:
+                raise ExportUnavailable(
+                    f'there is no "{kind}" download; choose report, workbook, json or csv'
+                )
             version = (
                 store.get_version(session, ledger_id, number)
                 if number

@@ -254,6 +254,6 @@ def test_an_unreadable_large_upload_is_refused_before_anything_is_stored(eager_a
 
     client = token_client(eager_app, make_account(eager_app, "ana@example.org", admin=True))
     response = upload(client, "/api/v1/ledgers", dense_workbook(rows=21_000, columns=200), "dense.xlsx")
-    assert response.status_code == 400 and "cells" in response.json["error"]["detail"]  # type: ignore[index]
+    assert response.status_code == 400 and "cells" in response.json["error"]["detail"]
     with _db(eager_app).reading() as session:
         assert session.scalar(select(func.count()).select_from(JobRow)) == 0
