@@ -556,10 +556,13 @@ class LedgerService:
             newest = store.latest_version(session, ledger_id)
             name = store.get_ledger(session, ledger_id).name
             after = store.decisions_in_force(reversed(store.decision_history(session, ledger_id)))
-        if newest.id != version.id:  # a new version was stored meanwhile
+        if newest.id != version.id:  # a new version was stored meanwhile: the decision applies to it
             with self.db.reading() as session:
-                source = self._remembered_or_content(newest)
-            return Decided(recorded, self._reconciliation(newest, name, after, self._ledger(newest, source)))
+                current = session.get(VersionRow, newest.id) or newest
+                source = self._remembered_or_content(current)
+            return Decided(
+                recorded, self._reconciliation(current, name, after, self._ledger(current, source))
+            )
         return Decided(recorded, self._reconciliation(version, name, after, ledger))
 
     def decision(self, ledger_id: str, decision_id: int, *, user_id: int) -> Decided:
