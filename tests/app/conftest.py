@@ -216,10 +216,17 @@ def broken_xlsx(example_xlsx: bytes) -> bytes:
     )
 
 
-def upload(client: FlaskClient, path: str, content: bytes, name: str = "ledger.xlsx", **fields: str):  # type: ignore[no-untyped-def]
-    """POST a workbook as a multipart form."""
+def upload(  # type: ignore[no-untyped-def]
+    client: FlaskClient,
+    path: str,
+    content: bytes,
+    name: str = "ledger.xlsx",
+    headers: dict[str, str] | None = None,
+    **fields: str,
+):
+    """POST a workbook as a multipart form (with `headers`, such as an Idempotency-Key)."""
     data: dict[str, object] = {"workbook": (io.BytesIO(content), name), **fields}
-    return client.post(path, data=data, content_type="multipart/form-data")
+    return client.post(path, data=data, content_type="multipart/form-data", headers=headers or {})
 
 
 def token_client(flask_app: Flask, account: accounts.Account) -> FlaskClient:
