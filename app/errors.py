@@ -105,13 +105,6 @@ class AccountProblem(WebError):
     title = "That did not work"
 
 
-class BusyLedger(WebError):
-    """Too many writes to one ledger at the same moment to store this one against the newest version."""
-
-    status = 409
-    title = "The ledger was busy"
-
-
 class JobQueueUnavailable(WebError):
     status = 503
     title = "The task queue is not available"

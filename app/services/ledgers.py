@@ -36,7 +36,6 @@ from ledger.workbook.writer import write_ledger
 from ..errors import (
     AccountProblem,
     BadDecision,
-    BusyLedger,
     DownloadQueued,
     ExportUnavailable,
     InvalidWorkbook,
@@ -58,8 +57,7 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 EXPORT_KINDS = ("report", "workbook", "json", "csv")
 # stored file names are at most this long (the suffix kept); the column holds 300
 MAX_FILE_NAME = 200
-# a version uploaded while others were stored is compared again with the newest, at most this often
-MAX_VERSION_RETRIES = 5
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # how many parsed ledgers and reconciliations each app keeps (each worker process has its own)
 CACHE_SIZE = 16
@@ -370,9 +368,9 @@ class LedgerService:
         `ledger_id` (which `user_id` must be an editor or the owner of).
 
         Returns the ledger's id. Everything is stored in one transaction, `in_transaction(session, ledger
-        id, version number)` too: on any error nothing is. A version is compared with the newest version
-        and stored only if that is still the newest when it is stored (the ledger's row locked): when
-        another was stored meanwhile, it is compared again with that one.
+        id, version number)` too: on any error nothing is. A version is compared with the newest version,
+        and stored with the ledger's row locked; when another version was stored meanwhile, it is compared
+        again with that one under the lock, so each version's changes are against its true predecessor.
         """
         if ledger_id is not None:
             self.require(ledger_id, user_id, Role.EDITOR)
@@ -391,7 +389,15 @@ class LedgerService:
             on_stage=lambda step, stage: on_progress(50 + step * 4 // 10, stage),
         )
         on_progress(95, "storing")
-        for _ in range(MAX_VERSION_RETRIES):
+        with self.db.transaction() as session:
+            if ledger_id is not None:
+                # checked again inside the transaction: the owner may have stopped sharing meanwhile; the
+                # lock makes versions of one ledger take turns
+                store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
+                if store.latest_version(session, ledger_id).id != predecessor:
+                    # another version was stored since this one was compared: compare it with that one
+                    # (while holding the lock, so that no third one comes in between)
+                    previous, _, predecessor = self._predecessor(ledger_id)
             version = store.NewVersion(
                 file_name=file_name,
                 content=content,
@@ -400,39 +406,19 @@ class LedgerService:
                 changes=version_changes(previous, result),
                 uploaded_by=user_id,
             )
-            with self.db.transaction() as session:
-                if ledger_id is None:
-                    new = store.create_ledger(session, ledger.name, version, owner_id=user_id)
-                    ledger_id = new.id
-                    stored_version = store.latest_version(session, ledger_id)
-                else:
-                    # checked again inside the transaction: the owner may have stopped sharing meanwhile;
-                    # the lock makes versions of one ledger take turns
-                    store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
-                    if store.latest_version(session, ledger_id).id != predecessor:
-                        stored_version = None  # another version came first: compare with it, then store
-                    else:
-                        stored_version = store.add_version(session, ledger_id, ledger.name, version)
-                if stored_version is not None:
-                    store.import_decisions(
-                        session,
-                        ledger_id,
-                        ledger.decisions,
-                        default_by=f"workbook {file_name}",
-                        user_id=user_id,
-                    )
-                    if in_transaction is not None:
-                        in_transaction(session, ledger_id, stored_version.number)
-                    stored_name = store.get_ledger(session, ledger_id).name
-                    stored_decisions = store.latest_decisions(session, ledger_id)
-                    version_id = stored_version.id
-            if stored_version is not None:
-                break
-            previous, _, predecessor = self._predecessor(ledger_id)
-        else:
-            raise BusyLedger(
-                "other versions of this ledger were being uploaded at the same time; upload it again"
+            if ledger_id is None:
+                ledger_id = store.create_ledger(session, ledger.name, version, owner_id=user_id).id
+                stored_version = store.latest_version(session, ledger_id)
+            else:
+                stored_version = store.add_version(session, ledger_id, ledger.name, version)
+            store.import_decisions(
+                session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}", user_id=user_id
             )
+            if in_transaction is not None:
+                in_transaction(session, ledger_id, stored_version.number)
+            stored_name = store.get_ledger(session, ledger_id).name
+            stored_decisions = store.latest_decisions(session, ledger_id)
+            version_id = stored_version.id
         self.parsed.put(version_id, ledger)
         if (stored_name, stored_decisions) == (ledger.name, decisions):
             # what the ledger's page will ask for next (it differs when the workbook's decisions were recorded)
