@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +41,7 @@ def _database_bytes(url: str, folder: Path) -> int:
     return int(size[0]) if size else 0
 
 
-def measure_upload(url: str, folder: Path, workbook: Path) -> dict[str, float]:
+def measure_upload(url: str, folder: Path, workbook: Path) -> dict[str, Any]:
     """In this process: the app on `url`, the workbook sent through the API; the figures."""
     from app import create_app
     from app.services import accounts
@@ -82,7 +83,7 @@ def measure_upload(url: str, folder: Path, workbook: Path) -> dict[str, float]:
     }
 
 
-def measure_read(workbook: Path) -> dict[str, float]:
+def measure_read(workbook: Path) -> dict[str, Any]:
     """In this process: the workbook read as a queue worker reads it (read_ledger, the gate's defaults)."""
     from ledger.workbook.reader import read_ledger
 
@@ -100,7 +101,7 @@ def measure_read(workbook: Path) -> dict[str, float]:
     }
 
 
-def _in_child(*args: str) -> dict[str, float]:
+def _in_child(*args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_dense", "--child", *args],
         cwd=ROOT,
@@ -109,7 +110,7 @@ def _in_child(*args: str) -> dict[str, float]:
         check=True,
         timeout=600,
     )
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
