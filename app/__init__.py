@@ -72,8 +72,8 @@ def create_app(
 
     url = app.config["DATABASE_URL"]
     if app.config.get("MIGRATE_ON_START", True):
-        upgrade(url, lock_folder=instance)
-        create_queue_tables(app.config["QUEUE_URL"])
+        queue = app.config["QUEUE_URL"]
+        upgrade(url, lock_folder=instance, then=lambda: create_queue_tables(queue))
     db = Database.connect(url)
     init_accounts(app, db)
     jobs = JobQueue(db, app.config["QUEUE_URL"], job_settings(app.config))

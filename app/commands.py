@@ -31,8 +31,12 @@ def _register_db_commands(app: Flask) -> None:
     @db_group.command("upgrade")
     def db_upgrade() -> None:
         """Bring the database up to the latest migration."""
-        upgrade(app.config["DATABASE_URL"], lock_folder=Path(app.instance_path))
-        create_queue_tables(app.config["QUEUE_URL"])
+        queue = app.config["QUEUE_URL"]
+        upgrade(
+            app.config["DATABASE_URL"],
+            lock_folder=Path(app.instance_path),
+            then=lambda: create_queue_tables(queue),
+        )
         click.echo("database is up to date")
 
 
