@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +19,30 @@ from flask import Flask
 
 from ledger.workbook.gate import Limits
 
-from .auth import init_accounts, limit_sign_in
+from .auth import init_accounts
 from .commands import register_commands
 from .config import secret_key, settings_from_environment
 from .errors import register_error_handlers
 from .presentation import init_presentation
 from .routes import register_blueprints
 from .security import init_security
+from .services.jobs import JobQueue, JobSettings, create_queue_tables
 from .services.ledgers import LedgerService
 from .storage.database import Database, upgrade
+from .validation import init_validation
 
 __all__ = ["create_app"]
+
+
+def job_settings(config: Mapping[str, Any]) -> JobSettings:
+    """How the task queue's jobs run, from the app's settings."""
+    return JobSettings(
+        lease=timedelta(seconds=float(config["JOB_LEASE_SECONDS"])),
+        max_attempts=int(config["JOB_ATTEMPTS"]),
+        keep_for=timedelta(days=float(config["JOB_KEEP_DAYS"])),
+        memory_mb=int(config["JOB_MEMORY_MB"]),
+        jobs_per_worker=int(config["JOB_RECYCLE_AFTER"]),
+    )
 
 
 def create_app(
@@ -53,26 +67,29 @@ def create_app(
         app.config["SECRET_KEY"] = secret_key(instance)
 
     init_security(app)
+    init_validation(app)
     register_error_handlers(app)
 
     url = app.config["DATABASE_URL"]
     if app.config.get("MIGRATE_ON_START", True):
-        upgrade(url, lock_folder=instance)
+        queue = app.config["QUEUE_URL"]
+        upgrade(url, lock_folder=instance, then=lambda: create_queue_tables(queue))
     db = Database.connect(url)
     init_accounts(app, db)
+    jobs = JobQueue(db, app.config["QUEUE_URL"], job_settings(app.config))
     service = LedgerService(
         db,
         # what one upload may hold: the app's upload limit, the reader's defaults for the rest
         limits=Limits(max_bytes=int(app.config["MAX_CONTENT_LENGTH"])),
+        jobs=jobs,
         background_above_bytes=int(app.config["BACKGROUND_ABOVE_BYTES"]),
-        background_threads=int(app.config["BACKGROUND_THREADS"]),
+        background_above_claims=int(app.config["BACKGROUND_ABOVE_CLAIMS"]),
     )
     app.extensions["ledger.db"] = db
     app.extensions["ledger.ledgers"] = service
-    app.extensions["ledger.jobs"] = service.jobs
+    app.extensions["ledger.jobs"] = jobs
 
     register_blueprints(app)
-    limit_sign_in(app)
     register_commands(app, db)
     init_presentation(app)
     return app

@@ -1,24 +1,27 @@
 """Who is asking: the signed-in session (Flask-Login) or an API token, the session cookies, trusted proxies,
-the rate limit on failed sign-ins, and the first-visit setup page. The accounts themselves are
-app/services/accounts.py's.
+the sign-in limits, and the first-visit setup page. The accounts themselves (and the failed sign-ins,
+counted in the database) are app/services/accounts.py's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 import flask_login
 from flask import Flask, current_app, g, has_request_context, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
 from .errors import NotAdministrator, SignInRequired
 from .security import csrf
-from .services.accounts import Account, account_for_session, account_for_token, has_accounts
+from .services.accounts import (
+    Account,
+    SignInLimits,
+    account_for_session,
+    account_for_token,
+    has_accounts,
+)
 from .storage.database import Database
 
 # Pages a visitor reaches before the first account exists, or without signing in.
@@ -93,16 +96,18 @@ class SessionCookies(SecureCookieSessionInterface):
         return bool(setting)
 
 
-def _failed_sign_in(response: BaseResponse) -> bool:
-    return response.status_code != 303
+def sign_in_limits() -> SignInLimits:
+    """The failed sign-ins allowed (SIGNIN_RATE_LIMIT and SIGNIN_EMAIL_RATE_LIMIT, read once)."""
+    return cast(SignInLimits, current_app.extensions["ledger.sign_in_limits"])
 
 
-def _email_key() -> str:
-    return "email:" + (request.form.get("email", "").strip().lower() or get_remote_address())
+def client_address() -> str:
+    """The client's address (as the trusted proxies say, see PROXIES)."""
+    return request.remote_addr or "unknown"
 
 
 def init_accounts(app: Flask, db: Database) -> None:
-    """Sessions, the login manager, trusted proxies, the rate limiter and the first-visit setup page."""
+    """Sessions, the login manager, trusted proxies, the sign-in limits and the first-visit setup page."""
     app.session_interface = SessionCookies()
     proxies = int(app.config.get("PROXIES") or 0)
     if proxies:
@@ -118,7 +123,9 @@ def init_accounts(app: Flask, db: Database) -> None:
     def load_account(session_id: str) -> Account | None:
         return account_for_session(db, session_id)
 
-    app.extensions["ledger.limiter"] = Limiter(get_remote_address, app=app, default_limits=[])
+    app.extensions["ledger.sign_in_limits"] = SignInLimits.parse(
+        str(app.config["SIGNIN_RATE_LIMIT"]), str(app.config["SIGNIN_EMAIL_RATE_LIMIT"])
+    )
 
     @app.before_request
     def first_visit() -> BaseResponse | None:
@@ -131,16 +138,3 @@ def init_accounts(app: Flask, db: Database) -> None:
             app.extensions["ledger.has_accounts"] = True
             return None
         return redirect(url_for("accounts.setup"))
-
-
-def limit_sign_in(app: Flask) -> None:
-    """Rate-limit failed sign-ins per address and per email (after the blueprints are registered)."""
-    limiter = cast(Limiter, app.extensions["ledger.limiter"])
-
-    def rate() -> str:
-        return str(current_app.config["SIGNIN_RATE_LIMIT"])
-
-    view: Callable[..., Any] = app.view_functions["accounts.signin"]
-    view = limiter.limit(rate, methods=["POST"], deduct_when=_failed_sign_in)(view)
-    view = limiter.limit(rate, key_func=_email_key, methods=["POST"], deduct_when=_failed_sign_in)(view)
-    app.view_functions["accounts.signin"] = view

@@ -1,5 +1,5 @@
-"""The command line of the app (`flask --app wsgi ...`): `db upgrade`, and `users create`,
-`users reset-password`, `users list`."""
+"""The command line of the app (`flask --app wsgi ...`): `db upgrade` (the migrations and the task queue's
+tables), and `users create`, `users reset-password`, `users disable`, `users enable`, `users list`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from flask import Flask
 
 from .errors import AccountProblem
 from .services import accounts
+from .services.jobs import create_queue_tables
+from .storage import store
 from .storage.database import Database, upgrade
 from .storage.store import Conflict
 
@@ -29,7 +31,12 @@ def _register_db_commands(app: Flask) -> None:
     @db_group.command("upgrade")
     def db_upgrade() -> None:
         """Bring the database up to the latest migration."""
-        upgrade(app.config["DATABASE_URL"], lock_folder=Path(app.instance_path))
+        queue = app.config["QUEUE_URL"]
+        upgrade(
+            app.config["DATABASE_URL"],
+            lock_folder=Path(app.instance_path),
+            then=lambda: create_queue_tables(queue),
+        )
         click.echo("database is up to date")
 
 
@@ -69,8 +76,32 @@ def _register_user_commands(app: Flask, db: Database) -> None:
             raise click.ClickException(str(problem)) from None
         click.echo(f"new password set for {account.email}")
 
+    @users.command("disable")
+    @click.argument("email")
+    def disable(email: str) -> None:
+        """Disable an account: its sessions end and its API tokens stop working at once."""
+        _set_disabled(email, True)
+        click.echo(f"disabled {email}")
+
+    @users.command("enable")
+    @click.argument("email")
+    def enable(email: str) -> None:
+        """Let a disabled account sign in again."""
+        _set_disabled(email, False)
+        click.echo(f"enabled {email}")
+
+    def _set_disabled(email: str, disabled: bool) -> None:
+        try:
+            account = accounts.account_by_email(db, email)
+        except AccountProblem as problem:
+            raise click.ClickException(str(problem)) from None
+        with db.transaction() as session:
+            store.set_disabled(session, account.id, disabled)
+
     @users.command("list")
     def list_accounts() -> None:
         """Every account, administrators marked."""
         for row in accounts.list_accounts(db):
-            click.echo(f"{row.email}{' (administrator)' if row.is_admin else ''}")
+            click.echo(
+                f"{row.email}{' (administrator)' if row.is_admin else ''}{' (disabled)' if row.disabled_at else ''}"
+            )

@@ -105,6 +105,44 @@ class AccountProblem(WebError):
     title = "That did not work"
 
 
+class JobQueueUnavailable(WebError):
+    status = 503
+    title = "The task queue is not available"
+
+
+class BadIdempotencyKey(WebError):
+    """An Idempotency-Key that cannot be used: malformed (400), or reused for another request (422)."""
+
+    title = "The Idempotency-Key cannot be used"
+
+    def __init__(self, detail: str, status: int = 400) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
+class BadAddress(WebError):
+    """An id or number in the address that cannot be one (too long, not a number, out of range)."""
+
+    status = 404
+    title = "Not found"
+
+
+class DownloadQueued(WebError):
+    """A large ledger's download is built by a job: the page to wait on (202 for the API)."""
+
+    status = 202
+    title = "The file is being built"
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__("The file is being built by a background job; its page says when it is ready.")
+        self.job_id = job_id
+
+
+class TooManySignIns(WebError):
+    status = 429
+    title = "Too many attempts"
+
+
 class FailedJob(WebError):
     """A background upload that failed: the status and problems it failed with."""
 
@@ -188,6 +226,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(FailedJob)
     def failed_job(error: FailedJob) -> Response:
         return _render(error.status, error.title, error.detail, error.problems)
+
+    @app.errorhandler(DownloadQueued)
+    def download_queued(error: DownloadQueued) -> BaseResponse:
+        if _wants_json():
+            response = _render(error.status, error.title, error.detail, job=error.job_id)
+            response.headers["Location"] = url_for("api.job", job_id=error.job_id, _external=True)
+            return response
+        return redirect(url_for("pages.job", job_id=error.job_id), code=303)
 
     @app.errorhandler(SignInRequired)
     def sign_in_required(error: SignInRequired) -> BaseResponse:

@@ -155,7 +155,7 @@ def bench(label: str, ledger: Ledger, repeat: int) -> list[tuple[str, float, flo
             with _content_loads() as loads:
                 median = _timed(repeat, call)
             rows.append((what, median * 1000, sum(loads) / 1024 / repeat, reconciles(call)))
-        flask_app.extensions["ledger.jobs"].shutdown()
+        flask_app.extensions["ledger.jobs"].close()
         flask_app.extensions["ledger.db"].engine.dispose()
     return rows
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -130,8 +131,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# what a shell reports for a program stopped by a closed pipe (128 + SIGPIPE)
+CLOSED_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (CLOSED_PIPE, quietly, when the reader of its output
+    went away, as `... | head` does)."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point it at /dev/null first
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return CLOSED_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help

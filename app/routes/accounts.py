@@ -1,24 +1,40 @@
 """The account pages: first-visit setup, sign in and out, settings (API tokens, password), and the
-administrators' page (create accounts, reset passwords). Routes stay thin: app/services/accounts.py does
-the work, app/auth.py knows who is asking."""
+administrators' page (create, disable and enable accounts, reset passwords, revoke tokens). Routes stay
+thin: app/services/accounts.py does the work, app/auth.py knows who is asking."""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
 
 import flask_login
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..auth import current_account, required_account, required_administrator
+from ..auth import client_address, current_account, required_account, required_administrator, sign_in_limits
 from ..context import database
 from ..errors import AccountProblem
 from ..services import accounts
 
 account_pages = Blueprint("accounts", __name__)
 
+# A path on this site: "/" and then anything but a second slash or a backslash (browsers read "/\\host" as
+# "//host", another site), in printable ASCII only (browsers drop tabs and newlines, so "/<tab>/evil.example"
+# would become "//evil.example").
+SAME_SITE_PATH = re.compile(r"/(?![/\\])[\x21-\x7e]*")
 
-def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another site (no "//", no
+    backslashes, no control characters or spaces, no scheme or host); the home page otherwise."""
+    if (
+        target
+        and len(target) <= 2000
+        and SAME_SITE_PATH.fullmatch(target)
+        and "\\" not in target
+        and not urlsplit(target).netloc
+        and not urlsplit(target).scheme
+    ):
         return target
     return url_for("pages.home")
 
@@ -52,19 +68,25 @@ def signin() -> BaseResponse | str | tuple[str, int]:
     next_page = request.values.get("next", "")
     if request.method == "GET":
         if current_account() is not None:
-            return redirect(_safe_next(next_page))
+            return redirect(safe_next(next_page))
         return render_template("signin.html", email="", error="", next_page=next_page)
     email = request.form.get("email", "")
-    account = accounts.authenticate(database(), email, request.form.get("password", ""))
+    account = accounts.sign_in(
+        database(), email, request.form.get("password", ""), client_address(), sign_in_limits()
+    )
     if account is None:
         error = "That email and password do not match an account. Check both and try again."
         return render_template("signin.html", email=email, error=error, next_page=next_page), 401
     _start_session(account)
-    return redirect(_safe_next(next_page), code=303)
+    return redirect(safe_next(next_page), code=303)
 
 
 @account_pages.post("/signout")
 def signout() -> BaseResponse:
+    signed_in = current_account()
+    if signed_in is not None:
+        # ended on the server: the cookie of this session (or any other of this account) is worth nothing now
+        accounts.sign_out_everywhere(database(), signed_in)
     flask_login.logout_user()
     session.clear()
     return redirect(url_for("accounts.signin"), code=303)
@@ -121,6 +143,8 @@ def users() -> str:
         users=accounts.list_accounts(database()),
         created=request.args.get("created", ""),
         reset=request.args.get("reset", ""),
+        changed=request.args.get("changed", ""),
+        me=required_administrator(),
         min_length=accounts.MIN_PASSWORD_LENGTH,
     )
 
@@ -144,3 +168,26 @@ def reset_password(user_id: int) -> BaseResponse:
     if account.id == administrator.id:
         _start_session(account)
     return redirect(url_for("accounts.users", reset=account.email), code=303)
+
+
+def _changed(what: str, email: str) -> BaseResponse:
+    return redirect(url_for("accounts.users", changed=f"{what}:{email}"), code=303)
+
+
+@account_pages.post("/admin/users/<int:user_id>/disable")
+def disable_user(user_id: int) -> BaseResponse:
+    row = accounts.set_disabled(database(), required_administrator(), user_id, True)
+    return _changed("disabled", row.email)
+
+
+@account_pages.post("/admin/users/<int:user_id>/enable")
+def enable_user(user_id: int) -> BaseResponse:
+    row = accounts.set_disabled(database(), required_administrator(), user_id, False)
+    return _changed("enabled", row.email)
+
+
+@account_pages.post("/admin/users/<int:user_id>/revoke-tokens")
+def revoke_user_tokens(user_id: int) -> BaseResponse:
+    required_administrator()
+    count = accounts.revoke_tokens(database(), user_id)
+    return redirect(url_for("accounts.users", changed=f"revoked:{count}"), code=303)

@@ -3,20 +3,28 @@ download reports. Errors are JSON with the same cell-precise messages as the pag
 
 Every endpoint but the OpenAPI document acts for an account: an API token (`Authorization: Bearer ...`,
 no CSRF token needed) or the browser's signed-in session (with a CSRF token in X-CSRFToken for writes).
-A ledger the account has no part in answers 404, as one that does not exist."""
+A ledger the account has no part in answers 404, as one that does not exist.
+
+Uploads and decisions take an `Idempotency-Key` header: the same key again gets the first answer
+(app/services/idempotency.py). The listings of findings, pledges and claims are paged (`page`,
+`per_page`), so no answer grows with the ledger.
+"""
 
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from sqlalchemy.exc import IntegrityError
 
-from ledger import reconciliation_json
-from ledger.render.jsonform import totals_json
+from ledger.render.jsonform import claim_json, finding_json, pledge_json, totals_json
 
 from ..auth import authenticate_api_request, required_account
 from ..context import database, ledgers
-from ..errors import BadDecision, WrongContentType
+from ..errors import BadDecision, DownloadQueued, WrongContentType
 from ..presentation.api_json import (
     decision_json,
     full_json,
@@ -24,11 +32,17 @@ from ..presentation.api_json import (
     listing_json,
     openapi_document,
 )
-from ..services.ledgers import LedgerView
+from ..services import idempotency
+from ..services.idempotency import Keyed
+from ..services.jobs import Job
+from ..services.ledgers import Decided, LedgerView
+from ..validation import CONTROL, checked_number
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
 
 
 @api.before_request
@@ -38,28 +52,127 @@ def authenticated() -> None:
         authenticate_api_request(database())
 
 
+def _version() -> int | None:
+    raw = request.args.get("version", "")
+    return checked_number(raw, "version") if raw else None
+
+
 def _view(ledger_id: str) -> LedgerView:
-    return ledgers().view(ledger_id, request.args.get("version", type=int), user_id=required_account().id)
+    return ledgers().view(ledger_id, _version(), user_id=required_account().id)
+
+
+# ---- idempotency --------------------------------------------------------------------------------------------
+
+
+def _keyed(*body: bytes | str) -> Keyed | None:
+    """The request's idempotency key with the fingerprint of what it asks, or None without the header."""
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    key = idempotency.checked_key(raw)
+    return Keyed(required_account().id, key, idempotency.fingerprint(request.method, request.path, *body))
+
+
+def _idempotent(
+    keyed: Keyed | None,
+    write: Callable[[Keyed | None], tuple[Response, int]],
+    again: Callable[[dict[str, Any]], tuple[Response, int]],
+) -> tuple[Response, int]:
+    """Do `write` once per key: a key seen before answers as the first time (its kept answer, or `again`
+    made from what the write made); a key used at the same moment by another request waits for it."""
+    if keyed is None:
+        return write(None)
+    done = idempotency.earlier(database(), keyed)
+    if done is None:
+        try:
+            response, status = write(keyed)
+        except IntegrityError:  # the same key, written a moment earlier by a request that won the race
+            done = idempotency.earlier(database(), keyed)
+            if done is None:
+                raise
+        else:
+            idempotency.keep(database(), keyed, status, response.get_data())
+            return response, status
+    if done.body is not None and done.status is not None:
+        replay = Response(done.body, status=done.status, mimetype="application/json")
+        replay.headers["Idempotent-Replayed"] = "true"
+        return replay, done.status
+    response, status = again(done.outcome)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response, status
+
+
+# ---- uploads -------------------------------------------------------------------------------------------------
+
+
+def _upload_answer(
+    ledger_id: str | None, job_id: str | None, number: int | None = None
+) -> tuple[Response, int]:
+    me = required_account()
+    if job_id is not None:
+        body = _job_json(ledgers().job(job_id, user_id=me.id))
+        response = jsonify({"job": body})
+        response.headers["Location"] = body["url"]
+        return response, 202
+    assert ledger_id is not None  # stored in this request
+    response = jsonify(full_json(ledgers().view(ledger_id, number, user_id=me.id)))
+    response.headers["Location"] = url_for("api.get_ledger", ledger_id=ledger_id, _external=True)
+    return response, 201
 
 
 def _accept_upload(ledger_id: str | None) -> tuple[Response, int]:
     me = required_account()
     upload = request.files.get("workbook") or request.files.get("file")
-    accepted = ledgers().upload(
-        upload.filename if upload else "",
-        upload.read() if upload else b"",
-        user_id=me.id,
-        ledger_id=ledger_id,
+    content = upload.read() if upload else b""
+    file_name = upload.filename or "" if upload else ""
+
+    def write(keyed: Keyed | None) -> tuple[Response, int]:
+        accepted = ledgers().upload(file_name, content, user_id=me.id, ledger_id=ledger_id, keyed=keyed)
+        return _upload_answer(accepted.ledger_id, accepted.job_id)
+
+    def again(outcome: dict[str, Any]) -> tuple[Response, int]:
+        return _upload_answer(outcome.get("ledger"), outcome.get("job"), outcome.get("version"))
+
+    return _idempotent(_keyed(file_name, content), write, again)
+
+
+# ---- paging --------------------------------------------------------------------------------------------------
+
+
+def _page(name: str, items: Sequence[Any], to_json: Callable[[Any], dict[str, Any]]) -> Response:
+    """One page of a listing (`page` from 1, `per_page` up to MAX_PAGE_SIZE), with where the next one is."""
+    raw_page, raw_size = request.args.get("page", ""), request.args.get("per_page", "")
+    number = checked_number(raw_page, "page") if raw_page else 1
+    size = min(checked_number(raw_size, "per_page"), MAX_PAGE_SIZE) if raw_size else PAGE_SIZE
+    start = (number - 1) * size
+    chosen = items[start : start + size]
+    following = None
+    if start + size < len(items):
+        arguments = {**request.args.to_dict(), "page": str(number + 1), "per_page": str(size)}
+        following = url_for(
+            request.endpoint or "api.findings", **(request.view_args or {}), **arguments, _external=True
+        )
+    return jsonify(
+        {
+            name: [to_json(item) for item in chosen],
+            "page": {"number": number, "per_page": size, "total": len(items), "next": following},
+        }
     )
-    if accepted.job_id is not None:
-        body = job_json(ledgers().job(accepted.job_id, user_id=me.id))
-        response = jsonify({"job": body})
-        response.headers["Location"] = body["url"]
-        return response, 202
-    assert accepted.ledger_id is not None  # stored in this request
-    response = jsonify(full_json(_view(accepted.ledger_id)))
-    response.headers["Location"] = url_for("api.get_ledger", ledger_id=accepted.ledger_id, _external=True)
-    return response, 201
+
+
+# ---- jobs ------------------------------------------------------------------------------------------------------
+
+
+def _job_json(row: Job) -> dict[str, Any]:
+    body = job_json(row)
+    body["kind"] = row.kind
+    body["attempts"] = row.attempts
+    if row.kind == "download" and row.state == "done":
+        body["download"] = url_for("api.job_download", job_id=row.id, _external=True)
+    return body
+
+
+# ---- the endpoints -------------------------------------------------------------------------------------------
 
 
 @api.get("/openapi.json")
@@ -89,12 +202,17 @@ def get_ledger(ledger_id: str) -> Response:
 
 @api.get("/ledgers/<ledger_id>/findings")
 def findings(ledger_id: str) -> Response:
-    return jsonify({"findings": reconciliation_json(_view(ledger_id).result)["findings"]})
+    return _page("findings", _view(ledger_id).result.findings, finding_json)
 
 
 @api.get("/ledgers/<ledger_id>/pledges")
 def pledges(ledger_id: str) -> Response:
-    return jsonify({"pledges": reconciliation_json(_view(ledger_id).result)["pledges"]})
+    return _page("pledges", _view(ledger_id).result.pledges, pledge_json)
+
+
+@api.get("/ledgers/<ledger_id>/claims")
+def claims(ledger_id: str) -> Response:
+    return _page("claims", _view(ledger_id).result.ledger.claims, claim_json)
 
 
 @api.get("/ledgers/<ledger_id>/totals")
@@ -114,6 +232,17 @@ def decision_history(ledger_id: str) -> Response:
     return jsonify({"decisions": [decision_json(row) for row in history]})
 
 
+def _decided_json(decided: Decided, finding: str) -> dict[str, Any]:
+    """The decision recorded (this request's own event), and the finding and totals it led to."""
+    result = decided.result
+    shown = next((f for f in result.findings if f.id == finding), None)
+    return {
+        "decision": decision_json(decided.decision),
+        "finding": finding_json(shown) if shown is not None else None,
+        "totals": {t.currency: totals_json(t) for t in result.totals},
+    }
+
+
 @api.post("/ledgers/<ledger_id>/decisions")
 def decide(ledger_id: str) -> tuple[Response, int]:
     # Only JSON bodies: a cross-site HTML form cannot send application/json, so this needs no CSRF token.
@@ -131,22 +260,35 @@ def decide(ledger_id: str) -> tuple[Response, int]:
         raise BadDecision('"decision" is missing; expected "accept", "reject" or "undecided"')
     if not isinstance(note, str):
         raise BadDecision('"note" must be text')
-    decided = ledgers().decide(ledger_id, finding, decision, account=required_account(), note=note, via="api")
-    result = reconciliation_json(decided.result)
-    return jsonify(
-        {
-            "decision": decision_json(decided.decision),
-            "finding": next(f for f in result["findings"] if f["id"] == finding),
-            "totals": result["totals"],
-        }
-    ), 201
+    if CONTROL.search(finding) or CONTROL.search(decision):
+        raise BadDecision('"finding" and "decision" cannot hold control characters')
+    note = CONTROL.sub("", note)
+    me = required_account()
+
+    def write(keyed: Keyed | None) -> tuple[Response, int]:
+        decided = ledgers().decide(
+            ledger_id, finding, decision, account=me, note=note, via="api", keyed=keyed
+        )
+        return jsonify(_decided_json(decided, finding)), 201
+
+    def again(outcome: dict[str, Any]) -> tuple[Response, int]:
+        decided = ledgers().decision(ledger_id, int(outcome["decision"]), user_id=me.id)
+        return jsonify(_decided_json(decided, finding)), 201
+
+    payload = json.dumps({"finding": finding, "decision": decision, "note": note}, sort_keys=True)
+    return _idempotent(_keyed(payload), write, again)
 
 
 @api.get("/ledgers/<ledger_id>/downloads/<kind>")
-def download(ledger_id: str, kind: str) -> Response:
-    made = ledgers().download(
-        ledger_id, kind, request.args.get("version", type=int), user_id=required_account().id
-    )
+def download(ledger_id: str, kind: str) -> Response | tuple[Response, int]:
+    me = required_account()
+    try:
+        made = ledgers().download(ledger_id, kind, _version(), user_id=me.id)
+    except DownloadQueued as queued:  # a large ledger: built by a job, fetched from it when done
+        body = _job_json(ledgers().job(queued.job_id, user_id=me.id))
+        response = jsonify({"job": body})
+        response.headers["Location"] = body["url"]
+        return response, 202
     return send_file(
         io.BytesIO(made.content), mimetype=made.mimetype, as_attachment=True, download_name=made.file_name
     )
@@ -154,4 +296,12 @@ def download(ledger_id: str, kind: str) -> Response:
 
 @api.get("/jobs/<job_id>")
 def job(job_id: str) -> Response:
-    return jsonify({"job": job_json(ledgers().job(job_id, user_id=required_account().id))})
+    return jsonify({"job": _job_json(ledgers().job(job_id, user_id=required_account().id))})
+
+
+@api.get("/jobs/<job_id>/download")
+def job_download(job_id: str) -> Response:
+    made = ledgers().job_download(job_id, user_id=required_account().id)
+    return send_file(
+        io.BytesIO(made.content), mimetype=made.mimetype, as_attachment=True, download_name=made.file_name
+    )

@@ -2,9 +2,15 @@
 downloads, versions, sharing. Reading and reconciling is ledger/'s and the reports are exports/'; this
 module moves values between them and the store, and remembers what it read and reconciled.
 
-`LedgerService` is one app's: it owns the database handle, the background runner and two bounded caches,
-parsed ledgers by version and reconciliations by (version, name, decisions in force), so a page view
-reconciles only when the decisions or the version changed, and a decision reconciles once.
+`LedgerService` is one app's: it owns the database handle, the task queue's handle (large uploads and
+large ledgers' downloads are jobs, app/services/jobs.py) and two bounded caches, parsed ledgers by version
+and reconciliations by (version, name, decisions in force), so a page view reconciles only when the
+decisions or the version changed, and a decision reconciles once.
+
+Writes are serialised per ledger: a new version is stored only against the version it was compared with
+(each diff is against its true predecessor), and a decision is recorded with the ledger's row locked, so
+the reconciliation it answers with is the one its own decision led to. Each write can carry an
+idempotency key, recorded in the write's own transaction (app/services/idempotency.py).
 """
 
 from __future__ import annotations
@@ -12,21 +18,25 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from ledger import Decision, Ledger, Problem, Reconciliation, Verdict, example_ledger, reconcile, to_json
 from ledger.render.jsonform import claim_json
 from ledger.workbook.gate import Limits
-from ledger.workbook.reader import read_ledger
+from ledger.workbook.reader import check_ledger_workbook, read_ledger
 from ledger.workbook.writer import write_ledger
 
 from ..errors import (
     AccountProblem,
     BadDecision,
+    DownloadQueued,
     ExportUnavailable,
     InvalidWorkbook,
     NoFile,
@@ -40,9 +50,14 @@ from ..storage.models import DecisionRow, JobRow, LedgerRow, VersionRow, now
 from ..storage.store import LedgerListing, Role, ShareListing
 from .accounts import Account, account_by_email
 from .caches import Lru
-from .jobs import JobRunner, Progress, job_state
+from .idempotency import Keyed
+from .jobs import Attempt, JobQueue, Progress, job_state, lease_over
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+EXPORT_KINDS = ("report", "workbook", "json", "csv")
+# stored file names are at most this long (the suffix kept); the column holds 300
+MAX_FILE_NAME = 200
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # how many parsed ledgers and reconciliations each app keeps (each worker process has its own)
 CACHE_SIZE = 16
@@ -60,9 +75,21 @@ def _no_progress(_percent: int, _stage: str) -> None:
 # ---- reading uploads -----------------------------------------------------------------------------------------
 
 
+def clean_file_name(file_name: str) -> str:
+    """The name without control or format characters (a NUL, a newline, a right-to-left override), at most
+    MAX_FILE_NAME characters long, its suffix kept."""
+    kept = "".join(
+        ch for ch in file_name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+    ).strip()
+    if len(kept) <= MAX_FILE_NAME:
+        return kept
+    suffix = PurePath(kept).suffix[:10]
+    return kept[: MAX_FILE_NAME - len(suffix)] + suffix
+
+
 def checked_file_name(file_name: str | None, content: bytes) -> str:
-    """The upload's own file name, when it names a spreadsheet; NoFile or NotSpreadsheet otherwise."""
-    name = PurePath((file_name or "").replace("\\", "/")).name
+    """The upload's own file name (cleaned), when it names a spreadsheet; NoFile or NotSpreadsheet otherwise."""
+    name = clean_file_name(PurePath((file_name or "").replace("\\", "/")).name)
     if not name and not content:
         raise NoFile("Choose a ledger workbook (.xlsx, .xls, .ods or .csv) to upload.")
     if not name.lower().endswith(SPREADSHEET_SUFFIXES):
@@ -187,6 +214,10 @@ class Download:
 # ---- the service -----------------------------------------------------------------------------------------------
 
 
+# what runs in a write's transaction, after the write: (session, ledger id, version number)
+OnStored = Callable[[Session, str, int], None]
+
+
 class LedgerService:
     """One app's ledgers: every read and write goes through here (routes never open a session)."""
 
@@ -195,16 +226,20 @@ class LedgerService:
         db: Database,
         *,
         limits: Limits,
+        jobs: JobQueue,
         background_above_bytes: int,
-        background_threads: int,
+        background_above_claims: int,
         cache_size: int = CACHE_SIZE,
     ) -> None:
         self.db = db
         self.limits = limits
-        self.jobs = JobRunner(db, background_threads)
+        self.jobs = jobs
         self._background_above_bytes = background_above_bytes
+        self._background_above_claims = background_above_claims
         self.parsed: Lru[int, Ledger] = Lru(cache_size)
         self.reconciliations: Lru[ReconciliationKey, Reconciliation] = Lru(cache_size)
+        jobs.handle("upload", self._upload_job)
+        jobs.handle("download", self._download_job)
 
     # -- remembering what was read and reconciled
 
@@ -258,22 +293,61 @@ class LedgerService:
     # -- uploads
 
     def upload(
-        self, file_name: str | None, content: bytes, *, user_id: int, ledger_id: str | None = None
+        self,
+        file_name: str | None,
+        content: bytes,
+        *,
+        user_id: int,
+        ledger_id: str | None = None,
+        keyed: Keyed | None = None,
     ) -> Accepted:
         """Take `user_id`'s upload as a new ledger, or as the next version of `ledger_id` (which they must
-        edit or own): stored now, or, when larger than the background threshold, queued as a job."""
+        edit or own): stored now, or, when larger than the background threshold, checked (the gate's
+        checks, without reading the cells), stored with a job and queued. `keyed`: its idempotency key,
+        recorded with the ledger's version or with the job."""
         if ledger_id is not None:
             self.require(ledger_id, user_id, Role.EDITOR)
         name = checked_file_name(file_name, content)
         if len(content) > self._background_above_bytes:
+            refused = check_ledger_workbook(content, name=name, limits=self.limits)
+            if refused is not None:  # refused here: nothing stored, not even for a moment
+                raise UnreadableUpload(refused.message)
+            job_id = self.jobs.submit(
+                "upload",
+                name,
+                user_id=user_id,
+                ledger_id=ledger_id,
+                content=content,
+                in_transaction=(
+                    None if keyed is None else lambda session, job: keyed.record(session, {"job": job})
+                ),
+            )
+            return Accepted(job_id=job_id)
 
-            def work(progress: Progress) -> str:
-                return self.store_upload(
-                    name, content, user_id=user_id, ledger_id=ledger_id, on_progress=progress
-                )
+        def stored(session: Session, ledger: str, number: int) -> None:
+            if keyed is not None:
+                keyed.record(session, {"ledger": ledger, "version": number})
 
-            return Accepted(job_id=self.jobs.submit(name, work, user_id=user_id, ledger_id=ledger_id))
-        return Accepted(ledger_id=self.store_upload(name, content, user_id=user_id, ledger_id=ledger_id))
+        return Accepted(
+            ledger_id=self.store_upload(
+                name, content, user_id=user_id, ledger_id=ledger_id, in_transaction=stored
+            )
+        )
+
+    def _upload_job(self, attempt: Attempt) -> None:
+        """An upload job's attempt: read, reconcile and store the bytes kept with the job, and mark the job
+        done in the same transaction."""
+        assert attempt.user_id is not None  # uploads always have an account
+        self.store_upload(
+            attempt.file_name,
+            attempt.content(),
+            user_id=attempt.user_id,
+            ledger_id=attempt.ledger_id,
+            on_progress=attempt.progress,
+            in_transaction=lambda session, ledger, _number: attempt.complete(
+                session, result_ledger_id=ledger
+            ),
+        )
 
     def open_example(self, user_id: int) -> str:
         """The worked example, stored as a new ledger of `user_id`'s; its id."""
@@ -288,27 +362,22 @@ class LedgerService:
         user_id: int,
         ledger_id: str | None = None,
         on_progress: Progress = _no_progress,
+        in_transaction: OnStored | None = None,
     ) -> str:
         """Read, reconcile and store an upload as a new ledger of `user_id`'s, or as the next version of
         `ledger_id` (which `user_id` must be an editor or the owner of).
 
-        Returns the ledger's id. Everything is stored in one transaction: on any error nothing is.
+        Returns the ledger's id. Everything is stored in one transaction, `in_transaction(session, ledger
+        id, version number)` too: on any error nothing is. A version is compared with the newest version,
+        and stored with the ledger's row locked; when another version was stored meanwhile, it is compared
+        again with that one under the lock, so each version's changes are against its true predecessor.
         """
         if ledger_id is not None:
             self.require(ledger_id, user_id, Role.EDITOR)
         on_progress(5, "reading the workbook")
         ledger, _warnings = read_upload(file_name, content, self.limits)
         on_progress(50, "finding the double counting")
-        previous: Reconciliation | None = None
-        stored: tuple[Decision, ...] = ()
-        if ledger_id is not None:
-            with self.db.reading() as session:
-                row = store.get_ledger(session, ledger_id)
-                stored = store.latest_decisions(session, ledger_id)
-                previous_version = store.latest_version(session, ledger_id)
-                source = self._remembered_or_content(previous_version)
-            previous_ledger = self._ledger(previous_version, source)
-            previous = self._reconciliation(previous_version, row.name, stored, previous_ledger)
+        previous, stored, predecessor = self._predecessor(ledger_id)
         # the workbook's own decisions apply on top of those stored (they are recorded below)
         in_force = {d.finding: d for d in stored}
         in_force.update({d.finding: d for d in ledger.decisions})
@@ -320,28 +389,36 @@ class LedgerService:
             on_stage=lambda step, stage: on_progress(50 + step * 4 // 10, stage),
         )
         on_progress(95, "storing")
-        version = store.NewVersion(
-            file_name=file_name,
-            content=content,
-            claim_count=len(ledger.claims),
-            finding_ids=tuple(f.id for f in result.findings),
-            changes=version_changes(previous, result),
-            uploaded_by=user_id,
-        )
         with self.db.transaction() as session:
-            if ledger_id is None:
-                new = store.create_ledger(session, ledger.name, version, owner_id=user_id)
-                ledger_id = new.id
-                version_id = store.latest_version(session, ledger_id).id
-            else:
-                # checked again inside the transaction: the owner may have stopped sharing meanwhile
+            if ledger_id is not None:
+                # checked again inside the transaction: the owner may have stopped sharing meanwhile; the
+                # lock makes versions of one ledger take turns
                 store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
-                version_id = store.add_version(session, ledger_id, ledger.name, version).id
+                if store.latest_version(session, ledger_id).id != predecessor:
+                    # another version was stored since this one was compared: compare it with that one
+                    # (while holding the lock, so that no third one comes in between)
+                    previous, _, predecessor = self._predecessor(ledger_id)
+            version = store.NewVersion(
+                file_name=file_name,
+                content=content,
+                claim_count=len(ledger.claims),
+                finding_ids=tuple(f.id for f in result.findings),
+                changes=version_changes(previous, result),
+                uploaded_by=user_id,
+            )
+            if ledger_id is None:
+                ledger_id = store.create_ledger(session, ledger.name, version, owner_id=user_id).id
+                stored_version = store.latest_version(session, ledger_id)
+            else:
+                stored_version = store.add_version(session, ledger_id, ledger.name, version)
             store.import_decisions(
                 session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}", user_id=user_id
             )
+            if in_transaction is not None:
+                in_transaction(session, ledger_id, stored_version.number)
             stored_name = store.get_ledger(session, ledger_id).name
             stored_decisions = store.latest_decisions(session, ledger_id)
+            version_id = stored_version.id
         self.parsed.put(version_id, ledger)
         if (stored_name, stored_decisions) == (ledger.name, decisions):
             # what the ledger's page will ask for next (it differs when the workbook's decisions were recorded)
@@ -349,10 +426,40 @@ class LedgerService:
         on_progress(100, "done")
         return ledger_id
 
-    def job(self, job_id: str, *, user_id: int) -> JobRow:
-        """A background upload of `user_id`'s (NotFound for anyone else's), a stale one reported failed."""
+    def _predecessor(
+        self, ledger_id: str | None
+    ) -> tuple[Reconciliation | None, tuple[Decision, ...], int | None]:
+        """The newest version of a ledger, reconciled under the decisions in force; those decisions; the
+        version's id. (None, (), None) for a new ledger."""
+        if ledger_id is None:
+            return None, (), None
         with self.db.reading() as session:
-            return job_state(store.job_for(session, job_id, user_id))
+            row = store.get_ledger(session, ledger_id)
+            stored = store.latest_decisions(session, ledger_id)
+            previous_version = store.latest_version(session, ledger_id)
+            source = self._remembered_or_content(previous_version)
+        previous_ledger = self._ledger(previous_version, source)
+        previous = self._reconciliation(previous_version, row.name, stored, previous_ledger)
+        return previous, stored, previous_version.id
+
+    def job(self, job_id: str, *, user_id: int) -> JobRow:
+        """A background job of `user_id`'s (NotFound for anyone else's). One whose worker stopped is sent
+        to the queue again at once, and reads "retrying"."""
+        with self.db.reading() as session:
+            row = store.job_for(session, job_id, user_id)
+        if lease_over(row):
+            self.jobs.requeue_stalled(job_id)
+            with self.db.reading() as session:
+                row = store.job_for(session, job_id, user_id)
+        return job_state(row, lease_over(row))
+
+    def job_download(self, job_id: str, *, user_id: int) -> Download:
+        """The file a download job of `user_id`'s built (NotFound until it is built, and for anyone else)."""
+        with self.db.reading() as session:
+            row = store.job_for(session, job_id, user_id)
+            if row.kind != "download" or row.state != "done":
+                raise store.NotFound(f'job "{job_id}" has no file to download')
+            return Download(store.job_content(session, job_id), row.result_name, row.result_type)
 
     # -- reading
 
@@ -396,6 +503,7 @@ class LedgerService:
         account: Account,
         note: str = "",
         via: str = "web",
+        keyed: Keyed | None = None,
     ) -> Decided:
         """Record `account`'s decision on a finding of the ledger's newest version ("accept", "reject" or
         "undecided"); the account must be an editor or the owner. The audit trail names the account.
@@ -415,7 +523,9 @@ class LedgerService:
         if finding not in {f.id for f in before.findings}:
             raise UnknownFinding(f'this ledger has no finding "{finding}"')
         with self.db.transaction() as session:
-            store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
+            # the ledger's row locked: decisions take turns, so `after` below holds this decision and those
+            # before it, never one recorded a moment later by someone else
+            store.ledger_for(session, ledger_id, account.id, Role.EDITOR, lock=True)
             recorded = store.record_decision(
                 session,
                 ledger_id,
@@ -427,18 +537,67 @@ class LedgerService:
                 at=now(),
                 user_id=account.id,
             )
+            if keyed is not None:
+                keyed.record(session, {"decision": recorded.id})
             newest = store.latest_version(session, ledger_id)
             name = store.get_ledger(session, ledger_id).name
             after = store.decisions_in_force(reversed(store.decision_history(session, ledger_id)))
-        if newest.id != version.id:  # a new version was stored meanwhile
-            return Decided(recorded, self.view(ledger_id, user_id=account.id).result)
+        if newest.id != version.id:  # a new version was stored meanwhile: the decision applies to it
+            with self.db.reading() as session:
+                current = session.get(VersionRow, newest.id) or newest
+                source = self._remembered_or_content(current)
+            return Decided(
+                recorded, self._reconciliation(current, name, after, self._ledger(current, source))
+            )
         return Decided(recorded, self._reconciliation(version, name, after, ledger))
+
+    def decision(self, ledger_id: str, decision_id: int, *, user_id: int) -> Decided:
+        """A decision recorded earlier (an idempotent call made again), with the ledger as it is now."""
+        with self.db.reading() as session:
+            store.ledger_for(session, ledger_id, user_id)
+            row = session.get(DecisionRow, decision_id)
+        if row is None or row.ledger_id != ledger_id:
+            raise store.NotFound(f"ledger {ledger_id} has no decision {decision_id}")
+        return Decided(row, self.view(ledger_id, user_id=user_id).result)
 
     # -- files
 
     def download(self, ledger_id: str, kind: str, number: int | None = None, *, user_id: int) -> Download:
-        """A ledger's version (the newest by default) as `kind`: report, workbook, json or csv."""
+        """A ledger's version (the newest by default) as `kind`: report, workbook, json or csv. A large
+        ledger's file is built by a job instead (DownloadQueued names it): not inside a request."""
+        with self.db.reading() as session:
+            row, _role = store.ledger_for(session, ledger_id, user_id)
+            if kind not in EXPORT_KINDS:
+                raise ExportUnavailable(
+                    f'there is no "{kind}" download; choose report, workbook, json or csv'
+                )
+            version = (
+                store.get_version(session, ledger_id, number)
+                if number
+                else store.latest_version(session, ledger_id)
+            )
+        if version.claim_count > self._background_above_claims:
+            job_id = self.jobs.submit(
+                "download",
+                f"{kind} of {row.name}",
+                user_id=user_id,
+                ledger_id=ledger_id,
+                params={"kind": kind, "number": version.number},
+            )
+            raise DownloadQueued(job_id)
         return export(self.view(ledger_id, number, user_id=user_id).result, kind)
+
+    def _download_job(self, attempt: Attempt) -> None:
+        """A download job's attempt: reconcile the version and build its file, kept with the job."""
+        assert attempt.user_id is not None and attempt.ledger_id is not None
+        attempt.progress(10, "finding the double counting")
+        seen = self.view(attempt.ledger_id, int(attempt.params["number"]), user_id=attempt.user_id)
+        attempt.progress(60, "writing the file")
+        made = export(seen.result, str(attempt.params["kind"]))
+        with self.db.transaction() as session:
+            attempt.complete(
+                session, content=made.content, result_name=made.file_name, result_type=made.mimetype
+            )
 
     def original(self, ledger_id: str, number: int, *, user_id: int) -> Download:
         """The workbook uploaded as version `number` of a ledger, byte for byte."""

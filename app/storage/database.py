@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -111,18 +111,22 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, lock_folder: Path | None = None) -> None:
-    """Bring the database at `url` up to the latest migration.
+def upgrade(url: str, lock_folder: Path | None = None, then: Callable[[], None] | None = None) -> None:
+    """Bring the database at `url` up to the latest migration, then run `then` (the task queue's tables).
 
     With `lock_folder`, workers starting together on one machine take turns (a file lock).
     """
     if lock_folder is None:
         command.upgrade(alembic_config(url), "head")
+        if then is not None:
+            then()
         return
     lock_folder.mkdir(parents=True, exist_ok=True)
     with open(lock_folder / "migrate.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             command.upgrade(alembic_config(url), "head")
+            if then is not None:
+                then()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

@@ -1,5 +1,6 @@
 """The database tables (SQLAlchemy 2): accounts and their API tokens, ledgers (each with an owner and the
-people it is shared with), their versions, the decision audit trail, background jobs.
+people it is shared with), their versions, the decision audit trail, background jobs (with the uploaded
+bytes they read), idempotency keys of API writes, and failed sign-ins (the shared rate limit).
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime
 
@@ -36,9 +37,12 @@ class UserRow(Base):
     email: Mapped[str] = mapped_column(String(320))  # kept lower-cased
     password_hash: Mapped[str] = mapped_column(String(300))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    # part of the session's user id: bumping it (a password reset) signs the account out everywhere
+    # part of the session's user id: bumping it (a password reset, signing out, disabling) signs the account
+    # out of every session at once, whichever worker serves it
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # set by an administrator: the account's sessions and tokens stop working until it is enabled again
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ApiTokenRow(Base):
@@ -131,12 +135,31 @@ class DecisionRow(Base):
 
 
 class JobRow(Base):
-    """A large upload read and reconciled in the background; its state lives here so any worker can show it."""
+    """Background work (a large upload read and reconciled, or a large ledger's download built) done by the
+    task queue's workers; its state lives here so any web worker can show it, and so does its input: the
+    uploaded bytes are stored before the job is queued, so a worker that dies loses nothing.
+
+    A worker owns a running job while its lease lasts (it renews the lease as it works); a job whose lease
+    ran out is queued again ("retrying"), and the attempt that finishes first, alone, stores its result.
+    """
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_lease", "state", "lease_until"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
-    state: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    # queued, running, retrying, done, failed
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    kind: Mapped[str] = mapped_column(String(20), default="upload")  # upload, download
+    # JSON: what the job works on beyond the bytes (a download's ledger, version and kind)
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    # the upload's bytes until the job ends; a download's file once it is built
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    worker: Mapped[str] = mapped_column(String(200), default="")  # host and process of the attempt
+    result_name: Mapped[str] = mapped_column(String(300), default="")  # a download's file name
+    result_type: Mapped[str] = mapped_column(String(200), default="")  # and media type
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[str] = mapped_column(String(200), default="")
     file_name: Mapped[str] = mapped_column(String(300))
@@ -145,6 +168,42 @@ class JobRow(Base):
     # only the account that uploaded sees the job
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
     failure_status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 400, 422 ...
-    failure: Mapped[str] = mapped_column(Text, default="")  # JSON: the reason or the problems
+    # JSON: the reason, the first problems (at most 100) and how many there were
+    failure: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class IdempotencyRow(Base):
+    """An API write done under an `Idempotency-Key`: the same key again (from the same account) gets the
+    first answer. Kept in the write's own transaction, so a write is recorded with its key or not at all."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    # SHA-256 of what was asked (method, path, body): the same key for another request is refused
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # JSON: what the write made (a ledger and version, a decision event, a job), to answer again from
+    outcome: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the first answer's status
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)  # and its JSON, when kept
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in, counted by every web worker alike (the rate limit). Only digests of the email and
+    of the address are kept: what people type into a sign-in form is not worth keeping."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_email_at", "email_key", "at"),
+        Index("ix_sign_in_failures_email_address_at", "email_key", "address_key", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email_key: Mapped[str] = mapped_column(String(64))
+    address_key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

@@ -16,12 +16,23 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session, undefer
 
 from ledger import Decision, Verdict
 
-from .models import ApiTokenRow, DecisionRow, JobRow, LedgerRow, ShareRow, UserRow, VersionRow, now
+from .models import (
+    ApiTokenRow,
+    DecisionRow,
+    IdempotencyRow,
+    JobRow,
+    LedgerRow,
+    ShareRow,
+    SignInFailureRow,
+    UserRow,
+    VersionRow,
+    now,
+)
 
 
 class NotFound(LookupError):
@@ -34,6 +45,10 @@ class Forbidden(PermissionError):
 
 class Conflict(ValueError):
     """The change clashes with what is stored (an email already in use)."""
+
+
+class LostJob(RuntimeError):
+    """The attempt no longer owns its job (its lease ran out and another attempt took it, or it ended)."""
 
 
 class Role(StrEnum):
@@ -338,18 +353,35 @@ def import_decisions(
 
 # ---- jobs ---------------------------------------------------------------------------------------------------
 
+# what a job may be doing, and the states in which a worker may take it
+JOB_STATES = ("queued", "running", "retrying", "done", "failed")
+WAITING = ("queued", "retrying")
+
 
 def create_job(
-    session: Session, file_name: str, target_ledger_id: str | None, user_id: int | None = None
+    session: Session,
+    file_name: str,
+    target_ledger_id: str | None,
+    user_id: int | None = None,
+    *,
+    kind: str = "upload",
+    content: bytes | None = None,
+    params: dict[str, Any] | None = None,
 ) -> JobRow:
-    """A queued background job for an upload by `user_id`."""
+    """A queued background job for `user_id`: an upload (its bytes in `content`, stored with the job) or a
+    download (what to build in `params`)."""
     row = JobRow(
         file_name=file_name[:300],
         target_ledger_id=target_ledger_id,
         user_id=user_id,
+        kind=kind,
+        params=json.dumps(params or {}),
+        content=content,
         state="queued",
         progress=0,
-        stage="waiting to start",
+        stage="waiting for a worker",
+        attempts=0,
+        worker="",
         failure="",
         created_at=now(),
         updated_at=now(),
@@ -357,6 +389,116 @@ def create_job(
     session.add(row)
     session.flush()
     return row
+
+
+def claim_job(session: Session, job_id: str, worker: str, lease: timedelta) -> int | None:
+    """Take a waiting job for one attempt (the lease runs for `lease`); the attempt's number, or None when
+    the job is not waiting (another worker has it, or it ended: a message delivered twice does nothing)."""
+    moment = now()
+    taken = session.execute(
+        update(JobRow)
+        .where(JobRow.id == job_id, JobRow.state.in_(WAITING))
+        .values(
+            state="running",
+            attempts=JobRow.attempts + 1,
+            lease_until=moment + lease,
+            worker=worker[:200],
+            updated_at=moment,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.scalar(select(JobRow.attempts).where(JobRow.id == job_id))
+
+
+def renew_lease(session: Session, job_id: str, attempt: int, lease: timedelta) -> bool:
+    """Extend the attempt's lease; False when the attempt no longer owns the job."""
+    moment = now()
+    renewed = session.execute(
+        update(JobRow)
+        .where(JobRow.id == job_id, JobRow.state == "running", JobRow.attempts == attempt)
+        .values(lease_until=moment + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def owned_job(session: Session, job_id: str, attempt: int, *, with_content: bool = False) -> JobRow:
+    """The job, locked until the transaction ends, when `attempt` still owns it; LostJob otherwise."""
+    query = select(JobRow).where(JobRow.id == job_id).with_for_update()
+    if with_content:
+        query = query.options(undefer(JobRow.content))
+    row = session.scalars(query).first()
+    if row is None or row.state != "running" or row.attempts != attempt:
+        raise LostJob(f"job {job_id} is no longer attempt {attempt}'s")
+    return row
+
+
+def job_content(session: Session, job_id: str) -> bytes:
+    """The bytes a job works on (an upload), or its built file (a download): b"" when none are kept."""
+    return session.scalar(select(JobRow.content).where(JobRow.id == job_id)) or b""
+
+
+def requeue_stalled(
+    session: Session, *, max_attempts: int, queued_for: timedelta, job_id: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Jobs whose worker stopped (running, lease run out): queued again as "retrying", or failed after
+    `max_attempts`; and jobs waiting longer than `queued_for` (their message may be lost: sent again, which
+    is harmless, as only one attempt can take a job). Only `job_id` when given.
+
+    Returns (the ids to send to the queue again, the ids failed).
+    """
+    moment = now()
+    scope = [JobRow.id == job_id] if job_id is not None else []
+    stalled = session.scalars(
+        select(JobRow)
+        .where(JobRow.state == "running", JobRow.lease_until < moment, *scope)
+        .with_for_update(skip_locked=True)
+    ).all()
+    again: list[str] = []
+    failed: list[str] = []
+    for row in stalled:
+        row.updated_at = moment
+        row.lease_until = None
+        if row.attempts >= max_attempts:
+            row.state = "failed"
+            row.failure_status = 503
+            row.failure = json.dumps(
+                {
+                    "detail": f"The worker doing this stopped {row.attempts} times before it was done (it may "
+                    "need more memory than a job may have); nothing was stored."
+                }
+            )
+            row.finished_at = moment
+            row.content = None
+            failed.append(row.id)
+        else:
+            row.state = "retrying"
+            row.stage = (
+                f"retrying (attempt {row.attempts + 1} of {max_attempts}): the worker doing it stopped"
+            )
+            again.append(row.id)
+    forgotten = session.scalars(
+        select(JobRow)
+        .where(JobRow.state.in_(WAITING), JobRow.updated_at < moment - queued_for, *scope)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in forgotten:
+        row.updated_at = moment  # sent again at most once per `queued_for`
+        again.append(row.id)
+    session.flush()
+    return again, failed
+
+
+def purge_jobs(session: Session, finished_before: datetime) -> int:
+    """Delete the jobs that ended before `finished_before` (and their files); how many."""
+    purged = session.execute(
+        delete(JobRow)
+        .where(JobRow.state.in_(("done", "failed")), JobRow.finished_at < finished_before)
+        .execution_options(synchronize_session=False)
+    )
+    return int(purged.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def get_job(session: Session, job_id: str) -> JobRow:
@@ -368,7 +510,7 @@ def get_job(session: Session, job_id: str) -> JobRow:
 
 
 def job_for(session: Session, job_id: str, user_id: int) -> JobRow:
-    """The job, when `user_id` uploaded it; NotFound otherwise."""
+    """The job, when `user_id` asked for it; NotFound otherwise."""
     row = session.get(JobRow, job_id)
     if row is None or row.user_id != user_id:
         raise NotFound(f'no upload job has the id "{job_id}"')
@@ -461,15 +603,54 @@ def list_users(session: Session) -> Sequence[UserRow]:
     return session.scalars(select(UserRow).order_by(UserRow.email)).all()
 
 
-def set_password(session: Session, user_id: int, password_hash: str) -> UserRow:
-    """A new password hash; the account is signed out of every session it had."""
+def _user(session: Session, user_id: int) -> UserRow:
     row = get_user(session, user_id)
     if row is None:
         raise NotFound(f"no account has the id {user_id}")
+    return row
+
+
+def set_password(session: Session, user_id: int, password_hash: str) -> UserRow:
+    """A new password hash; the account is signed out of every session it had, and its API tokens are
+    revoked (whoever learnt the old password may have made one)."""
+    row = _user(session, user_id)
     row.password_hash = password_hash
+    row.session_version += 1
+    revoke_tokens(session, user_id)
+    session.flush()
+    return row
+
+
+def end_sessions(session: Session, user_id: int) -> UserRow:
+    """Sign the account out of every session (a cookie replayed afterwards is worth nothing)."""
+    row = _user(session, user_id)
     row.session_version += 1
     session.flush()
     return row
+
+
+def set_disabled(session: Session, user_id: int, disabled: bool) -> UserRow:
+    """Disable an account (its sessions end and its tokens stop at once) or enable it again."""
+    row = _user(session, user_id)
+    if disabled and row.disabled_at is None:
+        row.disabled_at = now()
+        row.session_version += 1
+    elif not disabled:
+        row.disabled_at = None
+    session.flush()
+    return row
+
+
+def active_administrators(session: Session) -> int:
+    """How many administrators are not disabled."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(UserRow)
+            .where(UserRow.is_admin.is_(True), UserRow.disabled_at.is_(None))
+        )
+        or 0
+    )
 
 
 # ---- API tokens ---------------------------------------------------------------------------------------------
@@ -495,6 +676,14 @@ def tokens_of(session: Session, user_id: int) -> Sequence[ApiTokenRow]:
     ).all()
 
 
+def revoke_tokens(session: Session, user_id: int) -> int:
+    """Delete every token of the account; how many there were."""
+    revoked = session.execute(
+        delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id).execution_options(synchronize_session=False)
+    )
+    return int(revoked.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def revoke_token(session: Session, user_id: int, token_id: int) -> None:
     """Delete one of the account's tokens; NotFound when it has no such token."""
     row = session.get(ApiTokenRow, token_id)
@@ -509,7 +698,86 @@ def user_for_token(session: Session, token_sha256: str) -> UserRow | None:
     token = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_sha256 == token_sha256))
     if token is None:
         return None
+    user = get_user(session, token.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
     moment = now()
     if token.last_used_at is None or moment - utc(token.last_used_at) > TOKEN_USE_RESOLUTION:
         token.last_used_at = moment
-    return get_user(session, token.user_id)
+    return user
+
+
+# ---- idempotency keys ------------------------------------------------------------------------------------------
+
+
+def idempotent_outcome(session: Session, user_id: int, key: str) -> IdempotencyRow | None:
+    """What an earlier write by the account under `key` recorded, if any."""
+    return session.scalar(
+        select(IdempotencyRow).where(IdempotencyRow.user_id == user_id, IdempotencyRow.key == key)
+    )
+
+
+def record_idempotent(
+    session: Session, user_id: int, key: str, fingerprint: str, outcome: dict[str, Any]
+) -> IdempotencyRow:
+    """Keep the key with what the write made, in the write's own transaction (a second write under the same
+    key at the same moment fails on the unique key, and its transaction, the write too, is rolled back)."""
+    row = IdempotencyRow(
+        user_id=user_id, key=key, fingerprint=fingerprint, outcome=json.dumps(outcome), created_at=now()
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def keep_answer(session: Session, user_id: int, key: str, status: int, body: str | None) -> None:
+    """The first answer to a keyed write, to send again as it was."""
+    session.execute(
+        update(IdempotencyRow)
+        .where(IdempotencyRow.user_id == user_id, IdempotencyRow.key == key)
+        .values(status=status, body=body)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def purge_idempotency_keys(session: Session, before: datetime) -> int:
+    """Forget the keys recorded before `before`; how many."""
+    purged = session.execute(
+        delete(IdempotencyRow)
+        .where(IdempotencyRow.created_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return int(purged.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# ---- failed sign-ins -------------------------------------------------------------------------------------------
+
+
+def add_sign_in_failure(session: Session, email_key: str, address_key: str) -> None:
+    """Count a failed sign-in for the email from the address (both digests)."""
+    session.add(SignInFailureRow(email_key=email_key, address_key=address_key, at=now()))
+    session.flush()
+
+
+def sign_in_failures(
+    session: Session, email_key: str, since: datetime, address_key: str | None = None
+) -> int:
+    """Failed sign-ins for the email since `since` (from one address, when given)."""
+    query = select(func.count()).where(SignInFailureRow.email_key == email_key, SignInFailureRow.at >= since)
+    if address_key is not None:
+        query = query.where(SignInFailureRow.address_key == address_key)
+    return session.scalar(query) or 0
+
+
+def forget_sign_in_failures(
+    session: Session, *, before: datetime | None = None, email_key: str = "", address_key: str = ""
+) -> None:
+    """Forget the failures before `before`, or those of one email from one address (after it signed in)."""
+    query = delete(SignInFailureRow)
+    if before is not None:
+        query = query.where(SignInFailureRow.at < before)
+    else:
+        query = query.where(
+            SignInFailureRow.email_key == email_key, SignInFailureRow.address_key == address_key
+        )
+    session.execute(query.execution_options(synchronize_session=False))

@@ -8,10 +8,12 @@ makes calamine allocate the whole 16384 x 1048576 grid (the process aborts), and
 
 - zip packages: corrupt or truncated archives, duplicate member names, members whose real size differs from
   the size they declare, total size over the limit, compression ratios of a zip bomb, encryption, XML DTDs
-  (entity bombs) and unsupported variants (xlsb) are refused;
+  (entity bombs, searched for in the whole of every part, streaming) and unsupported variants (xlsb) are
+  refused;
 - the extent of the cells that hold values is measured by a streaming scan of the sheet XML (xlsx) or of
-  content.xml with its repeat counts (ods), and sheets past the row or column limit are refused before
-  calamine builds its dense grid. For xlsx one regex search per chunk proves that every cell is written
+  content.xml with its repeat counts (ods), and sheets past the row, column or cell limit (the grid's
+  rows x columns, per sheet and in total) are refused before calamine builds its dense grid; the xlsx scan
+  counts the cell tags as it goes and stops at the cell limit, so a dense sheet costs at most that much. For xlsx one regex search per chunk proves that every cell is written
   <c r="B7" ...> inside the limits; a sheet where it finds anything else gets the exact, slower scan. The
   same pass notes formulas, whose cells with no saved value (calamine reads them as empty) are listed on
   the Sheet.
@@ -52,6 +54,7 @@ __all__ = [
     "UnreadableWorkbook",
     "Workbook",
     "cell_name",
+    "check_workbook",
     "read_workbook",
 ]
 
@@ -68,6 +71,10 @@ class Limits:
     max_rows: int = 200_000  # per sheet, after trailing empty rows are trimmed
     max_columns: int = 200
     max_sheets: int = 200
+    # cells a sheet's grid spans (rows x columns, which calamine allocates), and across the sheets read:
+    # rows and columns alone allow 40 million cells, gigabytes from a small, highly compressible file
+    max_cells: int = 4_000_000
+    max_total_cells: int = 6_000_000
 
 
 class UnreadableWorkbook(Exception):
@@ -177,6 +184,30 @@ def read_workbook(
         raise UnreadableWorkbook(f"could not be read as a spreadsheet: {_short(error)}") from None
 
 
+def check_workbook(
+    data: bytes,
+    *,
+    name: str = "",
+    limits: Limits = Limits(),
+    sheets: Collection[str] | None = None,
+) -> None:
+    """Run read_workbook's own checks on an upload without reading its cells (no calamine): the format,
+    the archive, the DTDs, and the extent and cells of the sheets asked for. UnreadableWorkbook when
+    read_workbook would refuse it for any of them; cheap enough to run before a large upload is queued.
+    (A CSV or .xls file is only checked for its size and format here: their cells are read to be counted.)
+    """
+    content = _read_bytes(data, limits)
+    wanted = None if sheets is None else frozenset(_sheet_key(sheet) for sheet in sheets)
+    try:
+        _read_content(content, name, limits, wanted, cells=False)
+    except UnreadableWorkbook:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise UnreadableWorkbook(_DAMAGED) from None
+    except MemoryError:
+        raise UnreadableWorkbook("the workbook is too large to read") from None
+
+
 _PASSWORD = "the workbook is password-protected; remove the password and upload again"
 _DAMAGED = "the file is damaged or incomplete (corrupt zip archive); save it again and re-upload"
 
@@ -207,10 +238,15 @@ def _read_bytes(data: bytes | BinaryIO | str | os.PathLike[str], limits: Limits)
     return content
 
 
-def _read_content(content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None) -> Workbook:
+def _read_content(
+    content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None, *, cells: bool = True
+) -> Workbook:
+    """The workbook in `content`; with `cells` off, only its checks run and the workbook is empty."""
     if content.startswith(b"PK\x03\x04") or content.startswith(b"PK\x05\x06"):
-        return _read_zip_package(content, name, limits, wanted)
+        return _read_zip_package(content, name, limits, wanted, cells=cells)
     if content.startswith(_OLE2_MAGIC):
+        if not cells:
+            return Workbook(name=name, sheets=(), kind="xls")
         return _read_ole2(content, name, limits, wanted)
     if content.startswith(b"PK"):
         raise UnreadableWorkbook(_DAMAGED)
@@ -222,6 +258,8 @@ def _read_content(content: bytes, name: str, limits: Limits, wanted: frozenset[s
     kind = _recognise_other_format(content)
     if kind:
         raise UnreadableWorkbook(f"{name or 'the file'} is not a spreadsheet (it looks like {kind})")
+    if not cells:
+        return Workbook(name=name, sheets=())
     return _read_csv(content, name, limits, wanted)
 
 
@@ -269,7 +307,9 @@ def _recognise_other_format(content: bytes) -> str:
 # Zip packages: xlsx, xlsm, ods
 
 
-def _read_zip_package(content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None) -> Workbook:
+def _read_zip_package(
+    content: bytes, name: str, limits: Limits, wanted: frozenset[str] | None, *, cells: bool = True
+) -> Workbook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
@@ -284,9 +324,9 @@ def _read_zip_package(content: bytes, name: str, limits: Limits, wanted: frozens
                     raise UnreadableWorkbook(
                         f"{name or 'the file'} is not a spreadsheet (it looks like an OpenDocument {kind})"
                     )
-                return _read_ods(members, content, name, limits, wanted)
+                return _read_ods(members, content, name, limits, wanted, cells=cells)
         if "[Content_Types].xml" in members or "_rels/.rels" in members:
-            return _read_ooxml(members, content, name, limits, wanted)
+            return _read_ooxml(members, content, name, limits, wanted, cells=cells)
         if any(member.startswith("word/") for member in members):
             raise UnreadableWorkbook(
                 f"{name or 'the file'} is not a spreadsheet (it looks like a Word document)"
@@ -396,31 +436,49 @@ def _member_bytes(info: zipfile.ZipInfo, content: bytes, *, limit: int) -> bytes
 
 def _verify_member(info: zipfile.ZipInfo, content: bytes) -> None:
     """Inflate a member calamine may read but we do not scan, to prove its size and refuse a DTD."""
-    first = True
-    for chunk in _inflate(info, content):
-        if first:
-            _refuse_dtd(info.filename, chunk)
-            first = False
+    for _ in _checked_chunks(info, content):
+        pass
 
 
-# A DTD can only appear in the prolog, before the root element, so the start of each part is enough.
-_DTD_MARKERS = tuple(
-    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le")
-) + tuple(marker.encode("utf-16-be") for marker in ("<!DOCTYPE", "<!ENTITY"))
+# A DTD belongs in the prolog, but the prolog can be made long (a 1.5 MB comment first), so every byte of
+# every part is searched, in the part's own encoding. A literal "<!" in a part's text is always escaped, so
+# these markers appear only in a DTD, a comment or CDATA, and a spreadsheet needs none of them to hold them.
+_DTD = {
+    encoding: re.compile(b"|".join(re.escape(m.encode(encoding)) for m in ("<!DOCTYPE", "<!ENTITY")))
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+}
+_DTD_OVERLAP = len("<!DOCTYPE".encode("utf-16-le"))  # so that a marker split across two chunks is found
 
 
-def _refuse_dtd(part: str, start: bytes) -> None:
-    head = start[:_CHUNK]
-    if any(marker in head for marker in _DTD_MARKERS):
-        raise UnreadableWorkbook(
-            f"part {part} declares XML entities (a DTD), which spreadsheets never need; refused as a "
-            "possible XML bomb"
-        )
+def _encoding_of(start: bytes) -> str:
+    """The XML part's encoding as far as the markers go: UTF-16 (either byte order) or else UTF-8."""
+    if start.startswith((codecs.BOM_UTF16_LE, b"<\x00")):
+        return "utf-16-le"
+    if start.startswith((codecs.BOM_UTF16_BE, b"\x00<")):
+        return "utf-16-be"
+    return "utf-8"
+
+
+def _without_dtd(part: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks of a part, refusing it as soon as a DTD marker appears anywhere in it."""
+    pattern: re.Pattern[bytes] | None = None
+    tail = b""
+    for chunk in chunks:
+        if pattern is None:
+            pattern = _DTD[_encoding_of(chunk)]
+        if pattern.search(chunk) or pattern.search(tail + chunk[:_DTD_OVERLAP]):
+            raise UnreadableWorkbook(
+                f"part {part} declares XML entities (a DTD), which spreadsheets never need; refused as a "
+                "possible XML bomb"
+            )
+        tail = chunk[-_DTD_OVERLAP:]
+        yield chunk
 
 
 def _parse_xml(info: zipfile.ZipInfo, content: bytes) -> Element:
     data = _member_bytes(info, content, limit=64 * 1024 * 1024)
-    _refuse_dtd(info.filename, data)
+    for _ in _without_dtd(info.filename, iter((data,))):
+        pass
     try:
         root: Element = SafeElementTree.fromstring(data)
     except DefusedXmlException:
@@ -449,6 +507,8 @@ def _read_ooxml(
     name: str,
     limits: Limits,
     wanted: frozenset[str] | None,
+    *,
+    cells: bool = True,
 ) -> Workbook:
     workbook_part = _ooxml_workbook_part(members, content)
     if workbook_part.endswith(".bin"):
@@ -470,11 +530,15 @@ def _read_ooxml(
     }
     scanned: set[str] = set()
     with_formulas: dict[str, zipfile.ZipInfo] = {}
+    total_cells = 0
     for sheet, part in selected.items():
         if part in members:
-            if _check_xlsx_sheet(sheet, members[part], content, limits):
+            may_hold_formulas, spanned = _check_xlsx_sheet(sheet, members[part], content, limits)
+            if may_hold_formulas:
                 with_formulas[sheet] = members[part]
             scanned.add(part)
+            total_cells += spanned
+            _check_total_cells(sheet, total_cells, limits)
     other_sheets = {part for part in sheet_parts.values() if part} - scanned
     unresolved = any(part not in members for part in selected.values())
     for member, info in members.items():
@@ -482,9 +546,11 @@ def _read_ooxml(
             continue  # sheets not asked for are never opened by calamine
         if unresolved:
             # we could not tell which part holds a sheet calamine will read, so every part gets the sheet scan
-            _check_xlsx_sheet(f"part {member}", info, content, limits)
+            _check_xlsx_sheet(f"part {member}", info, content, limits)  # (its cells are calamine's to skip)
         else:
             _verify_member(info, content)
+    if not cells:
+        return Workbook(name=name, sheets=(), date1904=date1904, kind="xlsx", sheet_names=tuple(sheet_parts))
     unsaved = {
         _sheet_key(sheet): _formulas_without_value(b"".join(_inflate(info, content)))
         for sheet, info in with_formulas.items()
@@ -556,38 +622,88 @@ _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
 
-def _check_xlsx_sheet(sheet: str, info: zipfile.ZipInfo, content: bytes, limits: Limits) -> bool:
-    """Refuse a sheet whose cells reach past the limits; True when it may hold formulas.
+def _check_xlsx_sheet(sheet: str, info: zipfile.ZipInfo, content: bytes, limits: Limits) -> tuple[bool, int]:
+    """Refuse a sheet whose cells reach past the limits; (whether it may hold formulas, the cells of the
+    grid calamine will build for it, at most).
 
     The fast pass proves that every cell start tag in the part is spelled <c r="B7"> (or <c r="B7"/>) with
-    B7 inside the limits, which bounds every cell calamine can place, empty or not; it is one regex search
-    per segment that matches nothing in an ordinary sheet. Anything else (cells without a reference, other
-    spellings, namespace prefixes, styled cells far away) sends the sheet to the exact scan, which measures
-    the cells that may hold values one by one.
+    B7 inside the sheet's declared <dimension> (or, without a usable one, inside the limits), which bounds
+    every cell calamine can place, empty or not; it is one regex search per segment that matches nothing in
+    an ordinary sheet. All the while it counts the cell tags (in C) and stops at the cell limit, so a dense
+    sheet is refused after reading that many cells, not all of them. Anything else (cells without a
+    reference, other spellings, namespace prefixes, styled cells far away, no dimension) sends the sheet to
+    the exact scan, which measures the cells that may hold values one by one.
     """
-    cells = _cell_outside_limits(limits.max_rows, limits.max_columns)
-    cells_or_formulas = _cell_outside_limits_or_formula(limits.max_rows, limits.max_columns)
+    bounds = (limits.max_rows, limits.max_columns)
+    declared = False
+    cell_tags = 0
     has_formulas = False
-    for segment in _segments(_checked_chunks(info, content), b"<", cut_after=False):
+    unusual = False
+    cells = cells_or_formulas = _cell_outside_limits(*bounds)
+    for index, segment in enumerate(_segments(_checked_chunks(info, content), b"<", cut_after=False)):
+        if index == 0:
+            dimension = _declared_dimension(segment)
+            if dimension is not None and dimension[0] * dimension[1] <= limits.max_cells:
+                bounds = (min(dimension[0], limits.max_rows), min(dimension[1], limits.max_columns))
+                declared = True
+            cells = _cell_outside_limits(*bounds)
+            cells_or_formulas = _cell_outside_limits_or_formula(*bounds)
+        cell_tags += segment.count(b"<c ") + segment.count(b"<c>")
+        _check_cell_count(sheet, cell_tags, limits)
+        if unusual:
+            continue  # only counting now: the exact scan below measures it
         if _PREFIXED_CELL_OR_FORMULA.search(segment):
-            break  # <x:c ...> or <x:f>: calamine ignores prefixes, so only the exact scan can follow them
+            unusual = (
+                True  # <x:c ...> or <x:f>: calamine ignores prefixes, so only the exact scan follows them
+            )
+            continue
         found = (cells if has_formulas else cells_or_formulas).search(segment)
         if found is not None and found.group(1) is None:  # a formula (<f>), not a cell
             has_formulas = True
             found = cells.search(segment, found.end())
-        if found is not None:
-            break
-    else:
-        return has_formulas
-    _check_extent(sheet, _scan_xlsx_sheet(info, content), limits)
-    return True  # an unusual sheet is searched for formulas by the slower, exact pattern
+        unusual = found is not None
+    if declared and not unusual:
+        return has_formulas, bounds[0] * bounds[1]
+    extent = _scan_xlsx_sheet(sheet, info, content, limits)
+    _check_extent(sheet, extent, limits)
+    # an unusual sheet is searched for formulas by the slower, exact pattern
+    return has_formulas or unusual, extent[0] * extent[1]
+
+
+_DIMENSION = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
+)
+
+
+def _declared_dimension(start: bytes) -> tuple[int, int] | None:
+    """(rows, columns) the sheet says it spans (<dimension ref="A1:M200">, near its start), if it says."""
+    found = _DIMENSION.search(start, 0, 4096)
+    if found is None:
+        return None
+    return int(found.group(2)), _column_number(found.group(1))
+
+
+def _check_cell_count(sheet: str, cells: int, limits: Limits) -> None:
+    if cells > limits.max_cells:
+        raise UnreadableWorkbook(
+            f"sheet {sheet} has more than {limits.max_cells:,} cells (the limit); split the ledger or remove "
+            "the cells it does not use"
+        )
+
+
+def _check_total_cells(sheet: str, cells: int, limits: Limits) -> None:
+    if cells > limits.max_total_cells:
+        raise UnreadableWorkbook(
+            f"the sheets up to {sheet} span {cells:,} cells; the limit for a workbook is "
+            f"{limits.max_total_cells:,}"
+        )
 
 
 # Namespace-prefixed cell or formula tags (<x:c>, <x:f>); ':' is rare in sheet XML, so this search is quick.
 _PREFIXED_CELL_OR_FORMULA = re.compile(rb":[cf][\s/>]")
 
 
-@functools.cache  # pure: one compiled pattern per pair of limits
+@functools.lru_cache(maxsize=64)  # pure: one compiled pattern per pair of bounds
 def _cell_outside_limits(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     """A cell start tag (group 1) not spelled <c r="B7" with B7 within the limits.
 
@@ -597,7 +713,7 @@ def _cell_outside_limits(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     return re.compile(rb"<(c)(?! r=" + _reference_within(max_rows, max_columns) + rb")[\s/>]")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)
 def _cell_outside_limits_or_formula(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
     """As _cell_outside_limits, or a formula start tag (<f>, group 1 empty)."""
     within = _reference_within(max_rows, max_columns)
@@ -642,25 +758,27 @@ def _column_letters(number: int) -> str:
     return cell_name(0, number - 1)[:-1]
 
 
-def _scan_xlsx_sheet(info: zipfile.ZipInfo, content: bytes) -> tuple[int, int]:
-    """(rows, columns) spanned by the cells that may hold values, found without building the grid."""
+def _scan_xlsx_sheet(sheet: str, info: zipfile.ZipInfo, content: bytes, limits: Limits) -> tuple[int, int]:
+    """(rows, columns) spanned by the cells that may hold values, found without building the grid; refused
+    as soon as more cells than the limit are seen."""
     max_row = 0
     max_column = 0
     value_cells = closed_cells = 0
     odd = False
     for segment in _segments(_checked_chunks(info, content), b"<", cut_after=False):
+        # every cell that may hold a value has one end tag; counting them (in C) tells whether each was seen
+        closed_cells += segment.count(b"</c>")
+        _check_cell_count(sheet, closed_cells, limits)
         found = _VALUE_CELL.findall(segment)
         if found:
             max_row, max_column = _widen(found, max_row, max_column)
             value_cells += len(found)
-        # every cell that may hold a value has one end tag; counting them (in C) tells whether each was seen
-        closed_cells += segment.count(b"</c>")
         odd = odd or b":c" in segment or _ODD_CELL_END.search(segment) is not None
     if odd or closed_cells != value_cells:
         # some cells that may hold values were not seen above (no r="B7", a namespace prefix, other
         # quoting): calamine places them after the previous cell or row, so follow the rows and cells one
         # by one (slower, but only such unusual files pay for it)
-        return _scan_xlsx_sheet_sequentially(info, content)
+        return _scan_xlsx_sheet_sequentially(sheet, info, content, limits)
     return max_row, max_column
 
 
@@ -668,11 +786,18 @@ _XLSX_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/
 _R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,4})([0-9]{1,10})["']""")
 
 
-def _scan_xlsx_sheet_sequentially(info: zipfile.ZipInfo, content: bytes) -> tuple[int, int]:
+def _scan_xlsx_sheet_sequentially(
+    sheet: str, info: zipfile.ZipInfo, content: bytes, limits: Limits
+) -> tuple[int, int]:
     row = column = 0
     max_row = max_column = 0
+    tags = 0
     for segment in _segments(_checked_chunks(info, content), b"<", cut_after=False):
-        for closing, kind, attributes, self_closing in _XLSX_TAG.findall(segment):
+        found = _XLSX_TAG.findall(segment)
+        tags += len(found)
+        # rows and cells, opening and closing: a grid of n cells has about 2n tags
+        _check_cell_count(sheet, tags // 2, limits)
+        for closing, kind, attributes, self_closing in found:
             if closing:
                 continue
             reference = _R_ATTRIBUTE.search(b" " + attributes)
@@ -692,13 +817,8 @@ def _scan_xlsx_sheet_sequentially(info: zipfile.ZipInfo, content: bytes) -> tupl
 
 
 def _checked_chunks(info: zipfile.ZipInfo, content: bytes) -> Iterator[bytes]:
-    """A member's chunks, refusing a DTD at its start."""
-    first = True
-    for chunk in _inflate(info, content):
-        if first:
-            _refuse_dtd(info.filename, chunk)
-            first = False
-        yield chunk
+    """A member's chunks, refusing a DTD anywhere in it."""
+    return _without_dtd(info.filename, _inflate(info, content))
 
 
 def _segments(chunks: Iterator[bytes], boundary: bytes, *, cut_after: bool) -> Iterator[bytes]:
@@ -801,6 +921,11 @@ def _check_extent(sheet: str, extent: tuple[int, int], limits: Limits) -> None:
         raise UnreadableWorkbook(
             f"sheet {sheet} has {columns:,} columns; the limit is {limits.max_columns:,}"
         )
+    if rows * columns > limits.max_cells:
+        raise UnreadableWorkbook(
+            f"sheet {sheet} spans {rows:,} rows and {columns:,} columns ({rows * columns:,} cells); the limit "
+            f"is {limits.max_cells:,} cells"
+        )
 
 
 # --- ODS ---
@@ -812,6 +937,8 @@ def _read_ods(
     name: str,
     limits: Limits,
     wanted: frozenset[str] | None,
+    *,
+    cells: bool = True,
 ) -> Workbook:
     manifest = members.get("META-INF/manifest.xml")
     if manifest is not None:
@@ -828,20 +955,22 @@ def _read_ods(
             f"the workbook has {len(extents):,} sheets; the limit is {limits.max_sheets:,}"
         )
     # calamine reads every table of an ODS when it opens it, so every table's grid must be affordable.
-    budget = limits.max_rows * limits.max_columns
     total = 0
     for sheet, (rows, columns) in extents:
         if wanted is None or _sheet_key(sheet) in wanted:
             _check_extent(sheet, (rows, columns), limits)
         total += rows * columns
-        if total > budget:
+        if total > limits.max_total_cells:
             raise UnreadableWorkbook(
-                f"sheet {sheet} has {rows:,} rows and {columns:,} columns; the workbook is too large to read"
+                f"sheet {sheet} has {rows:,} rows and {columns:,} columns; the workbook is too large to read "
+                f"(its sheets span more than {limits.max_total_cells:,} cells)"
             )
     for member, info in members.items():
         if member != "content.xml" and member.endswith(".xml"):
             _verify_member(info, content)
     selected = [sheet for sheet, _ in extents if wanted is None or _sheet_key(sheet) in wanted]
+    if not cells:
+        return Workbook(name=name, sheets=(), kind="ods", sheet_names=tuple(sheet for sheet, _ in extents))
     return _read_with_calamine(content, name, limits, selected, date1904=False, kind="ods")
 
 
@@ -1001,6 +1130,7 @@ def _read_with_calamine(
             keys = {_sheet_key(sheet) for sheet in selected}
             worksheets = [sheet for sheet in worksheets if _sheet_key(sheet) in keys]
         read: list[Sheet] = []
+        total_cells = 0
         for sheet_name in worksheets:
             try:
                 calamine_sheet = calamine_book.get_sheet_by_name(sheet_name)
@@ -1009,6 +1139,9 @@ def _read_with_calamine(
                     f"sheet {sheet_name} could not be read: {_calamine_reason(error, kind)}"
                 ) from None
             formulas = (unsaved or {}).get(_sheet_key(sheet_name), frozenset())
+            end = calamine_sheet.end
+            total_cells += (end[0] + 1) * (end[1] + 1) if end is not None else 0
+            _check_total_cells(sheet_name, total_cells, limits)
             read.append(_sheet_from_calamine(sheet_name, calamine_sheet, limits, formulas))
     return Workbook(name=name, sheets=tuple(read), date1904=date1904, kind=kind, sheet_names=tuple(every))
 
@@ -1161,6 +1294,7 @@ def _read_csv(content: bytes, name: str, limits: Limits, _wanted: frozenset[str]
     delimiter = _sniff_delimiter(text)
     rows: list[tuple[CellValue, ...]] = []
     used_rows = 0  # rows up to the last one holding anything; only the first max_rows are kept
+    cells = 0
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
         for count, record in enumerate(reader, start=1):
@@ -1169,6 +1303,8 @@ def _read_csv(content: bytes, name: str, limits: Limits, _wanted: frozenset[str]
                     rows.append(())
                 continue
             used_rows = count
+            cells += len(record)
+            _check_cell_count(sheet_name, cells, limits)
             if len(record) > limits.max_columns and any(record[limits.max_columns :]):
                 raise UnreadableWorkbook(
                     f"sheet {sheet_name} has {len(record):,} columns; the limit is {limits.max_columns:,}"

@@ -38,6 +38,7 @@ from ledger.workbook.gate import (
     UnreadableWorkbook,
     Workbook,
     cell_name,
+    check_workbook,
     read_workbook,
 )
 from ledger.workbook.layout import (
@@ -54,7 +55,7 @@ from ledger.workbook.layout import (
 )
 from ledger.workbook.layout import SHEETS as layout_sheets
 
-__all__ = ["Progress", "read_ledger"]
+__all__ = ["Progress", "check_ledger_workbook", "read_ledger"]
 
 HEADER_SEARCH_ROWS = 10
 
@@ -81,6 +82,9 @@ def _match(header: str, layout: SheetLayout) -> tuple[str | None, str]:
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000  # rows between progress reports
+# Errors collected before reading stops: a person fixes the first thousand before needing the next, and a
+# broken sheet of 200,000 rows would otherwise make (and store, and send) a million of them.
+MAX_ERRORS = 1000
 
 
 def read_ledger(
@@ -93,8 +97,9 @@ def read_ledger(
     """Read a ledger workbook (or a CSV of claims) into a Ledger and every problem met, each at its cell.
 
     Never raises for what the file holds: an unreadable file is one error. With any error, the result's
-    ledger must not be used; `Built.unwrap()` raises LedgerError listing every error. `progress`, when
-    given, is called as claims are read with (rows done, rows in all).
+    ledger must not be used; `Built.unwrap()` raises LedgerError listing every error. Reading stops after
+    MAX_ERRORS errors, and a last error says so. `progress`, when given, is called as claims are read with
+    (rows done, rows in all).
     """
     if not name and isinstance(data, str | os.PathLike):
         name = PurePath(os.fspath(data)).name
@@ -125,6 +130,16 @@ def read_ledger(
         sheet.name: sheet.formulas_without_value for sheet in workbook.sheets if sheet.formulas_without_value
     }
     return _LedgerReader(workbook, name, from_csv=False, unsaved_formulas=unsaved, progress=progress).read()
+
+
+def check_ledger_workbook(data: bytes, *, name: str = "", limits: Limits = Limits()) -> Problem | None:
+    """The one error that makes an upload unreadable as a ledger workbook, found by the gate's checks alone
+    (without reading the cells, so cheaply, before a large upload is queued); None when it passes them."""
+    try:
+        check_workbook(data, name=name, limits=limits, sheets=_SHEET_NAMES)
+    except UnreadableWorkbook as unreadable:
+        return Problem(f"{name or 'the file'}: {unreadable}", Origin(name))
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -210,6 +225,7 @@ class _LedgerReader:
         self.from_csv = from_csv
         self.unsaved_formulas = unsaved_formulas or {}
         self.problems: list[Problem] = []
+        self.errors = 0  # errors among self.problems, counted as they come: reading stops at MAX_ERRORS
         self.ledger_name = name
         self.sheets = {layout.name: _find_sheet(workbook, layout) for layout in layout_sheets}
         self.used_cells: dict[str, tuple[int, frozenset[int]]] = {}
@@ -263,7 +279,13 @@ class _LedgerReader:
             references = [p for p in references if "which is not in Sources" not in p.message]
         self.problems.extend(references)
         self._report_unsaved_formulas()
-        return Built(ledger, tuple(self._ordered(self.problems)))
+        return Built(ledger, _at_most(self._ordered(self.problems), MAX_ERRORS, self.name))
+
+    def _collect(self, found: list[Problem]) -> bool:
+        """Keep the problems found; False once MAX_ERRORS errors are kept (stop reading then)."""
+        self.problems.extend(found)
+        self.errors += sum(1 for problem in found if problem.severity is Severity.ERROR)
+        return self.errors < MAX_ERRORS
 
     # --- headers
 
@@ -390,9 +412,10 @@ class _LedgerReader:
         made: list[_Result] = []
         for row, origin in table.records():
             value, found = parse(table.fields(row), origin)
-            self.problems.extend(found)
             if value is not None:
                 made.append(value)
+            if not self._collect(found):
+                break
         return made
 
     def _aliases(self, sheet: Sheet | None) -> list[Alias]:
@@ -402,9 +425,10 @@ class _LedgerReader:
         aliases = []
         for row, origin in table.records():
             alias, found = alias_from_fields(table.fields(row), origin)
-            self.problems.extend(found)
             if alias is not None:
                 aliases.append(alias)
+            if not self._collect(found):
+                break
         return aliases
 
     def _bare_sources(self, table: _Table | None) -> list[Source]:
@@ -436,7 +460,6 @@ class _LedgerReader:
             return [], False
         parser = ClaimParser(settings, {s.id: s for s in sources})
         claims: list[Claim] = []
-        problems = self.problems
         progress, total = self.progress, len(table.sheet.rows) - table.header_row - 1
         fields = table.fields
         with cycle_collection_paused():
@@ -444,8 +467,8 @@ class _LedgerReader:
                 claim, found = parser.parse(fields(row), origin)
                 if claim is not None:
                     claims.append(claim)
-                else:
-                    problems.extend(found)
+                elif not self._collect(found):
+                    break
                 if progress is not None and done % PROGRESS_EVERY == 0:
                     progress(done, total)
         if progress is not None:
@@ -494,6 +517,32 @@ class _LedgerReader:
             )
 
         return sorted(problems, key=place)
+
+
+def _at_most(problems: list[Problem], max_errors: int, name: str) -> tuple[Problem, ...]:
+    """The problems in order with at most `max_errors` errors (and as many warnings), and then one more
+    error saying the rest were not looked for."""
+    errors = warnings = 0
+    kept: list[Problem] = []
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            errors += 1
+            if errors > max_errors:
+                continue
+        else:
+            warnings += 1
+            if warnings > max_errors:
+                continue
+        kept.append(problem)
+    if errors >= max_errors:
+        kept.append(
+            Problem(
+                f"stopped after {max_errors:,} problems: fix these and upload again to see whether there are "
+                "more",
+                Origin(name),
+            )
+        )
+    return tuple(kept)
 
 
 def _find_sheet(workbook: Workbook, layout: SheetLayout) -> Sheet | None:

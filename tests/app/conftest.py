@@ -90,9 +90,15 @@ def make_app(tmp_path: Path, database_url: str, **overrides: object) -> Flask:
 
 
 def close_app(flask_app: Flask) -> None:
-    """Stop the app's background jobs and close its database connections."""
-    flask_app.extensions["ledger.jobs"].shutdown()
+    """Close the app's task queue and database connections."""
+    flask_app.extensions["ledger.jobs"].close()
     flask_app.extensions["ledger.db"].engine.dispose()
+
+
+def run_jobs(flask_app: Flask) -> int:
+    """Run the jobs waiting in the app's task queue, here (the code a queue worker runs); how many."""
+    handled: int = flask_app.extensions["ledger.jobs"].run_queued()
+    return handled
 
 
 @pytest.fixture
@@ -210,10 +216,17 @@ def broken_xlsx(example_xlsx: bytes) -> bytes:
     )
 
 
-def upload(client: FlaskClient, path: str, content: bytes, name: str = "ledger.xlsx", **fields: str):  # type: ignore[no-untyped-def]
-    """POST a workbook as a multipart form."""
+def upload(  # type: ignore[no-untyped-def]
+    client: FlaskClient,
+    path: str,
+    content: bytes,
+    name: str = "ledger.xlsx",
+    headers: dict[str, str] | None = None,
+    **fields: str,
+):
+    """POST a workbook as a multipart form (with `headers`, such as an Idempotency-Key)."""
     data: dict[str, object] = {"workbook": (io.BytesIO(content), name), **fields}
-    return client.post(path, data=data, content_type="multipart/form-data")
+    return client.post(path, data=data, content_type="multipart/form-data", headers=headers or {})
 
 
 def token_client(flask_app: Flask, account: accounts.Account) -> FlaskClient:

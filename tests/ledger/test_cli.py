@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import ledger
+from benchmarks.synthetic import synthetic_ledger
 from ledger.workbook import save_workbook
 from tests.schema import schema_validator
 
@@ -109,3 +110,20 @@ def test_a_large_workbook_shows_a_progress_bar(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "reading claims" in done.stderr
     assert "/6000" in done.stderr
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # `python -m ledger reconcile X --json | head -c 10`: head stops reading long before the JSON ends (it is
+    # far larger than a pipe's buffer, so the writer meets the closed pipe)
+    path = tmp_path / "big.xlsx"
+    save_workbook(synthetic_ledger(300), path)
+    done = subprocess.run(
+        f"'{sys.executable}' -m ledger reconcile '{path}' --json | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert len(done.stdout) == 10
+    assert done.stderr == ""

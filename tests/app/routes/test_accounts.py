@@ -1,11 +1,14 @@
-"""Accounts: the first visit, signing in and out, session cookies, rate-limited sign-in, the users command,
-the administrators' page, changing a password, API tokens (shown once, stored hashed)."""
+"""Accounts: the first visit, signing in and out (ended on the server), where signing in leads, session
+cookies, the sign-in limits (shared, per address and email, and per email), the users command, the
+administrators' page (disabling accounts, revoking tokens), changing a password (revoking tokens), API
+tokens (shown once, stored hashed)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -112,6 +115,148 @@ def test_sign_in_never_sends_elsewhere(app: Flask, anonymous: FlaskClient, targe
     assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/phish",  # issue 14: the tab is dropped by browsers, leaving //evil.example
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/ /evil.example",
+        "/\\/evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "///evil.example",
+        "/x\x00y",
+    ],
+)
+def test_next_is_only_ever_a_path_on_this_site(app: Flask, anonymous: FlaskClient, target: str) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    token = _page_token(anonymous, "/signin")
+    response = anonymous.post(
+        "/signin", data={"csrf_token": token, "email": ADMIN_EMAIL, "password": PASSWORD, "next": target}
+    )
+    # refused as a target (control characters: refused as a request), never followed elsewhere
+    assert response.status_code in {303, 400}
+    assert _stays_on_this_site(response.headers.get("Location", "/"))
+    # and from the address bar, where the value arrives percent-encoded (then decoded: "/%09/" is a tab)
+    signed_in = anonymous.get("/signin?next=" + target)
+    assert signed_in.status_code in {302, 400}
+    assert signed_in.headers.get("Location", "/") == "/"
+
+
+def _stays_on_this_site(location: str) -> bool:
+    """Whether a browser following `location` stays on this site (what it drops first, it drops here too)."""
+    seen = re.sub(r"[\t\n\r]", "", location)
+    parts = urlsplit(seen.replace("\\", "/"))
+    return seen.startswith("/") and not parts.netloc and not parts.scheme and " " not in seen
+
+
+def test_next_keeps_a_path_with_its_query(app: Flask, anonymous: FlaskClient) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    token = _page_token(anonymous, "/signin")
+    target = "/ledgers/abc?version=2&sort=amount"
+    response = anonymous.post(
+        "/signin", data={"csrf_token": token, "email": ADMIN_EMAIL, "password": PASSWORD, "next": target}
+    )
+    assert response.headers["Location"] == target
+
+
+def test_a_session_cookie_replayed_after_signing_out_is_refused(app: Flask) -> None:
+    client = signed_in_client(app, ADMIN_EMAIL, admin=True)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert client.post("/signout", data={"csrf_token": csrf_token(client)}).status_code == 303
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)  # the cookie as it was before signing out
+    assert thief.get("/").status_code == 302 and thief.get("/").headers["Location"].startswith("/signin")
+    assert thief.get("/api/v1/ledgers").status_code == 401
+
+
+def test_a_password_reset_or_change_revokes_the_accounts_tokens(app: Flask) -> None:
+    bea = make_account(app, "bea@example.org")
+    token = accounts.new_token(database(app), bea, "script")
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert api.get("/api/v1/ledgers").status_code == 200
+    admin = signed_in_client(app, ADMIN_EMAIL, admin=True)
+    reset = admin.post(
+        f"/admin/users/{bea.id}/password",
+        data={"csrf_token": csrf_token(admin), "password": "another password"},
+    )
+    assert reset.status_code == 303
+    assert api.get("/api/v1/ledgers").status_code == 401
+    # changing one's own password does the same
+    ana = make_account(app, ADMIN_EMAIL, admin=True)
+    own = accounts.new_token(database(app), ana, "mine")
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {own}"
+    assert api.get("/api/v1/ledgers").status_code == 200
+    admin.post(
+        "/settings/password",
+        data={
+            "csrf_token": csrf_token(admin),
+            "current": PASSWORD,
+            "password": "new password!",
+            "confirm": "new password!",
+        },
+    )
+    assert api.get("/api/v1/ledgers").status_code == 401
+
+
+def test_administrators_disable_accounts_and_revoke_their_tokens(app: Flask) -> None:
+    admin = signed_in_client(app, ADMIN_EMAIL, admin=True)
+    bea_browser = signed_in_client(app, "bea@example.org")
+    bea = make_account(app, "bea@example.org")
+    tokens = [accounts.new_token(database(app), bea, name) for name in ("one", "two")]
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens[0]}"
+    assert api.get("/api/v1/ledgers").status_code == 200
+    # revoking her tokens leaves her signed in
+    revoked = admin.post(f"/admin/users/{bea.id}/revoke-tokens", data={"csrf_token": csrf_token(admin)})
+    assert revoked.status_code == 303
+    assert "2 API tokens revoked" in admin.get(revoked.headers["Location"]).get_data(as_text=True)
+    assert api.get("/api/v1/ledgers").status_code == 401
+    assert bea_browser.get("/").status_code == 200
+    # disabling her stops her session, a new token and signing in, at once
+    fresh = accounts.new_token(database(app), bea, "three")
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {fresh}"
+    disabled = admin.post(f"/admin/users/{bea.id}/disable", data={"csrf_token": csrf_token(admin)})
+    assert disabled.status_code == 303
+    page = admin.get(disabled.headers["Location"]).get_data(as_text=True)
+    assert "bea@example.org is disabled" in page
+    assert bea_browser.get("/").headers["Location"].startswith("/signin")
+    assert api.get("/api/v1/ledgers").status_code == 401
+    assert sign_in(app.test_client(), "bea@example.org").status_code == 401
+    # enabled again, she signs in (her session and tokens stay ended)
+    admin.post(f"/admin/users/{bea.id}/enable", data={"csrf_token": csrf_token(admin)})
+    assert sign_in(app.test_client(), "bea@example.org").status_code == 303
+    assert api.get("/api/v1/ledgers").status_code == 200  # a token made while disabled works once enabled
+    # nobody disables their own account
+    ana = make_account(app, ADMIN_EMAIL, admin=True)
+    own = admin.post(f"/admin/users/{ana.id}/disable", data={"csrf_token": csrf_token(admin)})
+    assert own.status_code == 400 and "cannot disable your own account" in own.get_data(as_text=True)
+
+
+def test_only_administrators_disable_accounts(app: Flask) -> None:
+    make_account(app, ADMIN_EMAIL, admin=True)
+    bea = signed_in_client(app, "bea@example.org")
+    ana_id = make_account(app, ADMIN_EMAIL).id
+    assert bea.post(f"/admin/users/{ana_id}/disable", data={"csrf_token": csrf_token(bea)}).status_code == 403
+    assert (
+        bea.post(f"/admin/users/{ana_id}/revoke-tokens", data={"csrf_token": csrf_token(bea)}).status_code
+        == 403
+    )
+
+
+def test_the_users_command_disables_and_enables(app: Flask) -> None:
+    make_account(app, "bea@example.org")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "disable", "bea@example.org"]).exit_code == 0
+    assert "bea@example.org (disabled)" in runner.invoke(args=["users", "list"]).output
+    assert sign_in(app.test_client(), "bea@example.org").status_code == 401
+    assert runner.invoke(args=["users", "enable", "bea@example.org"]).exit_code == 0
+    assert sign_in(app.test_client(), "bea@example.org").status_code == 303
+
+
 def _session_cookie(response_headers: list[str]) -> str:
     cookies = [h for h in response_headers if h.startswith("session=")]
     assert cookies, "no session cookie was set"
@@ -155,7 +300,9 @@ def test_a_proxy_is_trusted_only_when_configured(tmp_path: Path, app: Flask) -> 
 
 
 def test_failed_sign_ins_are_rate_limited(tmp_path: Path, database_url: str) -> None:
-    limited = make_app(tmp_path, database_url, SIGNIN_RATE_LIMIT="3 per minute")
+    limited = make_app(
+        tmp_path, database_url, SIGNIN_RATE_LIMIT="3 per minute", SIGNIN_EMAIL_RATE_LIMIT="5 per hour"
+    )
     try:
         make_account(limited, ADMIN_EMAIL, admin=True)
         for _ in range(4):  # successful sign-ins do not count
@@ -163,18 +310,46 @@ def test_failed_sign_ins_are_rate_limited(tmp_path: Path, database_url: str) -> 
         client = limited.test_client()
         statuses = [sign_in(client, ADMIN_EMAIL, "wrong password").status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
-        blocked = sign_in(client, ADMIN_EMAIL)  # even the right password waits now
+        blocked = sign_in(client, ADMIN_EMAIL)  # even the right password waits now, from this address
         assert blocked.status_code == 429 and "Too many attempts" in blocked.get_data(as_text=True)
-        # the same email from other addresses is limited too
-        other = limited.test_client()
+        # the counts are in the database: another worker (another app on the same database) counts the same
+        other_worker = make_app(tmp_path / "second", database_url, SIGNIN_RATE_LIMIT="3 per minute")
+        try:
+            assert sign_in(other_worker.test_client(), ADMIN_EMAIL, "wrong password").status_code == 429
+        finally:
+            close_app(other_worker)
+        # failures from one address never lock the email out of another: the owner signs in from home
+        home = limited.test_client()
+        home.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+        assert sign_in(home, ADMIN_EMAIL).status_code == 303
+    finally:
+        close_app(limited)
+
+
+def test_a_slower_limit_per_email_never_blocks_a_right_password_from_a_new_address(
+    tmp_path: Path, database_url: str
+) -> None:
+    limited = make_app(
+        tmp_path, database_url, SIGNIN_RATE_LIMIT="2 per minute", SIGNIN_EMAIL_RATE_LIMIT="4 per hour"
+    )
+    try:
         make_account(limited, "bea@example.org")
-        for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-            other.environ_base["REMOTE_ADDR"] = address
-            assert sign_in(other, "bea@example.org", "wrong password").status_code == 401
-        other.environ_base["REMOTE_ADDR"] = "10.0.0.4"
-        assert sign_in(other, "bea@example.org", "wrong password").status_code == 429
-        other.environ_base["REMOTE_ADDR"] = "10.0.0.5"
-        assert sign_in(other, ADMIN_EMAIL.upper(), "wrong password").status_code == 429  # same email
+        attacker = limited.test_client()
+        # wrong passwords spread over many addresses: each address stays under its own limit ...
+        for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"):
+            attacker.environ_base["REMOTE_ADDR"] = address
+            assert sign_in(attacker, "bea@example.org", "wrong password").status_code == 401
+        # ... but the email has now failed 4 times in the hour: the addresses that failed are refused,
+        # whatever they send, right password or not
+        attacker.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+        assert sign_in(attacker, "BEA@example.org", PASSWORD).status_code == 429
+        # a new address still gets its password checked: a wrong one counts, the right one signs in
+        attacker.environ_base["REMOTE_ADDR"] = "10.0.0.3"
+        assert sign_in(attacker, "bea@example.org", "wrong password").status_code == 401
+        assert sign_in(attacker, "bea@example.org", "wrong again").status_code == 429
+        owner = limited.test_client()
+        owner.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+        assert sign_in(owner, "bea@example.org", PASSWORD).status_code == 303
     finally:
         close_app(limited)
 

@@ -6,6 +6,7 @@ import codecs
 import datetime
 import io
 import re
+import secrets
 import struct
 import warnings
 import zipfile
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import get_column_letter
 
+from benchmarks.dense import dense_workbook
 from ledger.workbook.gate import (
     _CELL,
     _FORMULA,
@@ -323,6 +325,36 @@ def test_upload_over_the_size_limit_is_refused() -> None:
     assert "larger than the limit" in _refusal(b"x" * 2000, limits=Limits(max_bytes=1000))
 
 
+def test_a_dense_sheet_is_refused_at_the_cell_limit_without_reading_it_all() -> None:
+    # within the row and column limits, but rows x columns past the cell limit (issue 14's small, dense file)
+    data = dense_workbook(rows=300, columns=50)
+    assert _refusal(data, limits=Limits(max_cells=10_000)) == (
+        "sheet Claims has more than 10,000 cells (the limit); split the ledger or remove the cells it does "
+        "not use"
+    )
+    assert read_workbook(data, limits=Limits(max_cells=20_000)).sheets[0].rows[300][49] is not None
+
+
+def test_a_sparse_sheet_whose_grid_is_past_the_cell_limit_is_refused() -> None:
+    # two cells, but calamine would build the grid between them
+    cells = '<row r="1"><c r="A1"><v>1</v></c></row><row r="400"><c r="Y400"><v>2</v></c></row>'
+    for dimension in ("A1:Y400", "A1", "A1:B2"):  # the truth, or a lie the scan sees through
+        assert _refusal(_raw_xlsx(cells, dimension=dimension), limits=Limits(max_cells=5_000)) == (
+            "sheet Claims spans 400 rows and 25 columns (10,000 cells); the limit is 5,000 cells"
+        )
+
+
+def test_the_sheets_read_together_stay_within_the_total_cell_limit() -> None:
+    data = _xlsx_bytes({"Claims": [list(range(10))] * 10, "Sources": [list(range(10))] * 10})
+    assert read_workbook(data, limits=Limits(max_total_cells=200)).sheet("Sources") is not None
+    assert _refusal(data, limits=Limits(max_total_cells=150)).startswith("the sheets up to ")
+
+
+def test_csv_over_the_cell_limit_is_refused() -> None:
+    data = "".join("1,2,3,4,5\n" for _ in range(30)).encode()
+    assert "more than 100 cells" in _refusal(data, name="claims.csv", limits=Limits(max_cells=100))
+
+
 def test_total_uncompressed_size_over_the_limit_is_refused() -> None:
     data = _xlsx_bytes({"Claims": [["x" * 100] for _ in range(200)]})
     assert "unpacks to" in _refusal(data, limits=Limits(max_uncompressed=10_000))
@@ -458,9 +490,16 @@ def _verdict(check: object) -> str | None:
     ),
     max_rows=st.integers(min_value=1, max_value=12),
     max_columns=st.integers(min_value=1, max_value=12),
+    # what the sheet says it spans, true or not: the fast check trusts it only as far as it can prove it
+    dimension=st.sampled_from(["A1", "A1:C3", "B2:L12", "A1:N14", "A1:XFD1048576"]),
+    max_cells=st.integers(min_value=1, max_value=200),
 )
 def test_the_fast_check_agrees_with_the_exact_scan(
-    rows: list[tuple[str, int, list[tuple[str, int, int]]]], max_rows: int, max_columns: int
+    rows: list[tuple[str, int, list[tuple[str, int, int]]]],
+    max_rows: int,
+    max_columns: int,
+    dimension: str,
+    max_cells: int,
 ) -> None:
     sheet_data = "".join(
         row_spelling.format(
@@ -474,13 +513,19 @@ def test_the_fast_check_agrees_with_the_exact_scan(
         )
         for row_spelling, row_number, cells in rows
     )
-    info, data = _sheet_info(_raw_xlsx(sheet_data))
-    limits = Limits(max_rows=max_rows, max_columns=max_columns)
-    exact = _verdict(lambda: _check_extent("Claims", _scan_xlsx_sheet(info, data), limits))
-    has_formulas: list[bool] = []
-    assert _verdict(lambda: has_formulas.append(_check_xlsx_sheet("Claims", info, data, limits))) == exact
-    if exact is None and "<f>" in sheet_data:
-        assert has_formulas == [True]
+    info, data = _sheet_info(_raw_xlsx(sheet_data, dimension=dimension))
+    # cell tags are at most 14 x 4 here, so only the grid's extent (rows x columns) meets max_cells
+    limits = Limits(max_rows=max_rows, max_columns=max_columns, max_cells=max(max_cells, 60))
+    exact = _verdict(lambda: _check_extent("Claims", _scan_xlsx_sheet("Claims", info, data, limits), limits))
+    checked: list[tuple[bool, int]] = []
+    assert _verdict(lambda: checked.append(_check_xlsx_sheet("Claims", info, data, limits))) == exact
+    if exact is None:
+        has_formulas, cells = checked[0]
+        if "<f>" in sheet_data:
+            assert has_formulas
+        # the cells it vouches for are at least those of the grid calamine builds, and within the limit
+        rows_spanned, columns_spanned = _scan_xlsx_sheet("Claims", info, data, limits)
+        assert rows_spanned * columns_spanned <= cells <= limits.max_cells
 
 
 _FORMULA_CELLS = (
@@ -639,6 +684,24 @@ def test_entity_bomb_is_refused() -> None:
     )
     data = _raw_xlsx('<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row>', prolog=doctype)
     assert "XML bomb" in _refusal(data)
+
+
+def test_a_dtd_after_a_long_comment_is_refused() -> None:
+    # a DTD belongs before the root element, but a 1.5 MB comment can push it past any first chunk
+    comment = "<!--" + secrets.token_hex(750_000) + "-->"
+    doctype = '<!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    data = _raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row>', prolog=comment + doctype)
+    assert "XML bomb" in _refusal(data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_dtd_is_found_in_a_utf16_part_too(encoding: str) -> None:
+    data = _xlsx_bytes({"Claims": [["x"]]})
+    hostile = (
+        f'<?xml version="1.0" encoding="UTF-16"?><!--{"y" * 2_000}--><!DOCTYPE x [<!ENTITY a "b">]>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    ).encode(encoding)
+    assert "XML bomb" in _refusal(_replace_member(data, "xl/workbook.xml", hostile))
 
 
 def test_entity_bomb_in_a_small_part_is_refused() -> None:

@@ -26,7 +26,7 @@ from ledger.parsing.build import ClaimParser
 from ledger.workbook.gate import Sheet
 from ledger.workbook.gate import Workbook as CellWorkbook
 from ledger.workbook.layout import CLAIMS
-from ledger.workbook.reader import _LedgerReader, read_ledger
+from ledger.workbook.reader import MAX_ERRORS, _LedgerReader, read_ledger
 
 CLAIM_HEADERS: list[object] = [
     "ID", "Source", "Donor", "Announced by", "Recipient", "Purpose", "Amount", "Currency",
@@ -619,3 +619,23 @@ def test_rows_sharing_their_context_cells_keep_their_own_amounts_and_ids(tmp_pat
     ]  # fmt: skip
     assert {claim.currency for claim in claims} == {"USD"}
     assert [claim.origin.row for claim in claims] == [2, 3, 4, 5, 6]
+
+
+# ---- bounded problems --------------------------------------------------------------------------------------
+
+
+def test_reading_stops_after_a_thousand_errors_and_says_so(tmp_path: Path) -> None:
+    rows = [claim_row(f"C{n}", amount="lots") for n in range(1, 1_501)]
+    built = read_ledger(simple_book(tmp_path, rows))
+    errors = built.errors
+    assert len(errors) == MAX_ERRORS + 1
+    assert errors[-1].message.startswith("stopped after 1,000 problems")
+    # the first thousand, in order: the analyst fixes those first
+    assert [p.origin.row for p in errors[:3]] == [2, 3, 4]
+    assert all("lots" in p.message for p in errors[:-1])
+
+
+def test_fewer_errors_than_the_limit_are_all_listed_without_the_notice(tmp_path: Path) -> None:
+    rows = [claim_row(f"C{n}", amount="lots" if n % 2 else 5) for n in range(1, 41)]
+    errors = read_ledger(simple_book(tmp_path, rows)).errors
+    assert len(errors) == 20 and not any("stopped after" in p.message for p in errors)
