@@ -9,6 +9,7 @@ reconciles only when the decisions or the version changed, and a decision reconc
 
 from __future__ import annotations
 
+import csv
 import importlib
 import io
 import json
@@ -19,7 +20,6 @@ from pathlib import PurePath
 from typing import Any
 
 from ledger import Decision, Ledger, Problem, Reconciliation, Verdict, example_ledger, reconcile, to_json
-from ledger.render.jsonform import claim_json
 from ledger.workbook.gate import Limits
 from ledger.workbook.reader import read_ledger
 from ledger.workbook.writer import write_ledger
@@ -27,30 +27,40 @@ from ledger.workbook.writer import write_ledger
 from ..errors import (
     AccountProblem,
     BadDecision,
+    EmptyWorkbook,
     ExportUnavailable,
     InvalidWorkbook,
     NoFile,
     NotSpreadsheet,
+    UnknownDownload,
     UnknownFinding,
     UnreadableUpload,
 )
 from ..storage import store
 from ..storage.database import Database
-from ..storage.models import DecisionRow, JobRow, LedgerRow, VersionRow, now
+from ..storage.models import DecisionRow, JobRow, LedgerEventRow, LedgerRow, VersionRow, now
 from ..storage.store import LedgerListing, Role, ShareListing
 from .accounts import Account, account_by_email
 from .caches import Lru
 from .jobs import JobRunner, Progress, job_state
+from .standing import Structure, apply, holds_totals, structural, structure_key, structure_of
+from .versions import Carried, carried_decisions, version_changes
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# how many parsed ledgers and reconciliations each app keeps (each worker process has its own)
+# how many reconciliations each app keeps (each worker process has its own), and how many claims' worth of
+# parsed ledgers and of structures (the reconciliations before decisions): a few large ledgers or many small
 CACHE_SIZE = 16
+CACHE_CLAIMS = 300_000
+ZIP = "application/zip"
+CSV = "text/csv"
 # packaged with the project (pyproject package-data), so it is found however the app is installed
 TEMPLATE_WORKBOOK = resources.files("workbook_templates").joinpath("ledger.xlsx")
 
-# a reconciliation is fully decided by the version's workbook, the ledger's name and the decisions in force
+# a reconciliation is fully decided by the version's workbook, the ledger's name and the decisions in force;
+# its structure (what the engine finds) by the version and the structural decisions alone
 ReconciliationKey = tuple[int, str, tuple[Decision, ...]]
+StructureKey = tuple[int, frozenset[str]]
 
 
 def _no_progress(_percent: int, _stage: str) -> None:
@@ -84,6 +94,11 @@ def read_upload(file_name: str, content: bytes, limits: Limits) -> tuple[Ledger,
     if errors:
         raise InvalidWorkbook(file_name, errors, built.warnings)
     ledger = built.ledger
+    if not ledger.claims:
+        raise EmptyWorkbook(
+            f'"{file_name}" has no claims: fill in at least one row of its Claims sheet (a claim id, its '
+            "source, donor and amount), then upload it again."
+        )
     if not ledger.name:
         ledger = replace(ledger, name=PurePath(file_name).stem)
     return ledger, built.warnings
@@ -107,21 +122,12 @@ def reconciled(
     return result
 
 
-def version_changes(previous: Reconciliation | None, current: Reconciliation) -> dict[str, list[str]]:
-    """What changed from one version to the next: claims added, removed, edited; findings new and gone."""
-    if previous is None:
-        return {}
-    before = {c.id: claim_json(c) for c in previous.ledger.claims}
-    after = {c.id: claim_json(c) for c in current.ledger.claims}
-    old_findings = {f.id for f in previous.findings}
-    new_findings = {f.id for f in current.findings}
-    return {
-        "claims_added": sorted(after.keys() - before.keys()),
-        "claims_removed": sorted(before.keys() - after.keys()),
-        "claims_edited": sorted(k for k in after.keys() & before.keys() if after[k] != before[k]),
-        "findings_new": sorted(new_findings - old_findings),
-        "findings_gone": sorted(old_findings - new_findings),
-    }
+def checked_name(name: str) -> str:
+    """A ledger's new name, trimmed; AccountProblem when nothing is left."""
+    cleaned = " ".join(name.split())[:300]
+    if not cleaned:
+        raise AccountProblem("a ledger needs a name: type at least one letter")
+    return cleaned
 
 
 def checked_verdict(decision: str) -> Verdict | None:
@@ -154,6 +160,8 @@ class LedgerView:
     history: tuple[DecisionRow, ...]
     role: Role = Role.OWNER
     shares: tuple[ShareListing, ...] = ()
+    structure: Structure | None = None  # what the decisions were applied to (None: the engine applied them)
+    events: tuple[LedgerEventRow, ...] = ()  # renamed, archived, restored
 
     @property
     def can_edit(self) -> bool:
@@ -161,18 +169,40 @@ class LedgerView:
         return store.RANK[self.role] >= store.RANK[Role.EDITOR]
 
     @property
-    def changes(self) -> dict[str, list[str]]:
-        """What changed since the previous version (claims added, removed, edited; findings new, gone)."""
-        loaded: dict[str, list[str]] = json.loads(self.version.changes or "{}")
+    def is_owner(self) -> bool:
+        """Whether the account owns the ledger (and may rename, archive, delete and share it)."""
+        return self.role is Role.OWNER
+
+    @property
+    def latest(self) -> bool:
+        """Whether the version shown is the newest (only it can be decided on)."""
+        return self.version.number == self.versions[-1].number
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """What changed since the previous version (claims added, removed, edited field by field; findings new
+        and gone; decisions carried over; the totals before and after)."""
+        loaded: dict[str, Any] = json.loads(self.version.changes or "{}")
         return loaded
+
+    @property
+    def carried(self) -> dict[str, DecisionRow]:
+        """The decisions in force that were carried over from a finding whose id changed, by finding."""
+        latest: dict[str, DecisionRow] = {}
+        for row in self.history:  # newest first: the first event per finding is the one in force
+            latest.setdefault(row.finding, row)
+        return {f: row for f, row in latest.items() if row.carried_from and row.verdict}
 
 
 @dataclass(frozen=True)
 class Decided:
-    """A decision recorded: its event, and the reconciliation of the newest version it leads to."""
+    """Decisions recorded: the events (`decision` the last of them), and the reconciliations of the newest
+    version before and after them."""
 
     decision: DecisionRow
     result: Reconciliation
+    before: Reconciliation | None = None
+    recorded: tuple[DecisionRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,12 +228,14 @@ class LedgerService:
         background_above_bytes: int,
         background_threads: int,
         cache_size: int = CACHE_SIZE,
+        cache_claims: int = CACHE_CLAIMS,
     ) -> None:
         self.db = db
         self.limits = limits
         self.jobs = JobRunner(db, background_threads)
         self._background_above_bytes = background_above_bytes
-        self.parsed: Lru[int, Ledger] = Lru(cache_size)
+        self.parsed: Lru[int, Ledger] = Lru(cache_claims, weigh=lambda ledger: len(ledger.claims))
+        self.structures: Lru[StructureKey, Structure] = Lru(cache_claims, weigh=lambda s: s.claims)
         self.reconciliations: Lru[ReconciliationKey, Reconciliation] = Lru(cache_size)
 
     # -- remembering what was read and reconciled
@@ -221,16 +253,48 @@ class LedgerService:
         self.parsed.put(version.id, ledger)
         return ledger
 
+    def _structure(
+        self,
+        version_id: int | None,
+        decisions: tuple[Decision, ...],
+        ledger: Ledger,
+        file_name: str,
+        on_stage: Progress = _no_progress,
+    ) -> Structure:
+        """What the engine finds in the version under the structural ones of `decisions` (once per version
+        and structural decisions; `version_id` None: not stored yet, not remembered)."""
+        kept = structural(decisions, holds_totals(ledger))
+        key: StructureKey | None = (
+            None if version_id is None else (version_id, structure_key(decisions, holds_totals(ledger)))
+        )
+        found = self.structures.get(key) if key is not None else None
+        if found is None:
+            found = structure_of(reconciled(ledger, kept, file_name, on_stage))
+            if key is not None:
+                self.structures.put(key, found)
+        return found
+
+    def _applied(
+        self, structure: Structure, ledger: Ledger, name: str, decisions: tuple[Decision, ...], file_name: str
+    ) -> Reconciliation:
+        """`decisions` applied to the structure, or by the engine where the structure cannot take them."""
+        if structure.exact:
+            return apply(structure, decisions, name)
+        return reconciled(replace(ledger, name=name), decisions, file_name)
+
     def _reconciliation(
         self, version: VersionRow, name: str, decisions: tuple[Decision, ...], ledger: Ledger
-    ) -> Reconciliation:
-        """The version's ledger, named `name`, reconciled under `decisions` (once per such triple)."""
+    ) -> tuple[Reconciliation, Structure]:
+        """The version's ledger, named `name`, under `decisions` (once per such triple), and its structure.
+
+        The engine runs only when the structural decisions change; other decisions are applied."""
+        structure = self._structure(version.id, decisions, ledger, version.file_name)
         key: ReconciliationKey = (version.id, name, decisions)
         result = self.reconciliations.get(key)
         if result is None:
-            result = reconciled(replace(ledger, name=name), decisions, version.file_name)
+            result = self._applied(structure, ledger, name, decisions, version.file_name)
             self.reconciliations.put(key, result)
-        return result
+        return result, structure
 
     # -- who may do what
 
@@ -255,6 +319,39 @@ class LedgerService:
             store.ledger_for(session, ledger_id, owner.id, Role.OWNER)
             store.unshare(session, ledger_id, user_id)
 
+    # -- housekeeping (the owner's)
+
+    def rename(self, ledger_id: str, owner: Account, name: str) -> None:
+        """Give the owner's ledger a new name; the trail keeps the old one."""
+        wanted = checked_name(name)
+        with self.db.transaction() as session:
+            row, _ = store.ledger_for(session, ledger_id, owner.id, Role.OWNER, lock=True)
+            if row.name != wanted:
+                store.rename_ledger(session, ledger_id, wanted, by=owner.email, user_id=owner.id)
+
+    def archive(self, ledger_id: str, owner: Account, archived: bool = True) -> None:
+        """Archive the owner's ledger (kept whole, out of the main list), or bring it back."""
+        with self.db.transaction() as session:
+            store.ledger_for(session, ledger_id, owner.id, Role.OWNER, lock=True)
+            store.set_archived(session, ledger_id, archived, by=owner.email, user_id=owner.id)
+
+    def delete(self, ledger_id: str, owner: Account, confirm: str) -> str:
+        """Delete the owner's ledger and all it holds, when `confirm` is its name; the name deleted.
+
+        Only the record that it was deleted stays (its name, by whom, when)."""
+        with self.db.transaction() as session:
+            row, _ = store.ledger_for(session, ledger_id, owner.id, Role.OWNER, lock=True)
+            name = row.name
+            if " ".join(confirm.split()).casefold() != " ".join(name.split()).casefold():
+                raise AccountProblem(f'to delete it, type the ledger\'s name, "{name}", in the box')
+            store.delete_ledger(session, ledger_id, by=owner.email, user_id=owner.id)
+        return name
+
+    def deletions(self, user_id: int) -> tuple[LedgerEventRow, ...]:
+        """The account's most recent deletions."""
+        with self.db.reading() as session:
+            return tuple(store.deletions_by(session, user_id))
+
     # -- uploads
 
     def upload(
@@ -276,9 +373,13 @@ class LedgerService:
         return Accepted(ledger_id=self.store_upload(name, content, user_id=user_id, ledger_id=ledger_id))
 
     def open_example(self, user_id: int) -> str:
-        """The worked example, stored as a new ledger of `user_id`'s; its id."""
+        """The account's worked example: the one it opened before, or stored now as a new ledger; its id."""
+        with self.db.reading() as session:
+            known = store.example_of(session, user_id)
+        if known is not None:
+            return known
         file_name, content = example_workbook()
-        return self.store_upload(file_name, content, user_id=user_id)
+        return self.store_upload(file_name, content, user_id=user_id, is_example=True)
 
     def store_upload(
         self,
@@ -288,10 +389,13 @@ class LedgerService:
         user_id: int,
         ledger_id: str | None = None,
         on_progress: Progress = _no_progress,
+        is_example: bool = False,
     ) -> str:
         """Read, reconcile and store an upload as a new ledger of `user_id`'s, or as the next version of
-        `ledger_id` (which `user_id` must be an editor or the owner of).
+        `ledger_id` (which `user_id` must be an editor or the owner of; the ledger keeps its name).
 
+        Decisions in force carry over by finding id; a decided finding whose id changed (one of its claims
+        was edited) passes its decision to the new finding of its kind with the most claims in common.
         Returns the ledger's id. Everything is stored in one transaction: on any error nothing is.
         """
         if ledger_id is not None:
@@ -301,51 +405,79 @@ class LedgerService:
         on_progress(50, "finding the double counting")
         previous: Reconciliation | None = None
         stored: tuple[Decision, ...] = ()
+        name = ledger.name
         if ledger_id is not None:
             with self.db.reading() as session:
                 row = store.get_ledger(session, ledger_id)
-                stored = store.latest_decisions(session, ledger_id)
+                history = tuple(store.decision_history(session, ledger_id))
                 previous_version = store.latest_version(session, ledger_id)
                 source = self._remembered_or_content(previous_version)
+            stored = store.decisions_in_force(reversed(history))
+            name = row.name
             previous_ledger = self._ledger(previous_version, source)
-            previous = self._reconciliation(previous_version, row.name, stored, previous_ledger)
+            previous = self._reconciliation(previous_version, name, stored, previous_ledger)[0]
         # the workbook's own decisions apply on top of those stored (they are recorded below)
         in_force = {d.finding: d for d in stored}
         in_force.update({d.finding: d for d in ledger.decisions})
         decisions = tuple(in_force.values())
-        result = reconciled(
-            ledger,
-            decisions,
-            file_name,
-            on_stage=lambda step, stage: on_progress(50 + step * 4 // 10, stage),
-        )
+
+        def stage(step: int, what: str) -> None:
+            on_progress(50 + step * 4 // 10, what)
+
+        structure = self._structure(None, decisions, ledger, file_name, stage)
+        result = self._applied(structure, ledger, name, decisions, file_name)
+        carried: tuple[Carried, ...] = ()
+        if previous is not None:
+            carried = carried_decisions(previous.findings, result.findings, decisions)
+            if carried:
+                decisions = (*decisions, *(c.decision for c in carried))
+                structure = self._structure(None, decisions, ledger, file_name)
+                result = self._applied(structure, ledger, name, decisions, file_name)
         on_progress(95, "storing")
         version = store.NewVersion(
             file_name=file_name,
             content=content,
             claim_count=len(ledger.claims),
             finding_ids=tuple(f.id for f in result.findings),
-            changes=version_changes(previous, result),
+            changes=version_changes(previous, result, carried),
             uploaded_by=user_id,
         )
         with self.db.transaction() as session:
             if ledger_id is None:
-                new = store.create_ledger(session, ledger.name, version, owner_id=user_id)
+                new = store.create_ledger(session, name, version, owner_id=user_id, is_example=is_example)
                 ledger_id = new.id
                 version_id = store.latest_version(session, ledger_id).id
             else:
                 # checked again inside the transaction: the owner may have stopped sharing meanwhile
                 store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
-                version_id = store.add_version(session, ledger_id, ledger.name, version).id
+                version_id = store.add_version(session, ledger_id, "", version).id
             store.import_decisions(
                 session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}", user_id=user_id
             )
+            uploader = store.get_user(session, user_id)
+            for c in carried:
+                store.record_decision(
+                    session,
+                    ledger_id,
+                    c.decision.finding,
+                    c.decision.verdict,
+                    note=c.decision.note,
+                    by=uploader.email if uploader else c.decision.by,
+                    via="carried",
+                    user_id=user_id,
+                    carried_from=c.source,
+                    detail=c.detail,
+                )
             stored_name = store.get_ledger(session, ledger_id).name
             stored_decisions = store.latest_decisions(session, ledger_id)
         self.parsed.put(version_id, ledger)
-        if (stored_name, stored_decisions) == (ledger.name, decisions):
-            # what the ledger's page will ask for next (it differs when the workbook's decisions were recorded)
-            self.reconciliations.put((version_id, stored_name, decisions), result)
+        key = structure_key(stored_decisions, holds_totals(ledger))
+        if key == structure_key(decisions, holds_totals(ledger)):
+            # what the ledger's page asks for next: the same structure, the decisions as stored
+            self.structures.put((version_id, key), structure)
+            if structure.exact:
+                final = apply(structure, stored_decisions, stored_name)
+                self.reconciliations.put((version_id, stored_name, stored_decisions), final)
         on_progress(100, "done")
         return ledger_id
 
@@ -374,10 +506,21 @@ class LedgerService:
                 else store.latest_version(session, ledger_id)
             )
             history = tuple(store.decision_history(session, ledger_id))
+            events = tuple(store.ledger_events(session, ledger_id))
             source = self._remembered_or_content(version)
         decisions = store.decisions_in_force(reversed(history))
-        result = self._reconciliation(version, row.name, decisions, self._ledger(version, source))
-        return LedgerView(row, all_versions, version, result, history, role, shares)
+        result, structure = self._reconciliation(version, row.name, decisions, self._ledger(version, source))
+        return LedgerView(
+            row,
+            all_versions,
+            version,
+            result,
+            history,
+            role,
+            shares,
+            structure if structure.exact else None,
+            events,
+        )
 
     def history(self, ledger_id: str, *, user_id: int) -> tuple[DecisionRow, ...]:
         """Every decision event on a ledger `user_id` may see, newest first."""
@@ -400,44 +543,86 @@ class LedgerService:
         """Record `account`'s decision on a finding of the ledger's newest version ("accept", "reject" or
         "undecided"); the account must be an editor or the owner. The audit trail names the account.
 
-        The finding must be one of those the ledger has now (the reconciliation the decision was made on,
-        usually remembered from the page just shown); the reconciliation it leads to is made once, and
-        remembered for the page shown next.
+        The finding must be one of those the ledger has now. Only a rejected duplicate (or containment, in a
+        ledger with totals over donors) runs the engine again; any other decision is applied to what the
+        engine found (`standing.apply`), and remembered for the page shown next.
         """
+        return self.decide_many(ledger_id, (finding,), decision, account=account, note=note, via=via)
+
+    def decide_many(
+        self,
+        ledger_id: str,
+        findings: tuple[str, ...],
+        decision: str,
+        *,
+        account: Account,
+        note: str = "",
+        via: str = "web",
+        keep_verdict: bool = False,
+    ) -> Decided:
+        """`decide` for several findings at once, in one transaction (all recorded or none).
+
+        `keep_verdict`: record only the note, each finding keeping the verdict in force (an undecided one is
+        left alone: a note is kept with a decision)."""
+        wanted = tuple(dict.fromkeys(findings))
+        if not wanted:
+            raise BadDecision("choose at least one finding to decide")
+        verdict = None if keep_verdict else checked_verdict(decision)
         with self.db.reading() as session:
             row, _role = store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
-            verdict = checked_verdict(decision)
             version = store.latest_version(session, ledger_id)
             history = tuple(store.decision_history(session, ledger_id))
             source = self._remembered_or_content(version)
         ledger = self._ledger(version, source)
-        before = self._reconciliation(version, row.name, store.decisions_in_force(reversed(history)), ledger)
-        if finding not in {f.id for f in before.findings}:
-            raise UnknownFinding(f'this ledger has no finding "{finding}"')
+        in_force = store.decisions_in_force(reversed(history))
+        before, _ = self._reconciliation(version, row.name, in_force, ledger)
+        known = {f.id for f in before.findings}
+        unknown = [f for f in wanted if f not in known]
+        if unknown:
+            raise UnknownFinding(f'this ledger has no finding "{unknown[0]}"')
+        current = {d.finding: d.verdict for d in in_force}
+        text = note.strip()[:2000]
+        recorded: list[DecisionRow] = []
         with self.db.transaction() as session:
             store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
-            recorded = store.record_decision(
-                session,
-                ledger_id,
-                finding,
-                verdict,
-                note=note.strip()[:2000],
-                by=account.email,
-                via=via,
-                at=now(),
-                user_id=account.id,
-            )
+            moment = now()
+            for finding in wanted:
+                chosen = current.get(finding) if keep_verdict else verdict
+                if keep_verdict and chosen is None:
+                    continue
+                recorded.append(
+                    store.record_decision(
+                        session,
+                        ledger_id,
+                        finding,
+                        chosen,
+                        note=text,
+                        by=account.email,
+                        via=via,
+                        at=moment,
+                        user_id=account.id,
+                    )
+                )
             newest = store.latest_version(session, ledger_id)
             name = store.get_ledger(session, ledger_id).name
             after = store.decisions_in_force(reversed(store.decision_history(session, ledger_id)))
+        if not recorded:
+            raise BadDecision("a note is kept with a decision: accept or reject the finding to record it")
         if newest.id != version.id:  # a new version was stored meanwhile
-            return Decided(recorded, self.view(ledger_id, user_id=account.id).result)
-        return Decided(recorded, self._reconciliation(version, name, after, ledger))
+            return Decided(
+                recorded[-1], self.view(ledger_id, user_id=account.id).result, None, tuple(recorded)
+            )
+        result, _ = self._reconciliation(version, name, after, ledger)
+        return Decided(recorded[-1], result, before, tuple(recorded))
 
     # -- files
 
     def download(self, ledger_id: str, kind: str, number: int | None = None, *, user_id: int) -> Download:
-        """A ledger's version (the newest by default) as `kind`: report, workbook, json or csv."""
+        """A ledger's version (the newest by default) as `kind` (see `export`)."""
+        if kind not in DOWNLOAD_KINDS:
+            raise UnknownDownload(
+                f'there is no "{kind}" download; choose one of {", ".join(sorted(DOWNLOAD_KINDS))}'
+            )
         return export(self.view(ledger_id, number, user_id=user_id).result, kind)
 
     def original(self, ledger_id: str, number: int, *, user_id: int) -> Download:
@@ -467,8 +652,13 @@ def _exporter(module: str, function: str) -> Callable[..., Any]:
     return found
 
 
+# what can be downloaded: the ledger workbook, the Excel report, JSON, the CSV tables zipped, each table alone
+DOWNLOAD_KINDS = frozenset({"workbook", "report", "json", "csv", "pledges.csv", "findings.csv", "totals.csv"})
+
+
 def export(result: Reconciliation, kind: str) -> Download:
-    """The ledger workbook (with decisions), the Excel report, the JSON or the CSV of a reconciliation."""
+    """The ledger workbook (with decisions), the Excel report, the JSON, the CSV tables as a .zip ("csv"),
+    or one CSV table ("pledges.csv", "findings.csv", "totals.csv") of a reconciliation."""
     stem = _file_stem(result.ledger.name)
     buffer = io.BytesIO()
     if kind == "workbook":
@@ -481,8 +671,14 @@ def export(result: Reconciliation, kind: str) -> Download:
         return Download(to_json(result).encode("utf-8"), f"{stem}.json", "application/json")
     if kind == "csv":
         _exporter("exports.flat", "write_csv")(result, buffer)
-        return Download(buffer.getvalue(), f"{stem}.csv", "text/csv")
-    raise ExportUnavailable(f'there is no "{kind}" download; choose report, workbook, json or csv')
+        return Download(buffer.getvalue(), f"{stem}-csv.zip", ZIP)
+    if kind in DOWNLOAD_KINDS and kind.endswith(".csv"):
+        rows = _exporter("exports.flat", "csv_tables")(result)[kind]
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r\n").writerows(rows)
+        # UTF-8 with a BOM, as in the zip, so that Excel reads accents
+        return Download(text.getvalue().encode("utf-8-sig"), f"{stem}-{kind}", f"{CSV}; charset=utf-8")
+    raise UnknownDownload(f'there is no "{kind}" download; choose one of {", ".join(sorted(DOWNLOAD_KINDS))}')
 
 
 def blank_template() -> Download:

@@ -211,7 +211,9 @@ class Structure:
 
     result: Reconciliation
     kinds: Mapping[str, FindingKind]
-    position: Mapping[str, int]  # finding id: its index in result.findings
+    # finding id: its indices in result.findings (one, but for a contradiction the engine states twice:
+    # a claim typed "part of" a smaller one gives two containments with the same id)
+    position: Mapping[str, tuple[int, ...]]
     moves: Mapping[str, tuple[int, ...]]  # finding id: the contributions whose count reads its decision
     parts: Mapping[int, tuple[int, ...]]  # a total's contribution index: its parts' indices
     totals_of: Mapping[int, tuple[int, ...]]  # a part's index: the totals holding it
@@ -235,7 +237,9 @@ def structure_of(result: Reconciliation) -> Structure:
     decisions only (`structural`)."""
     findings = result.findings
     kinds = {f.id: f.kind for f in findings}
-    position = {f.id: i for i, f in enumerate(findings)}
+    position: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(findings):
+        position[f.id].append(i)
     index = {p.id: i for i, p in enumerate(result.pledges)}
     moves: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(result.contributions):
@@ -274,7 +278,7 @@ def structure_of(result: Reconciliation) -> Structure:
     structure = Structure(
         result=result,
         kinds=MappingProxyType(kinds),
-        position=MappingProxyType(position),
+        position=MappingProxyType({k: tuple(v) for k, v in position.items()}),
         moves=MappingProxyType({k: tuple(v) for k, v in moves.items()}),
         parts=MappingProxyType(parts),
         totals_of=MappingProxyType({k: tuple(v) for k, v in totals_of.items()}),
@@ -416,11 +420,12 @@ def apply(structure: Structure, decisions: Sequence[Decision], name: str | None 
     findings = list(result.findings)
     states = dict(structure.states)
     for fid in {*by_finding, *structure.states}:
-        at = structure.position.get(fid)
-        if at is None:
+        indices = structure.position.get(fid, ())
+        if not indices:
             continue
         decision = by_finding.get(fid)
-        findings[at] = _decided(findings[at], decision)
+        for at in indices:
+            findings[at] = _decided(findings[at], decision)
         if decision is None:
             states.pop(fid, None)
         else:
@@ -480,8 +485,7 @@ def what_if(
     A duplicate's rejection regroups claims, which only the engine can count: its change is not here
     (the page says so in words).
     """
-    at = structure.position.get(finding_id)
-    if at is None:
+    if finding_id not in structure.position:
         return ()
     states = {f.id: state_of(f.decision) for f in result.findings if f.decision is not None}
     states[finding_id] = state

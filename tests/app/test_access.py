@@ -133,7 +133,7 @@ PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("guessed id", "GET", "/ledgers/AAAAAAAAAAAAAAAAAAAAAA", None, (302, 404, 404, 404, 404)),
     ("download json", "GET", "/ledgers/{ledger}/download/json", None, (302, 404, 200, 200, 200)),
     ("download workbook", "GET", "/ledgers/{ledger}/download/workbook", None, (302, 404, 200, 200, 200)),
-    ("download unknown kind", "GET", "/ledgers/{ledger}/download/pdf", None, (302, 404, 503, 503, 503)),
+    ("download unknown kind", "GET", "/ledgers/{ledger}/download/pdf", None, (302, 404, 404, 404, 404)),
     ("original upload", "GET", "/ledgers/{ledger}/versions/1/original", None, (302, 404, 200, 200, 200)),
     ("job page", "GET", "/jobs/{job}", None, (302, 404, 404, 404, 303)),
     ("upload a ledger", "POST", "/ledgers", "upload", (303, 303, 303, 303, 303)),
