@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from ledger import Finding, Period
+from ledger import EFFECTS, Effect, Finding, FindingKind, Period
 from ledger.core.money import describe_amount
 
 
@@ -49,20 +49,36 @@ def approximation(word: str) -> str:
     return "" if word == "exact" else word.replace("_", " ")
 
 
-FINDING_KIND_LABELS = {
-    "duplicate": "Duplicate reports",
-    "contained": "Inside a larger pledge",
-    "aggregate": "A total that holds other pledges",
-    "aggregate_too_small": "A total too small for its parts",
-    "repackaged": "Possibly repackaged money",
-    "baseline": "Only the increase is new",
-    "already_provided": "Money already provided",
-    "unit_error": "Possible unit error",
-    "other_currency": "Another currency",
-}
-
-
 def kind_label(kind: object) -> str:
-    """A finding kind in words."""
-    value = getattr(kind, "value", kind)
-    return FINDING_KIND_LABELS.get(str(value), str(value).replace("_", " "))
+    """A finding kind in words: its heading in the effects table ("Duplicate reports")."""
+    effect = effect_of(kind)
+    return effect.label if effect else str(getattr(kind, "value", kind)).replace("_", " ")
+
+
+def kind_noun(kind: object) -> str:
+    """One finding of the kind, in a sentence ("duplicate reports", "a contained pledge")."""
+    effect = effect_of(kind)
+    return effect.noun if effect else str(getattr(kind, "value", kind)).replace("_", " ")
+
+
+def effect_of(kind: object) -> Effect | None:
+    """The effects table's row for a kind (a FindingKind or its value), or None for an unknown one."""
+    try:
+        return EFFECTS[FindingKind(str(getattr(kind, "value", kind)))]
+    except ValueError:
+        return None
+
+
+def signed(value: Decimal, currency: str) -> str:
+    """A change: "+USD 300m", "−USD 1.2bn" (a true minus sign), "no change" for zero."""
+    if value == 0:
+        return "no change"
+    return ("+" if value > 0 else "\u2212") + amount(abs(value), currency)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The address when it is a web address (http or https), else None: a `javascript:` or `data:` address
+    a workbook holds never becomes a link."""
+    text = (url or "").strip()
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    return text if scheme in {"http", "https"} and "//" in text[:10] else None
