@@ -162,18 +162,16 @@ def paged(
     size: int = PAGE_SIZE,
     total: int | None = None,
 ) -> Paged[Row]:
-    """The page `page` of `rows` that match `query` (text in `text_of`, or an amount found by `figure_of`:
-    low, high, currency), sorted by the column keyed `sort`."""
+    """The page `page` of `rows` that match `query` (an amount, as `figure_of` gives each row's: low, high,
+    currency; else text, in `text_of`), sorted by the column keyed `sort`."""
     wanted = query.strip()
     amount = amount_query(wanted) if wanted else None
     folded = wanted.casefold()
     kept: list[Row] = list(rows)
-    if wanted:
-        kept = [
-            r
-            for r in kept
-            if (amount is not None and amount.finds(*figure_of(r))) or folded in text_of(r).casefold()
-        ]
+    if amount is not None:  # a figure finds figures (not the quotes that mention it)
+        kept = [r for r in kept if amount.finds(*figure_of(r))]
+    elif wanted:
+        kept = [r for r in kept if folded in text_of(r).casefold()]
     column = next((c for c in columns if c.key == sort), None)
     if column is not None:
         key = column.sort_by

@@ -101,6 +101,9 @@ def _shown(value: Any) -> str:
 
 def _edits(before: Claim, after: Claim) -> list[dict[str, str]]:
     old, new = claim_json(before), claim_json(after)
+    # amounts as an analyst reads them, exactly: "USD 1,000,000,000"
+    old["amount"] = f"{before.currency} {before.value:,}"
+    new["amount"] = f"{after.currency} {after.value:,}"
     return [
         {"field": words, "before": _shown(old[key]), "after": _shown(new[key])}
         for key, words in FIELD_WORDS.items()

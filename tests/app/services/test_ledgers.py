@@ -167,9 +167,15 @@ def test_the_engine_runs_only_for_decisions_that_change_what_it_finds(
     # accepting changes only how far the finding goes: applied to what the engine found, never run again
     assert reconciles(lambda: decide("accept", "inside the $300m")) == 0
     assert "8 found, 7 undecided" in client.get(ledger_url).get_data(as_text=True)
-    # an older version is its own reconciliation: once, then remembered
-    assert reconciles(lambda: client.get(f"{ledger_url}?version=1")) == 1
+    # an older version's structure was remembered when it was uploaded: its decisions are applied to it
     assert reconciles(lambda: client.get(f"{ledger_url}?version=1")) == 0
+    # a rejected duplicate regroups the claims: the engine runs, once, and the page it leads to is remembered
+    duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
+    rejected = lambda: client.post(  # noqa: E731
+        f"{ledger_url}/findings/{duplicate}/decision", data={"csrf_token": token, "decision": "reject"}
+    )
+    assert reconciles(rejected) == 1
+    assert reconciles(lambda: client.get(ledger_url)) == 0
 
 
 def test_what_is_remembered_answers_as_a_fresh_app_does(

@@ -10,9 +10,6 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger import Decision, FindingKind, Ledger, Rate, Reconciliation, Verdict, example_ledger, reconcile
-from ledger.engine.effects import State
-
 from app.services.standing import (
     apply,
     holds_totals,
@@ -21,6 +18,8 @@ from app.services.standing import (
     structure_of,
     what_if,
 )
+from ledger import Decision, FindingKind, Ledger, Rate, Reconciliation, Verdict, example_ledger, reconcile
+from ledger.engine.effects import State
 from tests.strategies import ledgers
 
 VERDICTS = st.sampled_from([Verdict.ACCEPT, Verdict.REJECT, None])
