@@ -63,8 +63,7 @@ def test_delete_needs_the_name_and_keeps_nothing_but_its_record(app: Flask, clie
     home = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "is deleted" in home and "Deleted by you: “Central American Security Conference 2011”" in home
     with database(app).reading() as session:
-        for table in (LedgerRow, VersionRow, DecisionRow):
-            column = table.id if table is LedgerRow else table.ledger_id
+        for column in (LedgerRow.id, VersionRow.ledger_id, DecisionRow.ledger_id):
             assert session.scalar(select(func.count()).where(column == ledger_id)) == 0
         events = session.scalars(select(LedgerEventRow).where(LedgerEventRow.ledger_id == ledger_id)).all()
         assert [(e.action, e.by) for e in events] == [("deleted", "ana@example.org")]
