@@ -141,9 +141,13 @@ class Outcome:
 
 
 def outcomes(
-    finding: Finding, structure: Structure | None, result_now: Reconciliation
+    finding: Finding,
+    structure: Structure | None,
+    result_now: Reconciliation,
+    states: Mapping[str, State] | None = None,
 ) -> tuple[Outcome, ...]:
-    """What accepting and rejecting `finding` would do to the totals as they stand (`result_now`)."""
+    """What accepting and rejecting `finding` would do to the totals as they stand (`result_now`, whose
+    decided findings' `states` may be given, to count them once for a whole page)."""
     current = state_of(finding.decision)
     made = []
     for verdict, state in (("accept", State.ACCEPTED), ("reject", State.REJECTED)):
@@ -152,13 +156,14 @@ def outcomes(
             made.append(Outcome(verdict, "as now", True))
             continue
         regroups = effect.regroups and state is State.REJECTED
-        if structure is None or regroups:
+        if structure is None or not structure.exact or regroups:
             words = effect.words(state)
             if regroups and finding.amount_at_stake:
                 words += f": distinct up to {signed(finding.amount_at_stake, finding.currency)}"
             made.append(Outcome(verdict, words, False))
             continue
-        made.append(Outcome(verdict, change_words(what_if(structure, result_now, finding.id, state)), False))
+        changes = what_if(structure, result_now, finding.id, state, states)
+        made.append(Outcome(verdict, change_words(changes), False))
     return tuple(made)
 
 

@@ -20,11 +20,12 @@ from ledger import Claim, Contribution, CurrencyTotals, Pledge, Reconciliation
 from ledger.render.sentences import headline
 
 from ..services.ledgers import LedgerView
-from ..services.standing import holds_totals
+from ..services.standing import Index, holds_totals
 from .charts import donor_chart, year_chart
 from .counting import Counts, counts
 from .figures import amount, approximation, period_label
-from .queue import SORTS, Lookups, Queue, QueueFilter, describe, work_queue
+from .queue import SORTS, Queue, QueueFilter, describe, work_queue
+from .queue import lookups as queue_lookups
 from .tables import Column, Paged, natural, page_number, paged, period_key
 
 FOCUS_KEYS = (
@@ -129,7 +130,7 @@ CLAIMS_LISTED = 5
 
 
 def _focused_pledges(
-    result: Reconciliation, focus: Focus, lookups: Lookups, counts_of: Callable[[int], Counts]
+    result: Reconciliation, focus: Focus, lookups: Index, counts_of: Callable[[int], Counts]
 ) -> list[int]:
     """The pledges (by index) the focus keeps."""
     pledges, contributions = result.pledges, result.contributions
@@ -154,7 +155,7 @@ def _focused_pledges(
 
 
 def pledge_table(
-    result: Reconciliation, args: Mapping[str, str], focus: Focus, lookups: Lookups
+    result: Reconciliation, args: Mapping[str, str], focus: Focus, lookups: Index
 ) -> tuple[Paged[int], list[PledgeRow], list[int]]:
     """The page of pledges the query parameters ask for (`pledges_` and `focus_`), and its rows."""
     findings = {f.id: f for f in result.findings}
@@ -228,11 +229,11 @@ def claim_table(
     result: Reconciliation,
     args: Mapping[str, str],
     focus: Focus,
-    lookups: Lookups,
+    lookups: Index,
     focused_pledges: list[int],
 ) -> tuple[Paged[Claim], list[ClaimRow]]:
     """The page of claims the query parameters ask for (`claims_`), within the focus's pledges."""
-    pledge_of = {cid: p.id for p in result.pledges for cid in p.claims}
+    pledge_of = lookups.pledge_of_claim
     claims: list[Claim] = list(result.ledger.claims)
     if focus:
         wanted = {cid for i in focused_pledges for cid in result.pledges[i].claims}
@@ -419,7 +420,7 @@ def charts_of(result: Reconciliation, links: Links) -> list[dict[str, Any]]:
 def ledger_page(seen: LedgerView, args: Mapping[str, str]) -> dict[str, Any]:
     """The ledger.html template's values for `seen`, as the query parameters `args` ask."""
     result = seen.result
-    lookups = Lookups.of(result)
+    lookups = queue_lookups(result, seen.structure)
     links = Links(seen.ledger.id, {k: v for k, v in args.items() if v})
     focus = Focus.from_args(args)
     wanted = QueueFilter.from_args(args)

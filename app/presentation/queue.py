@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ledger import EFFECTS, Claim, Finding, FindingKind, Pledge, Reconciliation, Source
-from ledger.engine.effects import state_of
+from ledger import EFFECTS, Finding, FindingKind, Pledge, Reconciliation
+from ledger.engine.effects import State, state_of
 
-from ..services.standing import Structure
+from ..services.standing import Index, Structure, states_of
 from ..storage.models import DecisionRow
 from .counting import Outcome, is_structural, outcomes
 from .figures import amount, approximation, explanation, period_label, safe_url
@@ -132,21 +132,9 @@ class Queue:
         return self.first + len(self.items) - 1 if self.items else 0
 
 
-@dataclass(frozen=True, slots=True)
-class Lookups:
-    """A reconciliation's values by id, made once per page."""
-
-    claims: Mapping[str, Claim]
-    sources: Mapping[str, Source]
-    pledges: Mapping[str, Pledge]
-
-    @staticmethod
-    def of(result: Reconciliation) -> Lookups:
-        return Lookups(
-            {c.id: c for c in result.ledger.claims},
-            {s.id: s for s in result.ledger.sources},
-            {p.id: p for p in result.pledges},
-        )
+def lookups(result: Reconciliation, structure: Structure | None) -> Index:
+    """The version's values by id: its structure's, made once, or made now."""
+    return structure.index if structure is not None else Index.of(result)
 
 
 def is_all_donors(donor: str) -> bool:
@@ -177,11 +165,11 @@ def describe(pledge: Pledge | None) -> str:
     return " \u00b7 ".join(parts)
 
 
-def _donors(finding: Finding, pledges: Mapping[str, Pledge]) -> list[str]:
-    return [pledges[p].donor for p in finding.pledges() if p in pledges]
+def _donors(finding: Finding, index: Index) -> list[str]:
+    return [index.pledges[p].donor for p in index.about.get(finding.id, ()) if p in index.pledges]
 
 
-def _text(finding: Finding, lookups: Lookups) -> str:
+def _text(finding: Finding, lookups: Index) -> str:
     """What the text filter searches: the id, kind, words, claims and their quotes, donors and recipients."""
     parts = [finding.id, EFFECTS[finding.kind].label, finding.message, finding.note, *finding.claims]
     for cid in finding.claims:
@@ -191,7 +179,7 @@ def _text(finding: Finding, lookups: Lookups) -> str:
     return "\n".join(parts).casefold()
 
 
-def _sort_key(sort: str, lookups: Lookups) -> object:
+def _sort_key(sort: str, lookups: Index) -> object:
     if sort == "kind":
         return lambda f: (KIND_ORDER[f.kind], -f.amount_at_stake, natural(f.id))
     if sort == "donor":
@@ -201,31 +189,39 @@ def _sort_key(sort: str, lookups: Lookups) -> object:
         )
     if sort == "id":
         return lambda f: natural(f.id)
-    return lambda f: (-f.amount_at_stake, KIND_ORDER[f.kind], f.id)
+    return lambda f: lookups.by_stake.get(f.id, 0)
 
 
-def filtered(result: Reconciliation, wanted: QueueFilter, lookups: Lookups) -> list[Finding]:
-    """The findings `wanted` keeps, sorted as it asks (the page not applied)."""
-    findings: Sequence[Finding] = result.findings
-    if wanted.finding:
-        return [f for f in findings if f.id == wanted.finding]
-    kept = [
-        f
-        for f in findings
-        if (not wanted.kind or f.kind.value == wanted.kind)
-        and (not wanted.state or state_of(f.decision).value == wanted.state)
-    ]
+def _narrowed(findings: Sequence[Finding], wanted: QueueFilter, lookups: Index) -> list[Finding]:
+    """The findings the donor and text filters keep (the costly ones: run once a page)."""
+    kept = list(findings)
     if wanted.donor:
         donor = wanted.donor.casefold()
-        kept = [f for f in kept if any(donor in d.casefold() for d in _donors(f, lookups.pledges))]
+        kept = [f for f in kept if any(donor in d.casefold() for d in _donors(f, lookups))]
     if wanted.text:
         text = wanted.text.casefold()
         kept = [f for f in kept if text in _text(f, lookups)]
+    return kept
+
+
+def _chosen(findings: Sequence[Finding], kind: str, state: str) -> list[Finding]:
+    return [
+        f
+        for f in findings
+        if (not kind or f.kind.value == kind) and (not state or state_of(f.decision).value == state)
+    ]
+
+
+def filtered(result: Reconciliation, wanted: QueueFilter, lookups: Index) -> list[Finding]:
+    """The findings `wanted` keeps, sorted as it asks (the page not applied)."""
+    if wanted.finding:
+        return [f for f in result.findings if f.id == wanted.finding]
+    kept = _chosen(_narrowed(result.findings, wanted, lookups), wanted.kind, wanted.state)
     kept.sort(key=_sort_key(wanted.sort, lookups))  # type: ignore[arg-type]
     return kept
 
 
-def _quotes(finding: Finding, lookups: Lookups) -> tuple[tuple[QuoteView, ...], int]:
+def _quotes(finding: Finding, lookups: Index) -> tuple[tuple[QuoteView, ...], int]:
     shown = []
     for cid in finding.claims[:QUOTES_SHOWN]:
         claim = lookups.claims.get(cid)
@@ -252,11 +248,13 @@ def item(
     finding: Finding,
     result: Reconciliation,
     structure: Structure | None,
-    lookups: Lookups,
+    lookups: Index,
     carried: Mapping[str, DecisionRow],
     with_totals: bool,
+    decided: Mapping[str, State] | None = None,
 ) -> Item:
-    """A finding as the queue shows it, with what deciding it would do."""
+    """A finding as the queue shows it, with what deciding it would do (`decided`: the states of the
+    decided findings, when already counted)."""
     effect = EFFECTS[finding.kind]
     state = state_of(finding.decision)
     target = lookups.pledges.get(finding.target)
@@ -277,7 +275,7 @@ def item(
         explanation=explanation(finding),
         quotes=quotes,
         more_claims=more,
-        outcomes=outcomes(finding, structure, result),
+        outcomes=outcomes(finding, structure, result, decided),
         names={
             "accept": f"Accept {subject}",
             "reject": f"Reject {subject}",
@@ -294,32 +292,33 @@ def work_queue(
     result: Reconciliation,
     structure: Structure | None,
     wanted: QueueFilter,
-    lookups: Lookups,
+    lookups: Index,
     carried: Mapping[str, DecisionRow],
     with_totals: bool,
 ) -> Queue:
     """The page of the queue `wanted` asks for."""
-    kept = filtered(result, wanted, lookups)
+    narrowed = [] if wanted.finding else _narrowed(result.findings, wanted, lookups)
+    if wanted.finding:
+        kept = filtered(result, wanted, lookups)
+    else:
+        kept = _chosen(narrowed, wanted.kind, wanted.state)
+        kept.sort(key=_sort_key(wanted.sort, lookups))  # type: ignore[arg-type]
     pages = max(1, -(-len(kept) // QUEUE_PAGE))
     page = min(wanted.page, pages)
     start = (page - 1) * QUEUE_PAGE
+    decided = states_of(result)
     items = tuple(
-        item(f, result, structure, lookups, carried, with_totals) for f in kept[start : start + QUEUE_PAGE]
+        item(f, result, structure, lookups, carried, with_totals, decided)
+        for f in kept[start : start + QUEUE_PAGE]
     )
     # the counts each choice would give, the other filters kept as they are
-    other_kinds = filtered(
-        result, QueueFilter(state=wanted.state, donor=wanted.donor, text=wanted.text), lookups
-    )
     kinds: dict[str, int] = {}
-    for f in other_kinds:
+    for f in _chosen(narrowed, "", wanted.state):
         kinds[f.kind.value] = kinds.get(f.kind.value, 0) + 1
-    other_states = filtered(
-        result, QueueFilter(kind=wanted.kind, donor=wanted.donor, text=wanted.text), lookups
-    )
     states = {s: 0 for s in STATES}
-    for f in other_states:
+    for f in _chosen(narrowed, wanted.kind, ""):
         states[state_of(f.decision).value] += 1
-    donors = sorted({d for f in result.findings for d in _donors(f, lookups.pledges)}, key=str.casefold)
+    donors = list(lookups.donors)
     matched_undecided = sum(1 for f in kept if f.decision is None)
     label = EFFECTS[FindingKind(wanted.kind)].label if wanted.kind else "findings"
     noun = "duplicates" if wanted.kind == FindingKind.DUPLICATE.value else label[0].lower() + label[1:]

@@ -30,7 +30,8 @@ from ..auth import required_account
 from ..context import ledgers
 from ..errors import FailedJob, WebError, failure_of
 from ..presentation.ledger_page import Links, charts_of, ledger_page, totals_change, totals_line
-from ..presentation.queue import Lookups, QueueFilter, filtered, item
+from ..presentation.queue import QueueFilter, filtered, item
+from ..presentation.queue import lookups as queue_lookups
 from ..services.jobs import raise_failure
 from ..services.ledgers import Decided, Download, LedgerView, blank_template
 from ..services.standing import holds_totals
@@ -181,7 +182,7 @@ def _decided_answer(ledger_id: str, decided: Decided, shown: list[str]) -> Respo
     account = required_account()
     seen = ledgers().view(ledger_id, user_id=account.id)
     result = seen.result
-    lookups = Lookups.of(result)
+    lookups = queue_lookups(result, seen.structure)
     by_id = {f.id: f for f in result.findings}
     card = get_template_attribute("_ledger.html", "finding_card")
     bar = get_template_attribute("_ledger.html", "totals_bar")
@@ -246,7 +247,9 @@ def decide_many(ledger_id: str) -> BaseResponse:
     if request.form.get("scope") == "shown":
         seen = ledgers().view(ledger_id, user_id=account.id)
         wanted = QueueFilter.from_args(request.form)
-        chosen = tuple(f.id for f in filtered(seen.result, wanted, Lookups.of(seen.result)))
+        chosen = tuple(
+            f.id for f in filtered(seen.result, wanted, queue_lookups(seen.result, seen.structure))
+        )
     else:
         chosen = tuple(request.form.getlist("finding"))
     decided = ledgers().decide_many(

@@ -160,7 +160,9 @@ class LedgerView:
     history: tuple[DecisionRow, ...]
     role: Role = Role.OWNER
     shares: tuple[ShareListing, ...] = ()
-    structure: Structure | None = None  # what the decisions were applied to (None: the engine applied them)
+    structure: Structure | None = (
+        None  # what the engine found, the decisions apart (not exact: it applied them)
+    )
     events: tuple[LedgerEventRow, ...] = ()  # renamed, archived, restored
 
     @property
@@ -518,7 +520,7 @@ class LedgerService:
             history,
             role,
             shares,
-            structure if structure.exact else None,
+            structure,
             events,
         )
 

@@ -25,17 +25,20 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from ledger import (
+    Claim,
     Contribution,
     CurrencyTotals,
     Decision,
     Finding,
     FindingKind,
     Ledger,
+    Pledge,
     Problem,
     QualifierKind,
     Rate,
     Reconciliation,
     Severity,
+    Source,
     Verdict,
     allocate,
     year_weights,
@@ -206,6 +209,43 @@ def _tally(d: dict[str, list[Decimal]], label: str, amount: Decimal, sign: int) 
 
 
 @dataclass(frozen=True, slots=True)
+class Index:
+    """A version's values by id, and what each finding is about: the same whatever is decided, so made once
+    per structure (a page of a 100,000-claim ledger looks up a few dozen of them)."""
+
+    claims: Mapping[str, Claim]
+    sources: Mapping[str, Source]
+    pledges: Mapping[str, Pledge]
+    pledge_of_claim: Mapping[str, str]
+    about: Mapping[str, tuple[str, ...]]  # finding id: the pledges it is about (Finding.pledges())
+    donors: tuple[str, ...]  # the donors the findings are about, in alphabetical order
+    by_stake: Mapping[str, int]  # finding id: its place when the largest amounts at stake come first
+
+    @staticmethod
+    def of(result: Reconciliation) -> Index:
+        """The index of a reconciliation."""
+        pledges = {p.id: p for p in result.pledges}
+        about = {f.id: f.pledges() for f in result.findings}
+        donors = {pledges[p].donor for ids in about.values() for p in ids if p in pledges}
+        return Index(
+            claims=MappingProxyType({c.id: c for c in result.ledger.claims}),
+            sources=MappingProxyType({src.id: src for src in result.ledger.sources}),
+            pledges=MappingProxyType(pledges),
+            pledge_of_claim=MappingProxyType({c: p.id for p in result.pledges for c in p.claims}),
+            about=MappingProxyType(about),
+            donors=tuple(sorted(donors, key=str.casefold)),
+            by_stake=MappingProxyType(
+                {
+                    f.id: i
+                    for i, f in enumerate(
+                        sorted(result.findings, key=lambda f: (-f.amount_at_stake, f.kind.value, f.id))
+                    )
+                }
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Structure:
     """A version reconciled under its structural decisions only, with what applying the others needs."""
 
@@ -225,6 +265,7 @@ class Structure:
     states: Mapping[str, State]  # the structural decisions' states
     warnings: tuple[Problem, ...]  # the reconciliation's warnings but those about decisions
     exact: bool  # False: a total is compared through rates, and decisions need the engine
+    index: Index
 
     @property
     def claims(self) -> int:
@@ -290,6 +331,7 @@ def structure_of(result: Reconciliation) -> Structure:
         states=MappingProxyType(structure_states),
         warnings=tuple(w for w in result.warnings if not _is_decision_warning(w)),
         exact=exact,
+        index=Index.of(result),
     )
     for i, c in enumerate(result.contributions):
         _add(structure, sums, base_sums, i, c, 1)
@@ -476,8 +518,17 @@ class Change:
         return any(self.distinct) or any(self.new_money)
 
 
+def states_of(result: Reconciliation) -> dict[str, State]:
+    """Each decided finding's state in `result` (an undecided one is absent)."""
+    return {f.id: state_of(f.decision) for f in result.findings if f.decision is not None}
+
+
 def what_if(
-    structure: Structure, result: Reconciliation, finding_id: str, state: State
+    structure: Structure,
+    result: Reconciliation,
+    finding_id: str,
+    state: State,
+    states: Mapping[str, State] | None = None,
 ) -> tuple[Change, ...]:
     """What putting one finding in `state` would change in `result`'s totals (a reconciliation applied to
     `structure`), per currency: the pledges it moves counted again with `effects.count`, never the engine.
@@ -487,9 +538,9 @@ def what_if(
     """
     if finding_id not in structure.position:
         return ()
-    states = {f.id: state_of(f.decision) for f in result.findings if f.decision is not None}
-    states[finding_id] = state
-    changed = recount(structure, result.contributions, states, (finding_id,))
+    supposed = dict(states_of(result) if states is None else states)
+    supposed[finding_id] = state
+    changed = recount(structure, result.contributions, supposed, (finding_id,))
     deltas: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 6)
     for i, c in changed.items():
         old = result.contributions[i]
@@ -505,12 +556,14 @@ def what_if(
 
 __all__ = [
     "Change",
+    "Index",
     "Structure",
     "apply",
     "holds_totals",
     "kind_of",
     "recount",
     "spread",
+    "states_of",
     "structural",
     "structure_key",
     "structure_of",
