@@ -26,6 +26,7 @@ from .presentation import init_presentation
 from .routes import register_blueprints
 from .security import init_security
 from .services.ledgers import LedgerService
+from .services.warming import Warmer
 from .storage.database import Database, upgrade
 
 __all__ = ["create_app"]
@@ -70,6 +71,11 @@ def create_app(
     app.extensions["ledger.db"] = db
     app.extensions["ledger.ledgers"] = service
     app.extensions["ledger.jobs"] = service.jobs
+    if app.config.get("WARM_FROM_OTHER_WORKERS", not app.testing):
+        # each worker prepares the ledgers the other workers changed (app/services/warming.py)
+        warmer = Warmer(service)
+        warmer.start()
+        app.extensions["ledger.warmer"] = warmer
 
     register_blueprints(app)
     limit_sign_in(app)

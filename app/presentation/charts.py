@@ -28,7 +28,8 @@ class Bar:
     nominal: Decimal
     low: Decimal
     high: Decimal
-    figure: str  # "USD 300m (USD 270m–USD 330m)"
+    figure: str  # "USD 300m"
+    range: str  # "270m–330m" (nothing when the figure is exact)
     width: int  # the nominal bar, 0-100
     range_start: int  # the low-to-high line, 0-100
     range_width: int
@@ -54,15 +55,19 @@ def _percent(value: Decimal, top: Decimal) -> int:
     return max(1, min(100, int((value / top * 100).to_integral_value())))
 
 
+def _short(value: Decimal, currency: str) -> str:
+    return amount(value, currency).removeprefix(currency).strip()
+
+
 def _bars(
     items: list[tuple[str, Decimal, Decimal, Decimal, int]], currency: str, link: Callable[[str], str | None]
 ) -> tuple[Bar, ...]:
-    top = max((high for _, _, _, high, _ in items), default=Decimal(0))
+    # the scale is the largest bar but the "others" one (which is drawn as a figure only)
+    top = max((high for _, _, _, high, others in items if not others), default=Decimal(0))
     bars = []
     for label, low, nominal, high, others in items:
         figure = amount(nominal, currency)
-        if low != high:
-            figure += f" ({amount(low, currency)}\u2013{amount(high, currency)})"
+        spread = f"{_short(low, currency)}\u2013{_short(high, currency)}" if low != high else ""
         start = _percent(low, top) if low > 0 else 0
         bars.append(
             Bar(
@@ -71,9 +76,10 @@ def _bars(
                 low=low,
                 high=high,
                 figure=figure,
-                width=_percent(nominal, top),
+                range=spread,
+                width=0 if others else _percent(nominal, top),
                 range_start=start,
-                range_width=max(_percent(high, top) - start, 0) if low != high else 0,
+                range_width=max(_percent(high, top) - start, 0) if low != high and not others else 0,
                 href=None if others else link(label),
                 others=others,
             )

@@ -23,7 +23,7 @@ from ..services.ledgers import LedgerView
 from ..services.standing import Index, holds_totals
 from .charts import donor_chart, year_chart
 from .counting import Counts, counts
-from .figures import amount, approximation, period_label
+from .figures import amount, approximation, period_label, signed
 from .queue import SORTS, Queue, QueueFilter, describe, work_queue
 from .queue import lookups as queue_lookups
 from .tables import Column, Paged, natural, page_number, paged, period_key
@@ -321,6 +321,14 @@ def totals_line(totals: Iterable[CurrencyTotals]) -> list[dict[str, str]]:
         }
         for t in totals
     ]
+
+
+def _moved(words: str, then: Decimal, now: Decimal, currency: str) -> str:
+    """ "distinct USD 1.3bn → USD 1.5bn", with the difference when the rounded figures look the same."""
+    shown = f"{words} {amount(then, currency)} \u2192 {amount(now, currency)}"
+    if amount(then, currency) == amount(now, currency):
+        shown += f" ({signed(now - then, currency)})"
+    return shown
 
 
 def totals_change(before: Reconciliation | None, after: Reconciliation) -> str:

@@ -26,6 +26,16 @@ SORTS = {
 }
 STATES = ("undecided", "accepted", "rejected")
 KIND_ORDER = {kind: i for i, kind in enumerate(FindingKind)}
+# what "accept all 37 ... shown" calls several findings of one kind
+PLURALS = {
+    FindingKind.DUPLICATE.value: "duplicates",
+    FindingKind.CONTAINED.value: "contained pledges",
+    FindingKind.AGGREGATE.value: "totals over donors",
+    FindingKind.AGGREGATE_TOO_SMALL.value: "totals too small",
+    FindingKind.REPACKAGED.value: "repackaged pledges",
+    FindingKind.BASELINE.value: "baselines",
+    FindingKind.UNIT_ERROR.value: "unit slips",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,8 +330,7 @@ def work_queue(
         states[state_of(f.decision).value] += 1
     donors = list(lookups.donors)
     matched_undecided = sum(1 for f in kept if f.decision is None)
-    label = EFFECTS[FindingKind(wanted.kind)].label if wanted.kind else "findings"
-    noun = "duplicates" if wanted.kind == FindingKind.DUPLICATE.value else label[0].lower() + label[1:]
+    noun = PLURALS.get(wanted.kind, "findings")
     return Queue(
         filter=wanted,
         items=items,

@@ -33,13 +33,16 @@ def natural(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-def period_key(period: Period) -> tuple[int, str, str]:
-    """Periods by their dates (an unknown one last)."""
+def period_key(period: Period) -> tuple[int, int, int]:
+    """Periods by their dates: the start, then the end (an open start first, an open end last, an unknown
+    period after every known one)."""
     if not period.known:
-        return (1, "", period.text.casefold())
-    start = period.start.isoformat() if period.start else "0000"
-    end = period.end.isoformat() if period.end else "9999"
-    return (0, start, end)
+        return (1, 0, 0)
+    return (
+        0,
+        period.start.toordinal() if period.start else 0,
+        period.end.toordinal() if period.end else 10**7,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
@@ -53,3 +54,29 @@ class Lru(Generic[Key, Value]):
         """How many values are kept."""
         with self._lock:
             return len(self._items)
+
+
+class OneAtATime(Generic[Key]):
+    """Per-key locks, so that two threads wanting the same costly value (a large ledger read, reconciled)
+    make it once: the second waits for the first, then finds it remembered."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Key, tuple[threading.Lock, int]] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def holding(self, key: Key) -> Iterator[None]:
+        """Hold `key`'s lock (others asking for it wait) for the duration."""
+        with self._lock:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)

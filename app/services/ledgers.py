@@ -41,7 +41,7 @@ from ..storage.database import Database
 from ..storage.models import DecisionRow, JobRow, LedgerEventRow, LedgerRow, VersionRow, now
 from ..storage.store import LedgerListing, Role, ShareListing
 from .accounts import Account, account_by_email
-from .caches import Lru
+from .caches import Lru, OneAtATime
 from .jobs import JobRunner, Progress, job_state
 from .standing import Structure, apply, holds_totals, structural, structure_key, structure_of
 from .versions import Carried, carried_decisions, version_changes
@@ -239,6 +239,7 @@ class LedgerService:
         self.parsed: Lru[int, Ledger] = Lru(cache_claims, weigh=lambda ledger: len(ledger.claims))
         self.structures: Lru[StructureKey, Structure] = Lru(cache_claims, weigh=lambda s: s.claims)
         self.reconciliations: Lru[ReconciliationKey, Reconciliation] = Lru(cache_size)
+        self._making: OneAtATime[tuple[str, int, frozenset[str]]] = OneAtATime()
 
     # -- remembering what was read and reconciled
 
@@ -251,9 +252,13 @@ class LedgerService:
         """The version's parsed ledger (read from its bytes, once)."""
         if isinstance(remembered_or_content, Ledger):
             return remembered_or_content
-        ledger, _ = read_upload(version.file_name, remembered_or_content, self.limits)
-        self.parsed.put(version.id, ledger)
-        return ledger
+        with self._making.holding(("read", version.id, frozenset())):
+            remembered = self.parsed.get(version.id)  # read meanwhile by another thread
+            if remembered is not None:
+                return remembered
+            ledger, _ = read_upload(version.file_name, remembered_or_content, self.limits)
+            self.parsed.put(version.id, ledger)
+            return ledger
 
     def _structure(
         self,
@@ -269,12 +274,17 @@ class LedgerService:
         key: StructureKey | None = (
             None if version_id is None else (version_id, structure_key(decisions, holds_totals(ledger)))
         )
-        found = self.structures.get(key) if key is not None else None
-        if found is None:
-            found = structure_of(reconciled(ledger, kept, file_name, on_stage))
-            if key is not None:
+        if key is None:
+            return structure_of(reconciled(ledger, kept, file_name, on_stage))
+        found = self.structures.get(key)
+        if found is not None:
+            return found
+        with self._making.holding(("structure", *key)):
+            found = self.structures.get(key)  # made meanwhile by another thread
+            if found is None:
+                found = structure_of(reconciled(ledger, kept, file_name, on_stage))
                 self.structures.put(key, found)
-        return found
+            return found
 
     def _applied(
         self, structure: Structure, ledger: Ledger, name: str, decisions: tuple[Decision, ...], file_name: str
@@ -523,6 +533,17 @@ class LedgerService:
             structure,
             events,
         )
+
+    def prepare(self, ledger_id: str) -> None:
+        """Read and reconcile a ledger's newest version under the decisions in force, as its page will ask
+        (for the warmer: another worker stored a version or a decision that changes what the engine finds)."""
+        with self.db.reading() as session:
+            row = store.get_ledger(session, ledger_id)
+            version = store.latest_version(session, ledger_id)
+            history = tuple(store.decision_history(session, ledger_id))
+            source = self._remembered_or_content(version)
+        decisions = store.decisions_in_force(reversed(history))
+        self._reconciliation(version, row.name, decisions, self._ledger(version, source))
 
     def history(self, ledger_id: str, *, user_id: int) -> tuple[DecisionRow, ...]:
         """Every decision event on a ledger `user_id` may see, newest first."""

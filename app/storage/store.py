@@ -289,6 +289,35 @@ def list_ledgers(session: Session, user_id: int) -> list[LedgerListing]:
     return listings
 
 
+def newest_ids(session: Session) -> tuple[int, int]:
+    """The newest version's and decision's row ids (0 when none): where to look for changes from."""
+    return (
+        session.scalar(select(func.max(VersionRow.id))) or 0,
+        session.scalar(select(func.max(DecisionRow.id))) or 0,
+    )
+
+
+def changed_since(
+    session: Session, version_id: int, decision_id: int
+) -> tuple[int, int, list[str], list[tuple[str, str, str | None]]]:
+    """What was stored after the given row ids: the newest ids now, the ledgers with a new version, and the
+    new decisions as (ledger, finding, verdict)."""
+    versions = session.execute(
+        select(VersionRow.id, VersionRow.ledger_id).where(VersionRow.id > version_id).order_by(VersionRow.id)
+    ).all()
+    decisions = session.execute(
+        select(DecisionRow.id, DecisionRow.ledger_id, DecisionRow.finding, DecisionRow.verdict)
+        .where(DecisionRow.id > decision_id)
+        .order_by(DecisionRow.id)
+    ).all()
+    return (
+        versions[-1][0] if versions else version_id,
+        decisions[-1][0] if decisions else decision_id,
+        list(dict.fromkeys(ledger for _, ledger in versions)),
+        [(ledger, finding, verdict) for _, ledger, finding, verdict in decisions],
+    )
+
+
 def example_of(session: Session, user_id: int) -> str | None:
     """The id of the account's own worked example, if it has one."""
     return session.scalar(

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from app.errors import InvalidWorkbook
 from app.services.accounts import Account
 from app.services.ledgers import CACHE_SIZE, export
+from app.services.warming import Warmer
 from app.storage import store
 from app.storage.database import Database
 from app.storage.models import VersionRow
@@ -213,3 +214,27 @@ def test_the_service_keeps_a_bounded_number_of_reconciliations(app: Flask, examp
     for n in range(CACHE_SIZE + 3):
         service.decide(ledger_id, finding, "accept", note=f"note {n}", account=owner)
     assert len(service.reconciliations) == CACHE_SIZE
+
+
+def test_a_worker_prepares_what_another_worker_stored(
+    app: Flask, client: FlaskClient, example_xlsx: bytes, tmp_path: Path, database_url: str
+) -> None:
+    other = make_app(tmp_path / "other", database_url)  # another gunicorn worker, on the same database
+    try:
+        warmer = Warmer(ledger_service(other))
+        start = warmer.catch_up(0, 0)
+        ledger_url = _ledger_with_three_versions(client, example_xlsx)
+        reader = signed_in_client(other, ADMIN_EMAIL, admin=True)
+        after_upload = warmer.catch_up(*start)
+        assert after_upload > start
+        assert reconciles(lambda: reader.get(ledger_url)) == 0  # prepared before it was asked for
+        # a rejected duplicate changes what the engine finds: prepared too; an acceptance needs nothing
+        page = client.get(ledger_url).get_data(as_text=True)
+        duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
+        token = csrf_token(client)
+        client.post(f"{ledger_url}/findings/{duplicate}/decision", data={"csrf_token": token, "decision": "reject"})
+        assert reconciles(lambda: warmer.catch_up(*after_upload)) == 1
+        assert reconciles(lambda: reader.get(ledger_url)) == 0
+        assert 'class="finding card rejected"' in reader.get(ledger_url).get_data(as_text=True)
+    finally:
+        close_app(other)
