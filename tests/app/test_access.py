@@ -149,7 +149,7 @@ PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("share", "POST", "/ledgers/{ledger}/shares", "share", (303, 404, 403, 403, 303)),
     ("unshare", "POST", "/ledgers/{ledger}/shares/{extra}/remove", "none", (303, 404, 403, 403, 303)),
     ("settings", "GET", "/settings", None, (302, 200, 200, 200, 200)),
-    ("create a token", "POST", "/settings/tokens", "token", (303, 201, 201, 201, 201)),
+    ("create a token", "POST", "/settings/tokens", "token", (303, 303, 303, 303, 303)),
     ("revoke another's token", "POST", "/settings/tokens/{token}/revoke", "none", (303, 404, 404, 404, 303)),
     ("accounts page", "GET", "/admin/users", None, (302, 403, 403, 403, 200)),
     ("create an account", "POST", "/admin/users", "user", (303, 403, 403, 403, 303)),
