@@ -25,7 +25,7 @@ from .errors import register_error_handlers
 from .presentation import init_presentation
 from .routes import register_blueprints
 from .security import init_security
-from .services.ledgers import LedgerService
+from .services.ledgers import PREPARE_ABOVE_CLAIMS, LedgerService
 from .services.warming import Warmer
 from .storage.database import Database, upgrade
 
@@ -67,6 +67,7 @@ def create_app(
         limits=Limits(max_bytes=int(app.config["MAX_CONTENT_LENGTH"])),
         background_above_bytes=int(app.config["BACKGROUND_ABOVE_BYTES"]),
         background_threads=int(app.config["BACKGROUND_THREADS"]),
+        prepare_above_claims=int(app.config.get("PREPARE_ABOVE_CLAIMS", PREPARE_ABOVE_CLAIMS)),
     )
     app.extensions["ledger.db"] = db
     app.extensions["ledger.ledgers"] = service

@@ -8,8 +8,9 @@ and threads of scripts/run) on a free localhost port, the first account made in 
 
 - upload: the workbook chosen on the home page; when the page first shows progress, and when the ledger's
   page is open (a large upload is read in the background, with a progress page);
-- page: the ledger's page opened again and again; "interactive" is DOMContentLoaded (the page's scripts run
-  deferred, just before it), with the HTML's size and how many elements it has;
+- page: the ledger's page opened again and again, until it is interactive (DOMContentLoaded: the page's
+  scripts run deferred, just before it), counted from the first request (a worker that has not read a large
+  ledger answers at once with a page that looks again each second); with the HTML's size and elements;
 - decision: Accept pressed on the finding at the top of the queue, and Undo, alternately, until the totals
   kept in view say what changed (no reload); and once a rejected duplicate, which runs the engine again;
 - filter: the queue filtered by a kind, the pledges by an amount ("300m"), the claims sorted by period.
@@ -166,10 +167,16 @@ def bench(claims: int, repeat: int, folder: Path) -> list[tuple[str, float, floa
 
         def load(url: str) -> Callable[[], float]:
             def call() -> float:
-                page.goto(url)
+                # until the ledger's page is interactive: a worker that has not read the ledger answers
+                # with a page that looks again each second, so this counts from the first request
+                start = time.perf_counter()
+                page.goto(url, wait_until="commit")
+                page.locator("#findings").wait_for()
+                page.wait_for_load_state("domcontentloaded")
+                waited = (time.perf_counter() - start) * 1000
                 timing = _navigation(page)
                 seen.update(timing)
-                return timing["interactive"]
+                return max(waited, timing["interactive"])
 
             return call
 
@@ -191,11 +198,15 @@ def bench(claims: int, repeat: int, folder: Path) -> list[tuple[str, float, floa
             )
             other = context.new_page()
             other.set_default_timeout(600_000)
-            other.goto(ledger_url)
+            start = time.perf_counter()
+            other.goto(ledger_url, wait_until="commit")
+            other.locator("#findings").wait_for()
+            other.wait_for_load_state("domcontentloaded")
+            waited = (time.perf_counter() - start) * 1000
             timing = _navigation(other)
             fresh_seen.update(timing)
             context.close()
-            return timing["interactive"]
+            return max(waited, timing["interactive"])
 
         median, slowest = _timed(repeat, fresh_connection)
         rows.append(

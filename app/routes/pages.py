@@ -165,9 +165,15 @@ def _page(seen: LedgerView, message: str = "") -> str:
 
 
 @pages.get("/ledgers/<ledger_id>")
-def ledger(ledger_id: str) -> str:
+def ledger(ledger_id: str) -> str | tuple[str, int]:
     number = request.args.get("version", type=int)
-    seen = ledgers().view(ledger_id, number, user_id=required_account().id)
+    account = required_account()
+    waiting = ledgers().ready(ledger_id, number, user_id=account.id)
+    if (
+        waiting is not None
+    ):  # a large ledger this worker has not read: prepared meanwhile, the page looks again
+        return render_template("preparing.html", claims=waiting, again=request.full_path.rstrip("?")), 202
+    seen = ledgers().view(ledger_id, number, user_id=account.id)
     notes = {"note": "A note is kept with a decision: press Accept or Reject to record it."}
     return _page(seen, notes.get(request.args.get("said", ""), ""))
 

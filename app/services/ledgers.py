@@ -13,6 +13,8 @@ import csv
 import importlib
 import io
 import json
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -52,7 +54,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # parsed ledgers and of structures (the reconciliations before decisions): a few large ledgers or many small
 CACHE_SIZE = 16
 CACHE_CLAIMS = 300_000
+# a ledger page this worker cannot show at once is prepared in the background above this many claims
+# (reading and reconciling 20,000 claims takes about 2 s; below, the page simply waits)
+PREPARE_ABOVE_CLAIMS = 20_000
 ZIP = "application/zip"
+log = logging.getLogger(__name__)
 CSV = "text/csv"
 # packaged with the project (pyproject package-data), so it is found however the app is installed
 TEMPLATE_WORKBOOK = resources.files("workbook_templates").joinpath("ledger.xlsx")
@@ -231,6 +237,7 @@ class LedgerService:
         background_threads: int,
         cache_size: int = CACHE_SIZE,
         cache_claims: int = CACHE_CLAIMS,
+        prepare_above_claims: int = PREPARE_ABOVE_CLAIMS,
     ) -> None:
         self.db = db
         self.limits = limits
@@ -240,6 +247,10 @@ class LedgerService:
         self.structures: Lru[StructureKey, Structure] = Lru(cache_claims, weigh=lambda s: s.claims)
         self.reconciliations: Lru[ReconciliationKey, Reconciliation] = Lru(cache_size)
         self._making: OneAtATime[tuple[str, int, frozenset[str]]] = OneAtATime()
+        # a page of a ledger this large that this worker has not read is prepared in the background
+        self._prepare_above = prepare_above_claims
+        self._preparing: set[tuple[str, int]] = set()
+        self._preparing_lock = threading.Lock()
 
     # -- remembering what was read and reconciled
 
@@ -534,16 +545,62 @@ class LedgerService:
             events,
         )
 
-    def prepare(self, ledger_id: str) -> None:
-        """Read and reconcile a ledger's newest version under the decisions in force, as its page will ask
-        (for the warmer: another worker stored a version or a decision that changes what the engine finds)."""
+    def prepare(self, ledger_id: str, number: int | None = None) -> None:
+        """Read and reconcile a ledger's newest (or numbered) version under the decisions in force, as its
+        page will ask (for the warmer: another worker stored a version or a decision that changes what the
+        engine finds; or for a page asked of this worker before it had read the ledger)."""
         with self.db.reading() as session:
             row = store.get_ledger(session, ledger_id)
-            version = store.latest_version(session, ledger_id)
+            version = (
+                store.get_version(session, ledger_id, number)
+                if number
+                else store.latest_version(session, ledger_id)
+            )
             history = tuple(store.decision_history(session, ledger_id))
             source = self._remembered_or_content(version)
         decisions = store.decisions_in_force(reversed(history))
         self._reconciliation(version, row.name, decisions, self._ledger(version, source))
+
+    def ready(self, ledger_id: str, number: int | None = None, *, user_id: int) -> int | None:
+        """None when the ledger's page can be shown at once; else its claim count, and it is being prepared
+        in the background (a large ledger this worker has not read yet, or whose structural decisions
+        changed elsewhere): the page says so and looks again, and may meanwhile be served by a worker that
+        has it. NotFound when the account has no part in the ledger."""
+        with self.db.reading() as session:
+            store.ledger_for(session, ledger_id, user_id)
+            version = (
+                store.get_version(session, ledger_id, number)
+                if number
+                else store.latest_version(session, ledger_id)
+            )
+            if version.claim_count < self._prepare_above:
+                return None
+            history = tuple(store.decision_history(session, ledger_id))
+        ledger = self.parsed.get(version.id)
+        if ledger is not None:
+            decisions = store.decisions_in_force(reversed(history))
+            if self.structures.get((version.id, structure_key(decisions, holds_totals(ledger)))) is not None:
+                return None
+        self._prepare_in_background(ledger_id, number)
+        return version.claim_count
+
+    def _prepare_in_background(self, ledger_id: str, number: int | None) -> None:
+        key = (ledger_id, number or 0)
+        with self._preparing_lock:
+            if key in self._preparing:
+                return
+            self._preparing.add(key)
+
+        def work() -> None:
+            try:
+                self.prepare(ledger_id, number)
+            except Exception:
+                log.exception("preparing ledger %s", ledger_id)
+            finally:
+                with self._preparing_lock:
+                    self._preparing.discard(key)
+
+        threading.Thread(target=work, name=f"prepare-{ledger_id}", daemon=True).start()
 
     def history(self, ledger_id: str, *, user_id: int) -> tuple[DecisionRow, ...]:
         """Every decision event on a ledger `user_id` may see, newest first."""

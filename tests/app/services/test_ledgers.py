@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -236,5 +237,28 @@ def test_a_worker_prepares_what_another_worker_stored(
         assert reconciles(lambda: warmer.catch_up(*after_upload)) == 1
         assert reconciles(lambda: reader.get(ledger_url)) == 0
         assert 'class="finding card rejected"' in reader.get(ledger_url).get_data(as_text=True)
+    finally:
+        close_app(other)
+
+
+def test_a_large_ledger_this_worker_has_not_read_is_prepared_while_the_page_waits(
+    app: Flask, client: FlaskClient, example_xlsx: bytes, tmp_path: Path, database_url: str
+) -> None:
+    ledger_url = upload(client, "/ledgers", example_xlsx, "v1.xlsx", csrf_token=csrf_token(client)).headers[
+        "Location"
+    ]
+    # another worker, for which even 8 claims are many: it answers at once, and prepares the ledger meanwhile
+    other = make_app(tmp_path / "other", database_url, PREPARE_ABOVE_CLAIMS=1)
+    try:
+        reader = signed_in_client(other, ADMIN_EMAIL, admin=True)
+        waiting = reader.get(ledger_url)
+        assert waiting.status_code == 202
+        page = waiting.get_data(as_text=True)
+        assert "reading and reconciling the ledger’s 8 claims" in page and 'http-equiv="refresh"' in page
+        deadline = time.monotonic() + 30
+        while (answer := reader.get(ledger_url)).status_code == 202 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert answer.status_code == 200 and "8 found, 8 undecided" in answer.get_data(as_text=True)
+        assert reader.get("/ledgers/not-a-ledger").status_code == 404  # nothing prepared for a stranger
     finally:
         close_app(other)
