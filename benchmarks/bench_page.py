@@ -109,23 +109,20 @@ def _timed(repeat: int, call: Callable[[], float]) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-DECIDE = (
-    """async ([selector, value]) => {
+DECIDE = """async ([selector, value, recorded]) => {
     const card = document.querySelector(selector);
     const button = card.querySelector(`button[value="${value}"]`);
     const status = document.getElementById("decision-status");
     const start = performance.now();
     const done = new Promise((resolve) => {
         const watch = new MutationObserver(() => {
-            if (status.textContent.startsWith("%s")) { watch.disconnect(); resolve(performance.now() - start); }
+            if (status.textContent.startsWith(recorded)) { watch.disconnect(); resolve(performance.now() - start); }
         });
         watch.observe(status, {childList: true, characterData: true, subtree: true});
     });
     button.click();
     return await done;
 }"""
-    % RECORDED
-)
 
 
 def bench(claims: int, repeat: int, folder: Path) -> list[tuple[str, float, float, str]]:
@@ -222,7 +219,7 @@ def bench(claims: int, repeat: int, folder: Path) -> list[tuple[str, float, floa
 
         def decide() -> float:
             value = next(verdicts)
-            elapsed: float = page.evaluate(DECIDE, [first, value])
+            elapsed: float = page.evaluate(DECIDE, [first, value, RECORDED])
             return elapsed
 
         page.goto(ledger_url)
@@ -230,8 +227,8 @@ def bench(claims: int, repeat: int, folder: Path) -> list[tuple[str, float, floa
         rows.append(("decision: in the totals (accept / undo)", median, slowest, "no reload"))
         page.goto(ledger_url + "?kind=duplicate")
         duplicate = 'article.finding[data-kind="duplicate"]'
-        rejected = page.evaluate(DECIDE, [duplicate, "reject"])
-        undone = page.evaluate(DECIDE, [duplicate, "undecided"])
+        rejected = page.evaluate(DECIDE, [duplicate, "reject", RECORDED])
+        undone = page.evaluate(DECIDE, [duplicate, "undecided", RECORDED])
         rows.append(
             ("decision: reject a duplicate (regroups)", rejected, max(rejected, undone), "the engine runs")
         )

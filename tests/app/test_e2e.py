@@ -475,7 +475,9 @@ def test_a_ten_thousand_claim_ledger(server: str, browser: Browser, shots: Path,
     timings["filter: one kind, ms"] = (time.perf_counter() - start) * 1000
     before = page.locator('[data-testid^="bar-distinct-"]').first.inner_text()
     start = time.perf_counter()
-    page.locator("article.finding").first.get_by_role("button", name=re.compile("^Accept a contained")).click()
+    page.locator("article.finding").first.get_by_role(
+        "button", name=re.compile("^Accept a contained")
+    ).click()
     expect(page.locator('[data-testid="change"]')).to_contain_text("distinct high bound")
     timings["decision: in the totals, ms"] = (time.perf_counter() - start) * 1000
     expect(page.locator("article.finding [data-testid='state']").first).to_have_text("accepted")

@@ -233,7 +233,9 @@ def test_a_worker_prepares_what_another_worker_stored(
         page = client.get(ledger_url).get_data(as_text=True)
         duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
         token = csrf_token(client)
-        client.post(f"{ledger_url}/findings/{duplicate}/decision", data={"csrf_token": token, "decision": "reject"})
+        client.post(
+            f"{ledger_url}/findings/{duplicate}/decision", data={"csrf_token": token, "decision": "reject"}
+        )
         assert reconciles(lambda: warmer.catch_up(*after_upload)) == 1
         assert reconciles(lambda: reader.get(ledger_url)) == 0
         assert 'class="finding card rejected"' in reader.get(ledger_url).get_data(as_text=True)
