@@ -226,12 +226,14 @@ def bench(claims: int, repeat: int, folder: Path) -> list[tuple[str, float, floa
         median, slowest = _timed(repeat * 2, decide)
         rows.append(("decision: in the totals (accept / undo)", median, slowest, "no reload"))
         page.goto(ledger_url + "?kind=duplicate")
-        duplicate = 'article.finding[data-kind="duplicate"]'
-        rejected = page.evaluate(DECIDE, [duplicate, "reject", RECORDED])
-        undone = page.evaluate(DECIDE, [duplicate, "undecided", RECORDED])
-        rows.append(
-            ("decision: reject a duplicate (regroups)", rejected, max(rejected, undone), "the engine runs")
-        )
+        card = page.locator('article.finding[data-kind="duplicate"]').first
+        card_id = card.get_attribute("id")
+        start = time.perf_counter()
+        card.locator('button[value="reject"]').click()
+        # a large ledger is reconciled in the background: the page says so, then shows it anew
+        page.locator(f"#{card_id}.rejected").wait_for()
+        rejected = (time.perf_counter() - start) * 1000
+        rows.append(("decision: reject a duplicate (regroups)", rejected, rejected, "the engine runs again"))
         for what, query in (
             ("filter: findings of one kind", "?kind=contained"),
             ("filter: pledges of 300m", "?pledges_q=300m#pledges"),

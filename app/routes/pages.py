@@ -178,14 +178,31 @@ def ledger(ledger_id: str) -> str | tuple[str, int]:
     return _page(seen, notes.get(request.args.get("said", ""), ""))
 
 
+@pages.get("/ledgers/<ledger_id>/ready")
+def ready(ledger_id: str) -> Response:
+    """Whether this worker can show the ledger's page at once (asked while it reconciles it again)."""
+    waiting = ledgers().ready(ledger_id, user_id=required_account().id)
+    return jsonify({"ready": waiting is None})
+
+
 @pages.post("/ledgers/<ledger_id>/versions")
 def upload_version(ledger_id: str) -> BaseResponse | tuple[str, int]:
     return _accept_upload(ledger_id)
 
 
 def _decided_answer(ledger_id: str, decided: Decided, shown: list[str]) -> Response:
-    """JSON for the page's script: the cards shown that changed, the totals, the change in words."""
+    """JSON for the page's script: the cards shown that changed, the totals, the change in words; or, while
+    a large ledger is reconciled again, where to ask whether it is done."""
     account = required_account()
+    if decided.pending:
+        claims = len(decided.result.ledger.claims)
+        return jsonify(
+            {
+                "pending": True,
+                "ready": url_for("pages.ready", ledger_id=ledger_id),
+                "status": f"Recorded. The claims are regrouped: reconciling all {claims:,} of them again…",
+            }
+        )
     seen = ledgers().view(ledger_id, user_id=account.id)
     result = seen.result
     lookups = queue_lookups(result, seen.structure)
@@ -233,6 +250,7 @@ def decide(ledger_id: str, finding_id: str) -> BaseResponse:
             account=account,
             note=request.form.get("note", ""),
             keep_verdict=keep,
+            wait=False,
         )
     except WebError as error:
         if keep and error.status == 400:  # an undecided finding: nothing recorded, and the page says why

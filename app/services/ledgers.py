@@ -211,6 +211,9 @@ class Decided:
     result: Reconciliation
     before: Reconciliation | None = None
     recorded: tuple[DecisionRow, ...] = ()
+    # the engine is reconciling a large ledger again in the background (a rejected duplicate): `result` is
+    # the reconciliation before, and the ledger's page says so until it is done
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -639,8 +642,12 @@ class LedgerService:
         note: str = "",
         via: str = "web",
         keep_verdict: bool = False,
+        wait: bool = True,
     ) -> Decided:
         """`decide` for several findings at once, in one transaction (all recorded or none).
+
+        `wait` False: when the decisions change what the engine finds in a large ledger, record them and
+        reconcile in the background (`Decided.pending`), rather than keep the request that long.
 
         `keep_verdict`: record only the note, each finding keeping the verdict in force (an undecided one is
         left alone: a note is kept with a decision)."""
@@ -692,6 +699,10 @@ class LedgerService:
             return Decided(
                 recorded[-1], self.view(ledger_id, user_id=account.id).result, None, tuple(recorded)
             )
+        key = (version.id, structure_key(after, holds_totals(ledger)))
+        if not wait and len(ledger.claims) >= self._prepare_above and self.structures.get(key) is None:
+            self._prepare_in_background(ledger_id, None)
+            return Decided(recorded[-1], before, before, tuple(recorded), pending=True)
         result, _ = self._reconciliation(version, name, after, ledger)
         return Decided(recorded[-1], result, before, tuple(recorded))
 

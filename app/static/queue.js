@@ -58,6 +58,22 @@
     if (afterKey && current) { move(1); } else if (current) { current.focus({ preventScroll: true }); }
   }
 
+  // a large ledger reconciled again (a rejected duplicate): say so, ask every second, then show it anew
+  function wait(answer) {
+    say(answer.status);
+    var bar = document.getElementById("totals-bar");
+    if (bar) { bar.setAttribute("aria-busy", "true"); bar.classList.add("recounting"); }
+    var ask = function () {
+      fetch(answer.ready, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (state.ready) { window.location.reload(); } else { window.setTimeout(ask, 1000); }
+        })
+        .catch(function () { window.setTimeout(ask, 2000); });
+    };
+    window.setTimeout(ask, 1000);
+  }
+
   function post(form, submitter, afterKey) {
     var confirmWords = form.getAttribute("data-confirm");
     if (confirmWords && !window.confirm(confirmWords)) { return; }
@@ -81,6 +97,7 @@
           say((answer.error && answer.error.detail) || "That did not work.");
           return;
         }
+        if (answer.pending) { wait(answer); return; }
         apply(answer, afterKey);
       });
     }).catch(function () {

@@ -264,3 +264,36 @@ def test_a_large_ledger_this_worker_has_not_read_is_prepared_while_the_page_wait
         assert reader.get("/ledgers/not-a-ledger").status_code == 404  # nothing prepared for a stranger
     finally:
         close_app(other)
+
+
+def test_a_rejected_duplicate_in_a_large_ledger_is_reconciled_in_the_background(
+    tmp_path: Path, database_url: str, example_xlsx: bytes
+) -> None:
+    flask_app = make_app(tmp_path, database_url, PREPARE_ABOVE_CLAIMS=1)  # even 8 claims are many here
+    try:
+        client = signed_in_client(flask_app, ADMIN_EMAIL, admin=True)
+        token = csrf_token(client)
+        ledger_url = upload(client, "/ledgers", example_xlsx, "v1.xlsx", csrf_token=token).headers["Location"]
+        page = client.get(ledger_url).get_data(as_text=True)
+        duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
+        answer = client.post(
+            f"{ledger_url}/findings/{duplicate}/decision",
+            data={"csrf_token": token, "decision": "reject"},
+            headers={"X-Requested-With": "fetch"},
+        ).json
+        assert answer is not None and answer["pending"] is True
+        assert "reconciling all 8 of them again" in answer["status"]
+        deadline = time.monotonic() + 30
+        while not client.get(answer["ready"]).json["ready"] and time.monotonic() < deadline:  # type: ignore[index]
+            time.sleep(0.1)
+        shown = client.get(ledger_url).get_data(as_text=True)
+        assert f'<article class="finding card rejected" id="finding-{duplicate}"' in shown
+        # an acceptance needs no engine: answered at once, with the cards
+        accepted = client.post(
+            f"{ledger_url}/findings/{duplicate}/decision",
+            data={"csrf_token": token, "decision": "accept", "shown": [duplicate]},
+            headers={"X-Requested-With": "fetch"},
+        ).json
+        assert accepted is not None and "pending" not in accepted and duplicate in accepted["cards"]
+    finally:
+        close_app(flask_app)
