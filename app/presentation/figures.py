@@ -55,12 +55,6 @@ def kind_label(kind: object) -> str:
     return effect.label if effect else str(getattr(kind, "value", kind)).replace("_", " ")
 
 
-def kind_noun(kind: object) -> str:
-    """One finding of the kind, in a sentence ("duplicate reports", "a contained pledge")."""
-    effect = effect_of(kind)
-    return effect.noun if effect else str(getattr(kind, "value", kind)).replace("_", " ")
-
-
 def effect_of(kind: object) -> Effect | None:
     """The effects table's row for a kind (a FindingKind or its value), or None for an unknown one."""
     try:

@@ -254,3 +254,11 @@ def test_only_web_addresses_become_links(client: FlaskClient, example_xlsx: byte
     url = upload(client, "/ledgers", hostile, csrf_token=csrf_token(client)).headers["Location"]
     page = _page(client, url)
     assert 'href="javascript:' not in page and "javascript:alert(1)" in page  # shown as text, not linked
+
+
+def test_finding_kinds_are_named_by_the_effects_table() -> None:
+    from app.presentation.figures import kind_label
+    from ledger import EFFECTS, FindingKind
+
+    assert [kind_label(k) for k in FindingKind] == [EFFECTS[k].label for k in FindingKind]
+    assert kind_label("contained") == "Contained pledges" and kind_label("no_such_kind") == "no such kind"
