@@ -123,7 +123,8 @@ def world(
 
 
 # (what, method, path, body, statuses for anonymous, stranger, viewer, editor, owner)
-# body: None, "upload", "decision", "share", "user", "password", "token", or "json-decision"
+# body: None, "upload", "decision", "bulk", "rename", "restore", "share", "user", "password", "token", or
+# "json-decision"
 PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("home", "GET", "/", None, (302, 200, 200, 200, 200)),
     ("blank template", "GET", "/template.xlsx", None, (200, 200, 200, 200, 200)),
@@ -146,6 +147,11 @@ PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
         "decision",
         (303, 404, 403, 303, 303),
     ),
+    ("decide many", "POST", "/ledgers/{ledger}/decisions", "bulk", (303, 404, 403, 303, 303)),
+    ("is the page ready", "GET", "/ledgers/{ledger}/ready", None, (302, 404, 200, 200, 200)),
+    ("rename", "POST", "/ledgers/{ledger}/rename", "rename", (303, 404, 403, 403, 303)),
+    ("archive (bring back)", "POST", "/ledgers/{ledger}/archive", "restore", (303, 404, 403, 403, 303)),
+    ("delete, not confirmed", "POST", "/ledgers/{ledger}/delete", "none", (303, 404, 403, 403, 400)),
     ("share", "POST", "/ledgers/{ledger}/shares", "share", (303, 404, 403, 403, 303)),
     ("unshare", "POST", "/ledgers/{ledger}/shares/{extra}/remove", "none", (303, 404, 403, 403, 303)),
     ("settings", "GET", "/settings", None, (302, 200, 200, 200, 200)),
@@ -202,6 +208,9 @@ def _request(
         fields = {
             "none": {},
             "decision": {"decision": "accept", "note": actor},
+            "bulk": {"decision": "accept", "finding": world.ids["finding"]},
+            "rename": {"name": "Central American Security Conference 2011"},
+            "restore": {"archived": "0"},
             "share": {"email": "extra@example.org", "role": "viewer"},
             "user": {"email": f"new-{actor}@example.org", "password": "a long enough password"},
             "password": {"password": "another long password"},
