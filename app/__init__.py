@@ -27,7 +27,8 @@ from .presentation import init_presentation
 from .routes import register_blueprints
 from .security import init_security
 from .services.jobs import JobQueue, JobSettings, create_queue_tables
-from .services.ledgers import LedgerService
+from .services.ledgers import PREPARE_ABOVE_CLAIMS, LedgerService
+from .services.warming import Warmer
 from .storage.database import Database, upgrade
 from .validation import init_validation
 
@@ -84,10 +85,16 @@ def create_app(
         jobs=jobs,
         background_above_bytes=int(app.config["BACKGROUND_ABOVE_BYTES"]),
         background_above_claims=int(app.config["BACKGROUND_ABOVE_CLAIMS"]),
+        prepare_above_claims=int(app.config.get("PREPARE_ABOVE_CLAIMS", PREPARE_ABOVE_CLAIMS)),
     )
     app.extensions["ledger.db"] = db
     app.extensions["ledger.ledgers"] = service
     app.extensions["ledger.jobs"] = jobs
+    if app.config.get("WARM_FROM_OTHER_WORKERS", not app.testing):
+        # each worker prepares the ledgers the other workers changed (app/services/warming.py)
+        warmer = Warmer(service)
+        warmer.start()
+        app.extensions["ledger.warmer"] = warmer
 
     register_blueprints(app)
     register_commands(app, db)

@@ -86,6 +86,18 @@ class ExportUnavailable(WebError):
     title = "That download is not available"
 
 
+class UnknownDownload(WebError):
+    status = 404
+    title = "No such download"
+
+
+class EmptyWorkbook(WebError):
+    """A workbook that was read but holds no claims (the blank template, say): nothing to reconcile."""
+
+    status = 422
+    title = "The workbook has no claims"
+
+
 class SignInRequired(WebError):
     """Nobody is signed in (pages go to the sign-in page; the API answers 401)."""
 

@@ -1,10 +1,9 @@
 """Secure headers on every response, CSRF protection for every form (the JSON API is exempt and
-protects itself by accepting only application/json bodies, which a cross-site form cannot send), and the
-`link_target` filter that lets only web and mail addresses become links."""
+protects itself by accepting only application/json bodies, which a cross-site form cannot send),.
+
+Which addresses may become links is app/presentation/figures.py's `safe_url`."""
 
 from __future__ import annotations
-
-import re
 
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
@@ -44,20 +43,7 @@ def add_secure_headers(response: Response) -> Response:
     return response
 
 
-# what a link may point at: a web page or a mail address (never javascript:, data:, file: ...)
-LINKABLE = re.compile(r"(?:https?://[^\s/?#]+|mailto:[^\s]+)[^\s]*", re.IGNORECASE)
-
-
-def link_target(url: object) -> str:
-    """The URL when it may be a link (http, https or mailto, nothing hidden in it), else "" (shown as text)."""
-    text = str(url or "").strip()
-    if len(text) > 2000 or re.search(r"[\x00-\x1f\x7f]", text) or not LINKABLE.fullmatch(text):
-        return ""
-    return text
-
-
 def init_security(app: Flask) -> None:
-    """CSRF on forms, secure headers on every response, and the `link_target` filter for templates."""
+    """CSRF on forms, secure headers on every response."""
     csrf.init_app(app)
     app.after_request(add_secure_headers)
-    app.add_template_filter(link_target, "link_target")

@@ -13,8 +13,10 @@ from flask import Flask, request
 
 from .errors import BadAddress, WebError
 
-# ledger, job and finding ids: random URL-safe text, or "contained-563c1fd1a4"
+# ledger, job and finding ids: random URL-safe text, or "contained-563c1fd1a4"; download kinds may hold a
+# dot ("pledges.csv")
 ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+KIND = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 # numbers in addresses (versions, accounts, tokens) fit a 32-bit column
 LARGEST_NUMBER = 2**31 - 1
 # query values that must be numbers when present
@@ -41,7 +43,11 @@ def _check_view_arguments(endpoint: str | None, values: dict[str, Any] | None) -
         if isinstance(value, int):
             if not 1 <= value <= LARGEST_NUMBER:
                 raise BadAddress(f"{name.replace('_', ' ')} {value} does not exist")
-        elif isinstance(value, str) and name != "filename" and not ID.fullmatch(value):
+        elif (
+            isinstance(value, str)
+            and name != "filename"
+            and not (KIND if name == "kind" else ID).fullmatch(value)
+        ):
             raise BadAddress(f"there is nothing at this address ({name.replace('_', ' ')} is not an id)")
 
 

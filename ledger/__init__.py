@@ -67,7 +67,9 @@ from ledger.drafting import Draft, Drafts, DraftSource, SkippedFigure, draft_cla
 from ledger.drafting.ledger_form import with_drafts
 from ledger.engine.effects import EFFECTS, Effect
 from ledger.engine.reconcile import reconcile
+from ledger.parsing.amounts import ParsedAmount, parse_amount
 from ledger.parsing.build import ClaimParser, build_ledger
+from ledger.parsing.periods import year_weights
 from ledger.render.jsonform import reconciliation_json, schema, to_json
 from ledger.workbook import load_workbook, save_workbook
 
@@ -100,6 +102,7 @@ __all__ = [
     "Money",
     "Origin",
     "OtherCurrency",
+    "ParsedAmount",
     "Period",
     "Pledge",
     "PossibleDuplicate",
@@ -126,6 +129,7 @@ __all__ = [
     "load_workbook",
     "make_claim",
     "make_money",
+    "parse_amount",
     "problems_text",
     "read_article",
     "reconcile",
@@ -134,6 +138,7 @@ __all__ = [
     "schema",
     "to_json",
     "with_drafts",
+    "year_weights",
 ]
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .figures import amount, approximation, exact, explanation, kind_label, when
-from .tables import sort_link
+from .figures import amount, approximation, exact, explanation, kind_label, safe_url, signed, when
 
 
 def init_presentation(app: Flask) -> None:
@@ -18,6 +17,7 @@ def init_presentation(app: Flask) -> None:
             "explanation": explanation,
             "approximation": approximation,
             "kind_label": kind_label,
+            "safe_url": safe_url,
+            "signed": signed,
         }
     )
-    app.add_template_global(sort_link, "sort_link")

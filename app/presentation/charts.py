@@ -1,76 +1,116 @@
-"""Server-side SVG bar charts (no JavaScript): distinct pledges by donor, pledges by year."""
+"""Bar charts as plain HTML (no JavaScript, no inline style): distinct pledges by donor, pledges by year.
+
+Each bar is a row of text a phone can read at its own size: the name, the bar (its width a class from
+style.css, `w0` to `w100`, so the page's Content-Security-Policy needs no inline style), the low-to-high
+range as a line over it, and the figure. The donors beyond the largest twelve are one "others" bar; a
+bar of nothing (a total over donors that counts only what it holds beyond its pledges, say) is not drawn.
+Each bar links to the pledges and claims behind it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-
-from markupsafe import Markup, escape
 
 from ledger.core.money import AmountRange
 
 from .figures import amount
 
+TOP_DONORS = 12
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Bar:
+    """One bar: its label, figures, widths in percent of the chart, and where it leads."""
+
     label: str
     nominal: Decimal
     low: Decimal
     high: Decimal
+    figure: str  # "USD 300m"
+    range: str  # "270m–330m" (nothing when the figure is exact)
+    width: int  # the nominal bar, 0-100
+    range_start: int  # the low-to-high line, 0-100
+    range_width: int
+    href: str | None = None
+    others: int = 0  # how many donors an "others" bar stands for
 
 
-def bars_from_ranges(items: Iterable[tuple[str, AmountRange]]) -> list[Bar]:
-    """Bars for a by-donor (or by-recipient) breakdown, largest first."""
-    bars = [Bar(label, r.nominal, r.low, r.high) for label, r in items]
-    return sorted(bars, key=lambda b: (-b.nominal, b.label))
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A titled list of bars."""
+
+    title: str
+    bars: tuple[Bar, ...]
+    note: str = ""  # what was left out, in words
+
+    def __bool__(self) -> bool:
+        return bool(self.bars)
 
 
-def bars_from_amounts(items: Iterable[tuple[str, Decimal]]) -> list[Bar]:
-    """Bars for a by-year breakdown, in year order."""
-    return [Bar(label, value, value, value) for label, value in items]
+def _percent(value: Decimal, top: Decimal) -> int:
+    if top <= 0 or value <= 0:
+        return 0
+    return max(1, min(100, int((value / top * 100).to_integral_value())))
 
 
-def bar_chart(title: str, bars: Sequence[Bar], currency: str) -> Markup:
-    """A horizontal bar chart as inline SVG: the nominal figure as a bar, low to high as a line across it."""
-    if not bars:
-        return Markup("")
-    row, label_width, chart_width, value_width = 30, 130, 250, 200
-    width = label_width + chart_width + value_width
-    height = row * len(bars) + 8
-    top = max((b.high for b in bars), default=Decimal(0)) or Decimal(1)
+def _short(value: Decimal, currency: str) -> str:
+    return amount(value, currency).removeprefix(currency).strip()
 
-    def x(value: Decimal) -> float:
-        return label_width + float(value / top) * chart_width
 
-    chart_id = "chart-" + "".join(ch if ch.isalnum() else "-" for ch in title.lower())
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="{chart_id}">',
-        f'<title id="{chart_id}">{escape(title)}</title>',
-    ]
-    for i, bar in enumerate(bars):
-        y = 4 + i * row
-        label = bar.label if len(bar.label) <= 24 else bar.label[:23] + "…"
-        figure = amount(bar.nominal, currency)
-        if bar.low != bar.high:
-            figure += f" ({amount(bar.low, currency)}–{amount(bar.high, currency)})"
-        parts += [
-            f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" class="chart-label">{escape(label)}'
-            f"<title>{escape(bar.label)}</title></text>",
-            f'<rect x="{label_width}" y="{y + 6}" width="{max(x(bar.nominal) - label_width, 1):.1f}" height="20" '
-            'rx="2" class="chart-bar"/>',
-        ]
-        if bar.low != bar.high:
-            low, high = x(bar.low), x(bar.high)
-            parts += [
-                f'<line x1="{low:.1f}" x2="{high:.1f}" y1="{y + 16}" y2="{y + 16}" class="chart-range"/>',
-                f'<line x1="{low:.1f}" x2="{low:.1f}" y1="{y + 10}" y2="{y + 22}" class="chart-range"/>',
-                f'<line x1="{high:.1f}" x2="{high:.1f}" y1="{y + 10}" y2="{y + 22}" class="chart-range"/>',
-            ]
-        parts.append(
-            f'<text x="{label_width + chart_width + 8}" y="{y + 20}" class="chart-value">{escape(figure)}</text>'
+def _bars(
+    items: list[tuple[str, Decimal, Decimal, Decimal, int]], currency: str, link: Callable[[str], str | None]
+) -> tuple[Bar, ...]:
+    # the scale is the largest bar but the "others" one (which is drawn as a figure only)
+    top = max((high for _, _, _, high, others in items if not others), default=Decimal(0))
+    bars = []
+    for label, low, nominal, high, others in items:
+        figure = amount(nominal, currency)
+        spread = f"{_short(low, currency)}\u2013{_short(high, currency)}" if low != high else ""
+        start = _percent(low, top) if low > 0 else 0
+        bars.append(
+            Bar(
+                label=label,
+                nominal=nominal,
+                low=low,
+                high=high,
+                figure=figure,
+                range=spread,
+                width=0 if others else _percent(nominal, top),
+                range_start=start,
+                range_width=max(_percent(high, top) - start, 0) if low != high and not others else 0,
+                href=None if others else link(label),
+                others=others,
+            )
         )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return tuple(bars)
+
+
+def donor_chart(
+    title: str,
+    by_donor: Iterable[tuple[str, AmountRange]],
+    currency: str,
+    link: Callable[[str], str | None],
+    top: int = TOP_DONORS,
+) -> Chart:
+    """The `top` donors by distinct nominal, the rest as one "others" bar; nothing-bars left out."""
+    shown = sorted(
+        ((d, r) for d, r in by_donor if r.nominal or r.high), key=lambda item: (-item[1].nominal, item[0])
+    )
+    items = [(d, r.low, r.nominal, r.high, 0) for d, r in shown[:top]]
+    rest = shown[top:]
+    if rest:
+        total = sum((r for _, r in rest), AmountRange.zero())
+        label = f"{len(rest)} other donor{'s' if len(rest) != 1 else ''}"
+        items.append((label, total.low, total.nominal, total.high, len(rest)))
+    return Chart(title, _bars(items, currency, link))
+
+
+def year_chart(
+    title: str, by_year: Iterable[tuple[str, Decimal]], currency: str, link: Callable[[str], str | None]
+) -> Chart:
+    """Each year's share of the distinct pledges, in year order ("unspecified" last); empty years left out."""
+    years = [(y, v) for y, v in by_year if v]
+    years.sort(key=lambda item: (item[0] == "unspecified", item[0]))
+    return Chart(title, _bars([(y, v, v, v, 0) for y, v in years], currency, link))

@@ -6,10 +6,11 @@ Presentation only: every figure comes from the reconciliation as ledger/ compute
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
-from ledger import Finding, Period
+from ledger import EFFECTS, Effect, Finding, FindingKind, Period
 from ledger.core.money import describe_amount
 
 
@@ -49,20 +50,35 @@ def approximation(word: str) -> str:
     return "" if word == "exact" else word.replace("_", " ")
 
 
-FINDING_KIND_LABELS = {
-    "duplicate": "Duplicate reports",
-    "contained": "Inside a larger pledge",
-    "aggregate": "A total that holds other pledges",
-    "aggregate_too_small": "A total too small for its parts",
-    "repackaged": "Possibly repackaged money",
-    "baseline": "Only the increase is new",
-    "already_provided": "Money already provided",
-    "unit_error": "Possible unit error",
-    "other_currency": "Another currency",
-}
-
-
 def kind_label(kind: object) -> str:
-    """A finding kind in words."""
-    value = getattr(kind, "value", kind)
-    return FINDING_KIND_LABELS.get(str(value), str(value).replace("_", " "))
+    """A finding kind in words: its heading in the effects table ("Duplicate reports")."""
+    effect = effect_of(kind)
+    return effect.label if effect else str(getattr(kind, "value", kind)).replace("_", " ")
+
+
+def effect_of(kind: object) -> Effect | None:
+    """The effects table's row for a kind (a FindingKind or its value), or None for an unknown one."""
+    try:
+        return EFFECTS[FindingKind(str(getattr(kind, "value", kind)))]
+    except ValueError:
+        return None
+
+
+def signed(value: Decimal, currency: str) -> str:
+    """A change: "+USD 300m", "−USD 1.2bn" (a true minus sign), "no change" for zero."""
+    if value == 0:
+        return "no change"
+    return ("+" if value > 0 else "\u2212") + amount(abs(value), currency)
+
+
+# what a link may point at: a web page or a mail address (never javascript:, data:, file:, ftp: ...)
+LINKABLE = re.compile(r"(?:https?://[^\s/?#]+|mailto:[^\s]+)[^\s]*", re.IGNORECASE)
+
+
+def safe_url(url: object) -> str | None:
+    """The address when it may be a link (http, https or mailto, nothing hidden in it), else None: a
+    `javascript:` or `data:` address a workbook holds is shown as text, never made a link."""
+    text = str(url or "").strip()
+    if len(text) > 2000 or re.search(r"[\x00-\x1f\x7f]", text) or not LINKABLE.fullmatch(text):
+        return None
+    return text

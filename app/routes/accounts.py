@@ -5,10 +5,11 @@ thin: app/services/accounts.py does the work, app/auth.py knows who is asking.""
 from __future__ import annotations
 
 import re
+import secrets
 from urllib.parse import urlsplit
 
 import flask_login
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..auth import client_address, current_account, required_account, required_administrator, sign_in_limits
@@ -92,11 +93,18 @@ def signout() -> BaseResponse:
     return redirect(url_for("accounts.signin"), code=303)
 
 
-def _settings_page(new_token: str = "", message: str = "", status: int = 200) -> tuple[str, int]:
+def _settings_page(
+    new_token: str = "", message: str = "", status: int = 200, password_error: str = ""
+) -> tuple[str, int]:
     account = required_account()
     tokens = accounts.tokens_of(database(), account)
     page = render_template(
-        "settings.html", account=account, tokens=tokens, new_token=new_token, message=message
+        "settings.html",
+        account=account,
+        tokens=tokens,
+        new_token=new_token,
+        message=message,
+        password_error=password_error,
     )
     return page, status
 
@@ -105,15 +113,27 @@ def _settings_page(new_token: str = "", message: str = "", status: int = 200) ->
 def settings() -> tuple[str, int]:
     changed = request.args.get("changed", "")
     messages = {"password": "Your password is changed.", "revoked": "The token is revoked."}
+    nonce = request.args.get("made", "")[:100]
+    if nonce:  # the page a new token was made on, after the redirect: shown again on a reload, for a while
+        account = required_account()
+        token = accounts.derived_token(current_app.config["SECRET_KEY"], account, nonce)
+        if accounts.recent_token(database(), account, token):
+            return _settings_page(new_token=token)
+        return _settings_page(
+            message="That token was shown when it was made; revoke it and make another if it is lost."
+        )
     return _settings_page(message=messages.get(changed, ""))
 
 
 @account_pages.post("/settings/tokens")
-def create_token() -> tuple[str, int]:
+def create_token() -> BaseResponse:
     account = required_account()
-    token = accounts.new_token(database(), account, request.form.get("name", ""))
-    # shown in this response only; never stored, never put in the (signed, not encrypted) session cookie
-    return _settings_page(new_token=token, status=201)
+    # post, redirect, get: a reload shows the same token and never makes a second one. The address carries
+    # a random nonce, not the token, which only the server's secret turns into it (never in a cookie)
+    nonce = secrets.token_urlsafe(16)
+    token = accounts.derived_token(current_app.config["SECRET_KEY"], account, nonce)
+    accounts.new_token(database(), account, request.form.get("name", ""), token=token)
+    return redirect(url_for("accounts.settings", made=nonce, _anchor="tokens"), code=303)
 
 
 @account_pages.post("/settings/tokens/<int:token_id>/revoke")
@@ -124,13 +144,16 @@ def revoke_token(token_id: int) -> BaseResponse:
 
 
 @account_pages.post("/settings/password")
-def change_password() -> BaseResponse:
+def change_password() -> BaseResponse | tuple[str, int]:
     account = required_account()
-    if accounts.authenticate(database(), account.email, request.form.get("current", "")) is None:
-        raise AccountProblem("the current password is not right; nothing was changed")
-    if request.form.get("password", "") != request.form.get("confirm", ""):
-        raise AccountProblem("the two new passwords differ; type the same password twice")
-    updated = accounts.set_password(database(), account.id, request.form.get("password", ""))
+    try:  # a mistake is shown on the form, not on a page of its own
+        if accounts.authenticate(database(), account.email, request.form.get("current", "")) is None:
+            raise AccountProblem("the current password is not right; nothing was changed")
+        if request.form.get("password", "") != request.form.get("confirm", ""):
+            raise AccountProblem("the two new passwords differ; type the same password twice")
+        updated = accounts.set_password(database(), account.id, request.form.get("password", ""))
+    except AccountProblem as problem:
+        return _settings_page(password_error=problem.detail, status=400)
     _start_session(updated)  # other sessions are signed out; this one goes on
     return redirect(url_for("accounts.settings", changed="password"), code=303)
 

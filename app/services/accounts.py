@@ -16,7 +16,9 @@ that has not failed is always checked.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Sequence
@@ -32,6 +34,7 @@ from ..errors import AccountProblem, TooManySignIns
 from ..storage import store
 from ..storage.database import Database
 from ..storage.models import ApiTokenRow, UserRow, now
+from ..storage.store import utc
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 500
@@ -216,13 +219,33 @@ def account_by_email(db: Database, email: str) -> Account:
     return account_of(row)
 
 
-def new_token(db: Database, account: Account, name: str) -> str:
-    """A new API token for the account: returned once, only its hash is kept."""
+def new_token(db: Database, account: Account, name: str, token: str | None = None) -> str:
+    """A new API token for the account (`token`, or a random one): returned once, only its hash is kept."""
     label = name.strip()[:200] or "API token"
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.transaction() as session:
         store.add_token(session, account.id, label, token_sha256(token), token[:10])
     return token
+
+
+# how long after it was made a new token can be shown again (a reload of the page that shows it)
+TOKEN_SHOWN_FOR = timedelta(minutes=10)
+
+
+def derived_token(secret: str, account: Account, nonce: str) -> str:
+    """The token made from a random `nonce` with the server's secret (HMAC-SHA256): the page that shows a
+    new token gets only the nonce in its address, never the token, and can show it again on a reload."""
+    mac = hmac.new(secret.encode("utf-8"), f"api-token:{account.id}:{nonce}".encode(), hashlib.sha256)
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(mac.digest()).decode("ascii").rstrip("=")
+
+
+def recent_token(db: Database, account: Account, token: str) -> bool:
+    """Whether `token` is one of the account's, made in the last few minutes (`TOKEN_SHOWN_FOR`)."""
+    with db.reading() as session:
+        return any(
+            t.token_sha256 == token_sha256(token) and now() - utc(t.created_at) <= TOKEN_SHOWN_FOR
+            for t in store.tokens_of(session, account.id)
+        )
 
 
 def account_for_token(db: Database, token: str) -> Account | None:

@@ -15,9 +15,12 @@ idempotency key, recorded in the write's own transaction (app/services/idempoten
 
 from __future__ import annotations
 
+import csv
 import importlib
 import io
 import json
+import logging
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,7 +31,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ledger import Decision, Ledger, Problem, Reconciliation, Verdict, example_ledger, reconcile, to_json
-from ledger.render.jsonform import claim_json
 from ledger.workbook.gate import Limits
 from ledger.workbook.reader import check_ledger_workbook, read_ledger
 from ledger.workbook.writer import write_ledger
@@ -37,35 +39,48 @@ from ..errors import (
     AccountProblem,
     BadDecision,
     DownloadQueued,
+    EmptyWorkbook,
     ExportUnavailable,
     InvalidWorkbook,
     NoFile,
     NotSpreadsheet,
+    UnknownDownload,
     UnknownFinding,
     UnreadableUpload,
 )
 from ..storage import store
 from ..storage.database import Database
-from ..storage.models import DecisionRow, JobRow, LedgerRow, VersionRow, now
+from ..storage.models import DecisionRow, JobRow, LedgerEventRow, LedgerRow, VersionRow, now
 from ..storage.store import LedgerListing, Role, ShareListing
 from .accounts import Account, account_by_email
-from .caches import Lru
+from .caches import Lru, OneAtATime
 from .idempotency import Keyed
 from .jobs import Attempt, JobQueue, Progress, job_state, lease_over
+from .standing import Structure, apply, holds_totals, structural, structure_key, structure_of
+from .versions import Carried, carried_decisions, version_changes
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-EXPORT_KINDS = ("report", "workbook", "json", "csv")
 # stored file names are at most this long (the suffix kept); the column holds 300
 MAX_FILE_NAME = 200
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# how many parsed ledgers and reconciliations each app keeps (each worker process has its own)
+# how many reconciliations each app keeps (each worker process has its own), and how many claims' worth of
+# parsed ledgers and of structures (the reconciliations before decisions): a few large ledgers or many small
 CACHE_SIZE = 16
+CACHE_CLAIMS = 300_000
+# a ledger page this worker cannot show at once is prepared in the background above this many claims
+# (reading and reconciling 20,000 claims takes about 2 s; below, the page simply waits)
+PREPARE_ABOVE_CLAIMS = 20_000
+ZIP = "application/zip"
+log = logging.getLogger(__name__)
+CSV = "text/csv"
 # packaged with the project (pyproject package-data), so it is found however the app is installed
 TEMPLATE_WORKBOOK = resources.files("workbook_templates").joinpath("ledger.xlsx")
 
-# a reconciliation is fully decided by the version's workbook, the ledger's name and the decisions in force
+# a reconciliation is fully decided by the version's workbook, the ledger's name and the decisions in force;
+# its structure (what the engine finds) by the version and the structural decisions alone
 ReconciliationKey = tuple[int, str, tuple[Decision, ...]]
+StructureKey = tuple[int, frozenset[str]]
 
 
 def _no_progress(_percent: int, _stage: str) -> None:
@@ -111,6 +126,11 @@ def read_upload(file_name: str, content: bytes, limits: Limits) -> tuple[Ledger,
     if errors:
         raise InvalidWorkbook(file_name, errors, built.warnings)
     ledger = built.ledger
+    if not ledger.claims:
+        raise EmptyWorkbook(
+            f'"{file_name}" has no claims: fill in at least one row of its Claims sheet (a claim id, its '
+            "source, donor and amount), then upload it again."
+        )
     if not ledger.name:
         ledger = replace(ledger, name=PurePath(file_name).stem)
     return ledger, built.warnings
@@ -134,21 +154,12 @@ def reconciled(
     return result
 
 
-def version_changes(previous: Reconciliation | None, current: Reconciliation) -> dict[str, list[str]]:
-    """What changed from one version to the next: claims added, removed, edited; findings new and gone."""
-    if previous is None:
-        return {}
-    before = {c.id: claim_json(c) for c in previous.ledger.claims}
-    after = {c.id: claim_json(c) for c in current.ledger.claims}
-    old_findings = {f.id for f in previous.findings}
-    new_findings = {f.id for f in current.findings}
-    return {
-        "claims_added": sorted(after.keys() - before.keys()),
-        "claims_removed": sorted(before.keys() - after.keys()),
-        "claims_edited": sorted(k for k in after.keys() & before.keys() if after[k] != before[k]),
-        "findings_new": sorted(new_findings - old_findings),
-        "findings_gone": sorted(old_findings - new_findings),
-    }
+def checked_name(name: str) -> str:
+    """A ledger's new name, trimmed; AccountProblem when nothing is left."""
+    cleaned = " ".join(name.split())[:300]
+    if not cleaned:
+        raise AccountProblem("a ledger needs a name: type at least one letter")
+    return cleaned
 
 
 def checked_verdict(decision: str) -> Verdict | None:
@@ -181,6 +192,10 @@ class LedgerView:
     history: tuple[DecisionRow, ...]
     role: Role = Role.OWNER
     shares: tuple[ShareListing, ...] = ()
+    structure: Structure | None = (
+        None  # what the engine found, the decisions apart (not exact: it applied them)
+    )
+    events: tuple[LedgerEventRow, ...] = ()  # renamed, archived, restored
 
     @property
     def can_edit(self) -> bool:
@@ -188,18 +203,43 @@ class LedgerView:
         return store.RANK[self.role] >= store.RANK[Role.EDITOR]
 
     @property
-    def changes(self) -> dict[str, list[str]]:
-        """What changed since the previous version (claims added, removed, edited; findings new, gone)."""
-        loaded: dict[str, list[str]] = json.loads(self.version.changes or "{}")
+    def is_owner(self) -> bool:
+        """Whether the account owns the ledger (and may rename, archive, delete and share it)."""
+        return self.role is Role.OWNER
+
+    @property
+    def latest(self) -> bool:
+        """Whether the version shown is the newest (only it can be decided on)."""
+        return self.version.number == self.versions[-1].number
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """What changed since the previous version (claims added, removed, edited field by field; findings new
+        and gone; decisions carried over; the totals before and after)."""
+        loaded: dict[str, Any] = json.loads(self.version.changes or "{}")
         return loaded
+
+    @property
+    def carried(self) -> dict[str, DecisionRow]:
+        """The decisions in force that were carried over from a finding whose id changed, by finding."""
+        latest: dict[str, DecisionRow] = {}
+        for row in self.history:  # newest first: the first event per finding is the one in force
+            latest.setdefault(row.finding, row)
+        return {f: row for f, row in latest.items() if row.carried_from and row.verdict}
 
 
 @dataclass(frozen=True)
 class Decided:
-    """A decision recorded: its event, and the reconciliation of the newest version it leads to."""
+    """Decisions recorded: the events (`decision` the last of them), and the reconciliations of the newest
+    version before and after them."""
 
     decision: DecisionRow
     result: Reconciliation
+    before: Reconciliation | None = None
+    recorded: tuple[DecisionRow, ...] = ()
+    # the engine is reconciling a large ledger again in the background (a rejected duplicate): `result` is
+    # the reconciliation before, and the ledger's page says so until it is done
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,14 +270,22 @@ class LedgerService:
         background_above_bytes: int,
         background_above_claims: int,
         cache_size: int = CACHE_SIZE,
+        cache_claims: int = CACHE_CLAIMS,
+        prepare_above_claims: int = PREPARE_ABOVE_CLAIMS,
     ) -> None:
         self.db = db
         self.limits = limits
         self.jobs = jobs
         self._background_above_bytes = background_above_bytes
         self._background_above_claims = background_above_claims
-        self.parsed: Lru[int, Ledger] = Lru(cache_size)
+        self.parsed: Lru[int, Ledger] = Lru(cache_claims, weigh=lambda ledger: len(ledger.claims))
+        self.structures: Lru[StructureKey, Structure] = Lru(cache_claims, weigh=lambda s: s.claims)
         self.reconciliations: Lru[ReconciliationKey, Reconciliation] = Lru(cache_size)
+        self._making: OneAtATime[tuple[str, int, frozenset[str]]] = OneAtATime()
+        # a page of a ledger this large that this worker has not read is prepared in the background
+        self._prepare_above = prepare_above_claims
+        self._preparing: set[tuple[str, int]] = set()
+        self._preparing_lock = threading.Lock()
         jobs.handle("upload", self._upload_job)
         jobs.handle("download", self._download_job)
 
@@ -252,20 +300,61 @@ class LedgerService:
         """The version's parsed ledger (read from its bytes, once)."""
         if isinstance(remembered_or_content, Ledger):
             return remembered_or_content
-        ledger, _ = read_upload(version.file_name, remembered_or_content, self.limits)
-        self.parsed.put(version.id, ledger)
-        return ledger
+        with self._making.holding(("read", version.id, frozenset())):
+            remembered = self.parsed.get(version.id)  # read meanwhile by another thread
+            if remembered is not None:
+                return remembered
+            ledger, _ = read_upload(version.file_name, remembered_or_content, self.limits)
+            self.parsed.put(version.id, ledger)
+            return ledger
+
+    def _structure(
+        self,
+        version_id: int | None,
+        decisions: tuple[Decision, ...],
+        ledger: Ledger,
+        file_name: str,
+        on_stage: Progress = _no_progress,
+    ) -> Structure:
+        """What the engine finds in the version under the structural ones of `decisions` (once per version
+        and structural decisions; `version_id` None: not stored yet, not remembered)."""
+        kept = structural(decisions, holds_totals(ledger))
+        key: StructureKey | None = (
+            None if version_id is None else (version_id, structure_key(decisions, holds_totals(ledger)))
+        )
+        if key is None:
+            return structure_of(reconciled(ledger, kept, file_name, on_stage))
+        found = self.structures.get(key)
+        if found is not None:
+            return found
+        with self._making.holding(("structure", *key)):
+            found = self.structures.get(key)  # made meanwhile by another thread
+            if found is None:
+                found = structure_of(reconciled(ledger, kept, file_name, on_stage))
+                self.structures.put(key, found)
+            return found
+
+    def _applied(
+        self, structure: Structure, ledger: Ledger, name: str, decisions: tuple[Decision, ...], file_name: str
+    ) -> Reconciliation:
+        """`decisions` applied to the structure, or by the engine where the structure cannot take them."""
+        if structure.exact:
+            return apply(structure, decisions, name)
+        return reconciled(replace(ledger, name=name), decisions, file_name)
 
     def _reconciliation(
         self, version: VersionRow, name: str, decisions: tuple[Decision, ...], ledger: Ledger
-    ) -> Reconciliation:
-        """The version's ledger, named `name`, reconciled under `decisions` (once per such triple)."""
+    ) -> tuple[Reconciliation, Structure]:
+        """The version's ledger, named `name`, under `decisions` (once per such triple), and its structure.
+
+        The engine runs only when the structural decisions change; other decisions are applied."""
+        structure = self._structure(version.id, decisions, ledger, version.file_name)
         key: ReconciliationKey = (version.id, name, decisions)
         result = self.reconciliations.get(key)
         if result is None:
-            result = reconciled(replace(ledger, name=name), decisions, version.file_name)
+            result = self._applied(structure, ledger, name, decisions, version.file_name)
             self.reconciliations.put(key, result)
-        return result
+        return result, structure
 
     # -- who may do what
 
@@ -289,6 +378,39 @@ class LedgerService:
         with self.db.transaction() as session:
             store.ledger_for(session, ledger_id, owner.id, Role.OWNER)
             store.unshare(session, ledger_id, user_id)
+
+    # -- housekeeping (the owner's)
+
+    def rename(self, ledger_id: str, owner: Account, name: str) -> None:
+        """Give the owner's ledger a new name; the trail keeps the old one."""
+        wanted = checked_name(name)
+        with self.db.transaction() as session:
+            row, _ = store.ledger_for(session, ledger_id, owner.id, Role.OWNER, lock=True)
+            if row.name != wanted:
+                store.rename_ledger(session, ledger_id, wanted, by=owner.email, user_id=owner.id)
+
+    def archive(self, ledger_id: str, owner: Account, archived: bool = True) -> None:
+        """Archive the owner's ledger (kept whole, out of the main list), or bring it back."""
+        with self.db.transaction() as session:
+            store.ledger_for(session, ledger_id, owner.id, Role.OWNER, lock=True)
+            store.set_archived(session, ledger_id, archived, by=owner.email, user_id=owner.id)
+
+    def delete(self, ledger_id: str, owner: Account, confirm: str) -> str:
+        """Delete the owner's ledger and all it holds, when `confirm` is its name; the name deleted.
+
+        Only the record that it was deleted stays (its name, by whom, when)."""
+        with self.db.transaction() as session:
+            row, _ = store.ledger_for(session, ledger_id, owner.id, Role.OWNER, lock=True)
+            name = row.name
+            if " ".join(confirm.split()).casefold() != " ".join(name.split()).casefold():
+                raise AccountProblem(f'to delete it, type the ledger\'s name, "{name}", in the box')
+            store.delete_ledger(session, ledger_id, by=owner.email, user_id=owner.id)
+        return name
+
+    def deletions(self, user_id: int) -> tuple[LedgerEventRow, ...]:
+        """The account's most recent deletions."""
+        with self.db.reading() as session:
+            return tuple(store.deletions_by(session, user_id))
 
     # -- uploads
 
@@ -350,9 +472,13 @@ class LedgerService:
         )
 
     def open_example(self, user_id: int) -> str:
-        """The worked example, stored as a new ledger of `user_id`'s; its id."""
+        """The account's worked example: the one it opened before, or stored now as a new ledger; its id."""
+        with self.db.reading() as session:
+            known = store.example_of(session, user_id)
+        if known is not None:
+            return known
         file_name, content = example_workbook()
-        return self.store_upload(file_name, content, user_id=user_id)
+        return self.store_upload(file_name, content, user_id=user_id, is_example=True)
 
     def store_upload(
         self,
@@ -363,10 +489,13 @@ class LedgerService:
         ledger_id: str | None = None,
         on_progress: Progress = _no_progress,
         in_transaction: OnStored | None = None,
+        is_example: bool = False,
     ) -> str:
         """Read, reconcile and store an upload as a new ledger of `user_id`'s, or as the next version of
-        `ledger_id` (which `user_id` must be an editor or the owner of).
+        `ledger_id` (which `user_id` must be an editor or the owner of; the ledger keeps its name).
 
+        Decisions in force carry over by finding id; a decided finding whose id changed (one of its claims
+        was edited) passes its decision to the new finding of its kind with the most claims in common.
         Returns the ledger's id. Everything is stored in one transaction, `in_transaction(session, ledger
         id, version number)` too: on any error nothing is. A version is compared with the newest version,
         and stored with the ledger's row locked; when another version was stored meanwhile, it is compared
@@ -377,17 +506,25 @@ class LedgerService:
         on_progress(5, "reading the workbook")
         ledger, _warnings = read_upload(file_name, content, self.limits)
         on_progress(50, "finding the double counting")
-        previous, stored, predecessor = self._predecessor(ledger_id)
+        previous, stored, predecessor, kept_name = self._predecessor(ledger_id)
+        name = kept_name or ledger.name
         # the workbook's own decisions apply on top of those stored (they are recorded below)
         in_force = {d.finding: d for d in stored}
         in_force.update({d.finding: d for d in ledger.decisions})
         decisions = tuple(in_force.values())
-        result = reconciled(
-            ledger,
-            decisions,
-            file_name,
-            on_stage=lambda step, stage: on_progress(50 + step * 4 // 10, stage),
-        )
+
+        def stage(step: int, what: str) -> None:
+            on_progress(50 + step * 4 // 10, what)
+
+        structure = self._structure(None, decisions, ledger, file_name, stage)
+        result = self._applied(structure, ledger, name, decisions, file_name)
+        carried: tuple[Carried, ...] = ()
+        if previous is not None:
+            carried = carried_decisions(previous.findings, result.findings, decisions)
+            if carried:
+                decisions = (*decisions, *(c.decision for c in carried))
+                structure = self._structure(None, decisions, ledger, file_name)
+                result = self._applied(structure, ledger, name, decisions, file_name)
         on_progress(95, "storing")
         with self.db.transaction() as session:
             if ledger_id is not None:
@@ -397,50 +534,70 @@ class LedgerService:
                 if store.latest_version(session, ledger_id).id != predecessor:
                     # another version was stored since this one was compared: compare it with that one
                     # (while holding the lock, so that no third one comes in between)
-                    previous, _, predecessor = self._predecessor(ledger_id)
+                    previous, _, predecessor, _ = self._predecessor(ledger_id)
             version = store.NewVersion(
                 file_name=file_name,
                 content=content,
                 claim_count=len(ledger.claims),
                 finding_ids=tuple(f.id for f in result.findings),
-                changes=version_changes(previous, result),
+                changes=version_changes(previous, result, carried),
                 uploaded_by=user_id,
             )
             if ledger_id is None:
-                ledger_id = store.create_ledger(session, ledger.name, version, owner_id=user_id).id
+                new = store.create_ledger(session, name, version, owner_id=user_id, is_example=is_example)
+                ledger_id = new.id
                 stored_version = store.latest_version(session, ledger_id)
             else:
-                stored_version = store.add_version(session, ledger_id, ledger.name, version)
+                stored_version = store.add_version(session, ledger_id, "", version)
             store.import_decisions(
                 session, ledger_id, ledger.decisions, default_by=f"workbook {file_name}", user_id=user_id
             )
+            uploader = store.get_user(session, user_id)
+            for c in carried:
+                store.record_decision(
+                    session,
+                    ledger_id,
+                    c.decision.finding,
+                    c.decision.verdict,
+                    note=c.decision.note,
+                    by=uploader.email if uploader else c.decision.by,
+                    via="carried",
+                    user_id=user_id,
+                    carried_from=c.source,
+                    detail=c.detail,
+                )
             if in_transaction is not None:
                 in_transaction(session, ledger_id, stored_version.number)
             stored_name = store.get_ledger(session, ledger_id).name
             stored_decisions = store.latest_decisions(session, ledger_id)
             version_id = stored_version.id
         self.parsed.put(version_id, ledger)
-        if (stored_name, stored_decisions) == (ledger.name, decisions):
-            # what the ledger's page will ask for next (it differs when the workbook's decisions were recorded)
-            self.reconciliations.put((version_id, stored_name, decisions), result)
+        key = structure_key(stored_decisions, holds_totals(ledger))
+        if key == structure_key(decisions, holds_totals(ledger)):
+            # what the ledger's page asks for next: the same structure, the decisions as stored
+            self.structures.put((version_id, key), structure)
+            if structure.exact:
+                final = apply(structure, stored_decisions, stored_name)
+                self.reconciliations.put((version_id, stored_name, stored_decisions), final)
         on_progress(100, "done")
         return ledger_id
 
     def _predecessor(
         self, ledger_id: str | None
-    ) -> tuple[Reconciliation | None, tuple[Decision, ...], int | None]:
+    ) -> tuple[Reconciliation | None, tuple[Decision, ...], int | None, str]:
         """The newest version of a ledger, reconciled under the decisions in force; those decisions; the
-        version's id. (None, (), None) for a new ledger."""
+        version's id; the ledger's name (kept by every new version). (None, (), None, "") for a new ledger."""
         if ledger_id is None:
-            return None, (), None
+            return None, (), None, ""
         with self.db.reading() as session:
             row = store.get_ledger(session, ledger_id)
-            stored = store.latest_decisions(session, ledger_id)
+            history = tuple(store.decision_history(session, ledger_id))
             previous_version = store.latest_version(session, ledger_id)
             source = self._remembered_or_content(previous_version)
+        stored = store.decisions_in_force(reversed(history))
         previous_ledger = self._ledger(previous_version, source)
-        previous = self._reconciliation(previous_version, row.name, stored, previous_ledger)
-        return previous, stored, previous_version.id
+        previous, _ = self._reconciliation(previous_version, row.name, stored, previous_ledger)
+        return previous, stored, previous_version.id, row.name
 
     def job(self, job_id: str, *, user_id: int) -> JobRow:
         """A background job of `user_id`'s (NotFound for anyone else's). One whose worker stopped is sent
@@ -481,10 +638,78 @@ class LedgerService:
                 else store.latest_version(session, ledger_id)
             )
             history = tuple(store.decision_history(session, ledger_id))
+            events = tuple(store.ledger_events(session, ledger_id))
             source = self._remembered_or_content(version)
         decisions = store.decisions_in_force(reversed(history))
-        result = self._reconciliation(version, row.name, decisions, self._ledger(version, source))
-        return LedgerView(row, all_versions, version, result, history, role, shares)
+        result, structure = self._reconciliation(version, row.name, decisions, self._ledger(version, source))
+        return LedgerView(
+            row,
+            all_versions,
+            version,
+            result,
+            history,
+            role,
+            shares,
+            structure,
+            events,
+        )
+
+    def prepare(self, ledger_id: str, number: int | None = None) -> None:
+        """Read and reconcile a ledger's newest (or numbered) version under the decisions in force, as its
+        page will ask (for the warmer: another worker stored a version or a decision that changes what the
+        engine finds; or for a page asked of this worker before it had read the ledger)."""
+        with self.db.reading() as session:
+            row = store.get_ledger(session, ledger_id)
+            version = (
+                store.get_version(session, ledger_id, number)
+                if number
+                else store.latest_version(session, ledger_id)
+            )
+            history = tuple(store.decision_history(session, ledger_id))
+            source = self._remembered_or_content(version)
+        decisions = store.decisions_in_force(reversed(history))
+        self._reconciliation(version, row.name, decisions, self._ledger(version, source))
+
+    def ready(self, ledger_id: str, number: int | None = None, *, user_id: int) -> int | None:
+        """None when the ledger's page can be shown at once; else its claim count, and it is being prepared
+        in the background (a large ledger this worker has not read yet, or whose structural decisions
+        changed elsewhere): the page says so and looks again, and may meanwhile be served by a worker that
+        has it. NotFound when the account has no part in the ledger."""
+        with self.db.reading() as session:
+            store.ledger_for(session, ledger_id, user_id)
+            version = (
+                store.get_version(session, ledger_id, number)
+                if number
+                else store.latest_version(session, ledger_id)
+            )
+            if version.claim_count < self._prepare_above:
+                return None
+            history = tuple(store.decision_history(session, ledger_id))
+        ledger = self.parsed.get(version.id)
+        if ledger is not None:
+            decisions = store.decisions_in_force(reversed(history))
+            if self.structures.get((version.id, structure_key(decisions, holds_totals(ledger)))) is not None:
+                return None
+        self._prepare_in_background(ledger_id, number)
+        return version.claim_count
+
+    def _prepare_in_background(self, ledger_id: str, number: int | None) -> None:
+        key = (ledger_id, number or 0)
+        with self._preparing_lock:
+            if key in self._preparing:
+                return
+            self._preparing.add(key)
+
+        def work() -> None:
+            try:
+                self.prepare(ledger_id, number)
+            except Exception:
+                log.exception("preparing ledger %s", ledger_id)
+            finally:
+                with self._preparing_lock:
+                    self._preparing.discard(key)
+
+        threading.Thread(target=work, name=f"prepare-{ledger_id}", daemon=True).start()
 
     def history(self, ledger_id: str, *, user_id: int) -> tuple[DecisionRow, ...]:
         """Every decision event on a ledger `user_id` may see, newest first."""
@@ -508,48 +733,96 @@ class LedgerService:
         """Record `account`'s decision on a finding of the ledger's newest version ("accept", "reject" or
         "undecided"); the account must be an editor or the owner. The audit trail names the account.
 
-        The finding must be one of those the ledger has now (the reconciliation the decision was made on,
-        usually remembered from the page just shown); the reconciliation it leads to is made once, and
-        remembered for the page shown next.
+        The finding must be one of those the ledger has now. Only a rejected duplicate (or containment, in a
+        ledger with totals over donors) runs the engine again; any other decision is applied to what the
+        engine found (`standing.apply`), and remembered for the page shown next.
         """
+        return self.decide_many(
+            ledger_id, (finding,), decision, account=account, note=note, via=via, keyed=keyed
+        )
+
+    def decide_many(
+        self,
+        ledger_id: str,
+        findings: tuple[str, ...],
+        decision: str,
+        *,
+        account: Account,
+        note: str = "",
+        via: str = "web",
+        keep_verdict: bool = False,
+        wait: bool = True,
+        keyed: Keyed | None = None,
+    ) -> Decided:
+        """`decide` for several findings at once, in one transaction (all recorded or none).
+
+        `wait` False: when the decisions change what the engine finds in a large ledger, record them and
+        reconcile in the background (`Decided.pending`), rather than keep the request that long.
+
+        `keep_verdict`: record only the note, each finding keeping the verdict in force (an undecided one is
+        left alone: a note is kept with a decision)."""
+        wanted = tuple(dict.fromkeys(findings))
+        if not wanted:
+            raise BadDecision("choose at least one finding to decide")
+        verdict = None if keep_verdict else checked_verdict(decision)
         with self.db.reading() as session:
             row, _role = store.ledger_for(session, ledger_id, account.id, Role.EDITOR)
-            verdict = checked_verdict(decision)
             version = store.latest_version(session, ledger_id)
             history = tuple(store.decision_history(session, ledger_id))
             source = self._remembered_or_content(version)
         ledger = self._ledger(version, source)
-        before = self._reconciliation(version, row.name, store.decisions_in_force(reversed(history)), ledger)
-        if finding not in {f.id for f in before.findings}:
-            raise UnknownFinding(f'this ledger has no finding "{finding}"')
+        in_force = store.decisions_in_force(reversed(history))
+        before, _ = self._reconciliation(version, row.name, in_force, ledger)
+        known = {f.id for f in before.findings}
+        unknown = [f for f in wanted if f not in known]
+        if unknown:
+            raise UnknownFinding(f'this ledger has no finding "{unknown[0]}"')
+        current = {d.finding: d.verdict for d in in_force}
+        text = note.strip()[:2000]
+        recorded: list[DecisionRow] = []
         with self.db.transaction() as session:
-            # the ledger's row locked: decisions take turns, so `after` below holds this decision and those
-            # before it, never one recorded a moment later by someone else
+            # the ledger's row locked: decisions take turns, so `after` below holds these decisions and those
+            # before them, never one recorded a moment later by someone else
             store.ledger_for(session, ledger_id, account.id, Role.EDITOR, lock=True)
-            recorded = store.record_decision(
-                session,
-                ledger_id,
-                finding,
-                verdict,
-                note=note.strip()[:2000],
-                by=account.email,
-                via=via,
-                at=now(),
-                user_id=account.id,
-            )
-            if keyed is not None:
-                keyed.record(session, {"decision": recorded.id})
+            moment = now()
+            for finding in wanted:
+                chosen = current.get(finding) if keep_verdict else verdict
+                if keep_verdict and chosen is None:
+                    continue
+                recorded.append(
+                    store.record_decision(
+                        session,
+                        ledger_id,
+                        finding,
+                        chosen,
+                        note=text,
+                        by=account.email,
+                        via=via,
+                        at=moment,
+                        user_id=account.id,
+                    )
+                )
+            if keyed is not None and recorded:
+                keyed.record(session, {"decision": recorded[-1].id})
             newest = store.latest_version(session, ledger_id)
             name = store.get_ledger(session, ledger_id).name
             after = store.decisions_in_force(reversed(store.decision_history(session, ledger_id)))
-        if newest.id != version.id:  # a new version was stored meanwhile: the decision applies to it
+        if not recorded:
+            raise BadDecision("a note is kept with a decision: accept or reject the finding to record it")
+        if newest.id != version.id:  # a new version was stored meanwhile: the decisions apply to it
             with self.db.reading() as session:
-                current = session.get(VersionRow, newest.id) or newest
-                source = self._remembered_or_content(current)
-            return Decided(
-                recorded, self._reconciliation(current, name, after, self._ledger(current, source))
+                current_version = session.get(VersionRow, newest.id) or newest
+                source = self._remembered_or_content(current_version)
+            now_result, _ = self._reconciliation(
+                current_version, name, after, self._ledger(current_version, source)
             )
-        return Decided(recorded, self._reconciliation(version, name, after, ledger))
+            return Decided(recorded[-1], now_result, None, tuple(recorded))
+        key = (version.id, structure_key(after, holds_totals(ledger)))
+        if not wait and len(ledger.claims) >= self._prepare_above and self.structures.get(key) is None:
+            self._prepare_in_background(ledger_id, None)
+            return Decided(recorded[-1], before, before, tuple(recorded), pending=True)
+        result, _ = self._reconciliation(version, name, after, ledger)
+        return Decided(recorded[-1], result, before, tuple(recorded))
 
     def decision(self, ledger_id: str, decision_id: int, *, user_id: int) -> Decided:
         """A decision recorded earlier (an idempotent call made again), with the ledger as it is now."""
@@ -563,14 +836,14 @@ class LedgerService:
     # -- files
 
     def download(self, ledger_id: str, kind: str, number: int | None = None, *, user_id: int) -> Download:
-        """A ledger's version (the newest by default) as `kind`: report, workbook, json or csv. A large
-        ledger's file is built by a job instead (DownloadQueued names it): not inside a request."""
+        """A ledger's version (the newest by default) as `kind` (see `export`). A large ledger's file is built
+        by a job instead (DownloadQueued names it): not inside a request."""
+        if kind not in DOWNLOAD_KINDS:
+            raise UnknownDownload(
+                f'there is no "{kind}" download; choose one of {", ".join(sorted(DOWNLOAD_KINDS))}'
+            )
         with self.db.reading() as session:
             row, _role = store.ledger_for(session, ledger_id, user_id)
-            if kind not in EXPORT_KINDS:
-                raise ExportUnavailable(
-                    f'there is no "{kind}" download; choose report, workbook, json or csv'
-                )
             version = (
                 store.get_version(session, ledger_id, number)
                 if number
@@ -626,8 +899,13 @@ def _exporter(module: str, function: str) -> Callable[..., Any]:
     return found
 
 
+# what can be downloaded: the ledger workbook, the Excel report, JSON, the CSV tables zipped, each table alone
+DOWNLOAD_KINDS = frozenset({"workbook", "report", "json", "csv", "pledges.csv", "findings.csv", "totals.csv"})
+
+
 def export(result: Reconciliation, kind: str) -> Download:
-    """The ledger workbook (with decisions), the Excel report, the JSON or the CSV of a reconciliation."""
+    """The ledger workbook (with decisions), the Excel report, the JSON, the CSV tables as a .zip ("csv"),
+    or one CSV table ("pledges.csv", "findings.csv", "totals.csv") of a reconciliation."""
     stem = _file_stem(result.ledger.name)
     buffer = io.BytesIO()
     if kind == "workbook":
@@ -640,8 +918,14 @@ def export(result: Reconciliation, kind: str) -> Download:
         return Download(to_json(result).encode("utf-8"), f"{stem}.json", "application/json")
     if kind == "csv":
         _exporter("exports.flat", "write_csv")(result, buffer)
-        return Download(buffer.getvalue(), f"{stem}.csv", "text/csv")
-    raise ExportUnavailable(f'there is no "{kind}" download; choose report, workbook, json or csv')
+        return Download(buffer.getvalue(), f"{stem}-csv.zip", ZIP)
+    if kind in DOWNLOAD_KINDS and kind.endswith(".csv"):
+        rows = _exporter("exports.flat", "csv_tables")(result)[kind]
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r\n").writerows(rows)
+        # UTF-8 with a BOM, as in the zip, so that Excel reads accents
+        return Download(text.getvalue().encode("utf-8-sig"), f"{stem}-{kind}", f"{CSV}; charset=utf-8")
+    raise UnknownDownload(f'there is no "{kind}" download; choose one of {", ".join(sorted(DOWNLOAD_KINDS))}')
 
 
 def blank_template() -> Download:

@@ -70,7 +70,11 @@ class LedgerRow(Base):
         ForeignKey("users.id", ondelete="RESTRICT"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # the last change of any kind: a version, a decision, a rename
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the worked example, opened once per account (a second "open the example" goes to it)
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
 
     versions: Mapped[list[VersionRow]] = relationship(
         back_populates="ledger", order_by="VersionRow.number", cascade="all, delete-orphan"
@@ -129,9 +133,30 @@ class DecisionRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    via: Mapped[str] = mapped_column(String(20), default="web")  # web, api, workbook
+    via: Mapped[str] = mapped_column(String(20), default="web")  # web, api, workbook, carried
+    # a decision carried from a finding whose id changed in a new version: that finding, and why
+    carried_from: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
     # the account that decided (or uploaded the workbook the decision was typed into); None before accounts
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+class LedgerEventRow(Base):
+    """A change to a ledger itself (renamed, archived, restored, deleted): the audit trail beside the
+    decisions. No foreign key to the ledger, so that the record of a deletion outlives it."""
+
+    __tablename__ = "ledger_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ledger_id: Mapped[str] = mapped_column(String(64), index=True)
+    ledger_name: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(20))  # renamed, archived, restored, deleted
+    detail: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(320), default="")
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class JobRow(Base):

@@ -26,6 +26,7 @@ from .models import (
     DecisionRow,
     IdempotencyRow,
     JobRow,
+    LedgerEventRow,
     LedgerRow,
     ShareRow,
     SignInFailureRow,
@@ -93,6 +94,9 @@ class LedgerListing:
     findings: int
     undecided: int
     role: Role = Role.OWNER
+    owner: str = ""  # the owner's email
+    archived: bool = False
+    is_example: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,13 @@ def _version_row(ledger_id: str, number: int, version: NewVersion) -> VersionRow
     )
 
 
-def create_ledger(session: Session, name: str, version: NewVersion, *, owner_id: int | None) -> LedgerRow:
-    """A new ledger with its first version, owned by `owner_id`."""
-    row = LedgerRow(name=name[:300], created_at=now(), updated_at=now(), owner_id=owner_id)
+def create_ledger(
+    session: Session, name: str, version: NewVersion, *, owner_id: int | None, is_example: bool = False
+) -> LedgerRow:
+    """A new ledger with its first version, owned by `owner_id` (`is_example`: the account's worked example)."""
+    row = LedgerRow(
+        name=name[:300], created_at=now(), updated_at=now(), owner_id=owner_id, is_example=is_example
+    )
     session.add(row)
     session.flush()
     session.add(_version_row(row.id, 1, version))
@@ -221,36 +229,180 @@ def get_version(session: Session, ledger_id: str, number: int) -> VersionRow:
 
 
 def list_ledgers(session: Session, user_id: int) -> list[LedgerListing]:
-    """The ledgers the account owns or that are shared with it, most recently changed first, with counts."""
+    """The ledgers the account owns or that are shared with it, most recently changed first (a decision is
+    a change), with counts, the owner and whether each is archived. A handful of queries, whatever the count."""
     shared: dict[str, str] = {
         ledger_id: role
         for ledger_id, role in session.execute(
             select(ShareRow.ledger_id, ShareRow.role).where(ShareRow.user_id == user_id)
         )
     }
-    visible = session.scalars(
-        select(LedgerRow)
+    rows = session.execute(
+        select(LedgerRow, UserRow.email)
+        .outerjoin(UserRow, UserRow.id == LedgerRow.owner_id)
         .where(or_(LedgerRow.owner_id == user_id, LedgerRow.id.in_(shared)))
-        .order_by(LedgerRow.updated_at.desc())
     ).all()
+    ids = [ledger.id for ledger, _ in rows]
+    newest = (
+        select(VersionRow.ledger_id, func.max(VersionRow.number).label("number"))
+        .where(VersionRow.ledger_id.in_(ids))
+        .group_by(VersionRow.ledger_id)
+        .subquery()
+    )
+    latest = {
+        ledger_id: (number, claims, json.loads(finding_ids))
+        for ledger_id, number, claims, finding_ids in session.execute(
+            select(
+                VersionRow.ledger_id, VersionRow.number, VersionRow.claim_count, VersionRow.finding_ids
+            ).join(
+                newest,
+                (newest.c.ledger_id == VersionRow.ledger_id) & (newest.c.number == VersionRow.number),
+            )
+        )
+    }
+    verdicts: dict[str, dict[str, str | None]] = {ledger_id: {} for ledger_id in ids}
+    last_decided: dict[str, datetime] = {}
+    for ledger_id, finding, verdict, at in session.execute(
+        select(DecisionRow.ledger_id, DecisionRow.finding, DecisionRow.verdict, DecisionRow.at)
+        .where(DecisionRow.ledger_id.in_(ids))
+        .order_by(DecisionRow.id)
+    ):
+        verdicts[ledger_id][finding] = verdict
+        last_decided[ledger_id] = utc(at)
     listings = []
-    for ledger in visible:
-        version = latest_version(session, ledger.id)
-        finding_ids = json.loads(version.finding_ids)
-        decided = {d.finding for d in latest_decisions(session, ledger.id)}
+    for ledger, owner_email in rows:
+        if ledger.id not in latest:
+            continue
+        number, claims, finding_ids = latest[ledger.id]
+        decided = {f for f, verdict in verdicts[ledger.id].items() if verdict is not None}
+        changed = max(utc(ledger.updated_at), last_decided.get(ledger.id, utc(ledger.updated_at)))
         listings.append(
             LedgerListing(
                 id=ledger.id,
                 name=ledger.name,
-                updated_at=utc(ledger.updated_at),
-                versions=version.number,
-                claims=version.claim_count,
+                updated_at=changed,
+                versions=number,
+                claims=claims,
                 findings=len(finding_ids),
                 undecided=sum(1 for f in finding_ids if f not in decided),
                 role=Role.OWNER if ledger.owner_id == user_id else Role(shared[ledger.id]),
+                owner=owner_email or "",
+                archived=ledger.archived_at is not None,
+                is_example=ledger.is_example,
             )
         )
+    listings.sort(key=lambda item: item.updated_at, reverse=True)
     return listings
+
+
+def newest_ids(session: Session) -> tuple[int, int]:
+    """The newest version's and decision's row ids (0 when none): where to look for changes from."""
+    return (
+        session.scalar(select(func.max(VersionRow.id))) or 0,
+        session.scalar(select(func.max(DecisionRow.id))) or 0,
+    )
+
+
+def changed_since(
+    session: Session, version_id: int, decision_id: int
+) -> tuple[int, int, list[str], list[tuple[str, str, str | None]]]:
+    """What was stored after the given row ids: the newest ids now, the ledgers with a new version, and the
+    new decisions as (ledger, finding, verdict)."""
+    versions = session.execute(
+        select(VersionRow.id, VersionRow.ledger_id).where(VersionRow.id > version_id).order_by(VersionRow.id)
+    ).all()
+    decisions = session.execute(
+        select(DecisionRow.id, DecisionRow.ledger_id, DecisionRow.finding, DecisionRow.verdict)
+        .where(DecisionRow.id > decision_id)
+        .order_by(DecisionRow.id)
+    ).all()
+    return (
+        versions[-1][0] if versions else version_id,
+        decisions[-1][0] if decisions else decision_id,
+        list(dict.fromkeys(ledger for _, ledger in versions)),
+        [(ledger, finding, verdict) for _, ledger, finding, verdict in decisions],
+    )
+
+
+def example_of(session: Session, user_id: int) -> str | None:
+    """The id of the account's own worked example, if it has one."""
+    return session.scalar(
+        select(LedgerRow.id).where(LedgerRow.owner_id == user_id, LedgerRow.is_example.is_(True)).limit(1)
+    )
+
+
+def record_event(
+    session: Session, ledger: LedgerRow, action: str, *, detail: str = "", by: str = "", user_id: int | None
+) -> LedgerEventRow:
+    """Note a change to the ledger itself (renamed, archived, restored, deleted) in its audit trail."""
+    row = LedgerEventRow(
+        ledger_id=ledger.id,
+        ledger_name=ledger.name,
+        action=action,
+        detail=detail,
+        by=by,
+        user_id=user_id,
+        at=now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def ledger_events(session: Session, ledger_id: str) -> Sequence[LedgerEventRow]:
+    """The changes to a ledger itself, newest first."""
+    return session.scalars(
+        select(LedgerEventRow).where(LedgerEventRow.ledger_id == ledger_id).order_by(LedgerEventRow.id.desc())
+    ).all()
+
+
+def deletions_by(session: Session, user_id: int, limit: int = 5) -> Sequence[LedgerEventRow]:
+    """The account's most recent deletions (what is left of a deleted ledger: its name, who, when)."""
+    return session.scalars(
+        select(LedgerEventRow)
+        .where(LedgerEventRow.user_id == user_id, LedgerEventRow.action == "deleted")
+        .order_by(LedgerEventRow.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def rename_ledger(session: Session, ledger_id: str, name: str, *, by: str, user_id: int) -> LedgerRow:
+    """Give a ledger a new name (new versions keep it); the trail records the old one."""
+    ledger = get_ledger(session, ledger_id, lock=True)
+    old = ledger.name
+    ledger.name = name[:300]
+    ledger.updated_at = now()
+    record_event(session, ledger, "renamed", detail=f"from “{old}”", by=by, user_id=user_id)
+    return ledger
+
+
+def set_archived(session: Session, ledger_id: str, archived: bool, *, by: str, user_id: int) -> LedgerRow:
+    """Archive a ledger (kept, read-only in spirit, out of the main list) or bring it back."""
+    ledger = get_ledger(session, ledger_id, lock=True)
+    if (ledger.archived_at is not None) == archived:
+        return ledger
+    ledger.archived_at = now() if archived else None
+    ledger.updated_at = now()
+    record_event(session, ledger, "archived" if archived else "restored", by=by, user_id=user_id)
+    return ledger
+
+
+def delete_ledger(session: Session, ledger_id: str, *, by: str, user_id: int) -> None:
+    """Delete a ledger and everything it holds (versions with their workbooks, decisions, shares, jobs and
+    its earlier events); what is left is the record that it was deleted, by whom and when."""
+    ledger = get_ledger(session, ledger_id, lock=True)
+    count = session.scalar(select(func.count()).where(VersionRow.ledger_id == ledger_id)) or 0
+    session.execute(delete(DecisionRow).where(DecisionRow.ledger_id == ledger_id))
+    session.execute(delete(ShareRow).where(ShareRow.ledger_id == ledger_id))
+    session.execute(delete(VersionRow).where(VersionRow.ledger_id == ledger_id))
+    session.execute(
+        delete(JobRow).where(or_(JobRow.result_ledger_id == ledger_id, JobRow.target_ledger_id == ledger_id))
+    )
+    session.execute(delete(LedgerEventRow).where(LedgerEventRow.ledger_id == ledger_id))
+    detail = f"{count} version{'s' if count != 1 else ''} and every decision"
+    record_event(session, ledger, "deleted", detail=detail, by=by, user_id=user_id)
+    session.delete(ledger)
+    session.flush()
 
 
 # ---- decisions ----------------------------------------------------------------------------------------------
@@ -267,12 +419,18 @@ def record_decision(
     via: str = "web",
     at: datetime | None = None,
     user_id: int | None = None,
+    carried_from: str | None = None,
+    detail: str = "",
 ) -> DecisionRow:
-    """Add a decision event (None takes a decision back); earlier events are kept as the audit trail.
+    """Add a decision event (None takes a decision back); earlier events are kept as the audit trail. The
+    ledger counts it as a change.
 
-    `by` is who, in words (the account's email, or a name typed into a workbook); `user_id` the account.
+    `by` is who, in words (the account's email, or a name typed into a workbook); `user_id` the account;
+    `carried_from` the finding a decision was carried from when a new version changed its id (`detail` why).
     """
-    get_ledger(session, ledger_id)
+    ledger = get_ledger(session, ledger_id)
+    moment = at or now()
+    ledger.updated_at = moment
     row = DecisionRow(
         ledger_id=ledger_id,
         finding=finding,
@@ -280,8 +438,10 @@ def record_decision(
         note=note,
         by=by,
         via=via,
-        at=at or now(),
+        at=moment,
         user_id=user_id,
+        carried_from=carried_from,
+        detail=detail,
     )
     session.add(row)
     session.flush()

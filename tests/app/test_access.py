@@ -123,7 +123,8 @@ def world(
 
 
 # (what, method, path, body, statuses for anonymous, stranger, viewer, editor, owner)
-# body: None, "upload", "decision", "share", "user", "password", "token", or "json-decision"
+# body: None, "upload", "decision", "bulk", "rename", "restore", "share", "user", "password", "token", or
+# "json-decision"
 PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("home", "GET", "/", None, (302, 200, 200, 200, 200)),
     ("blank template", "GET", "/template.xlsx", None, (200, 200, 200, 200, 200)),
@@ -133,7 +134,7 @@ PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("guessed id", "GET", "/ledgers/AAAAAAAAAAAAAAAAAAAAAA", None, (302, 404, 404, 404, 404)),
     ("download json", "GET", "/ledgers/{ledger}/download/json", None, (302, 404, 200, 200, 200)),
     ("download workbook", "GET", "/ledgers/{ledger}/download/workbook", None, (302, 404, 200, 200, 200)),
-    ("download unknown kind", "GET", "/ledgers/{ledger}/download/pdf", None, (302, 404, 503, 503, 503)),
+    ("download unknown kind", "GET", "/ledgers/{ledger}/download/pdf", None, (302, 404, 404, 404, 404)),
     ("original upload", "GET", "/ledgers/{ledger}/versions/1/original", None, (302, 404, 200, 200, 200)),
     ("job page", "GET", "/jobs/{job}", None, (302, 404, 404, 404, 303)),
     ("upload a ledger", "POST", "/ledgers", "upload", (303, 303, 303, 303, 303)),
@@ -146,10 +147,15 @@ PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
         "decision",
         (303, 404, 403, 303, 303),
     ),
+    ("decide many", "POST", "/ledgers/{ledger}/decisions", "bulk", (303, 404, 403, 303, 303)),
+    ("is the page ready", "GET", "/ledgers/{ledger}/ready", None, (302, 404, 200, 200, 200)),
+    ("rename", "POST", "/ledgers/{ledger}/rename", "rename", (303, 404, 403, 403, 303)),
+    ("archive (bring back)", "POST", "/ledgers/{ledger}/archive", "restore", (303, 404, 403, 403, 303)),
+    ("delete, not confirmed", "POST", "/ledgers/{ledger}/delete", "none", (303, 404, 403, 403, 400)),
     ("share", "POST", "/ledgers/{ledger}/shares", "share", (303, 404, 403, 403, 303)),
     ("unshare", "POST", "/ledgers/{ledger}/shares/{extra}/remove", "none", (303, 404, 403, 403, 303)),
     ("settings", "GET", "/settings", None, (302, 200, 200, 200, 200)),
-    ("create a token", "POST", "/settings/tokens", "token", (303, 201, 201, 201, 201)),
+    ("create a token", "POST", "/settings/tokens", "token", (303, 303, 303, 303, 303)),
     ("revoke another's token", "POST", "/settings/tokens/{token}/revoke", "none", (303, 404, 404, 404, 303)),
     ("accounts page", "GET", "/admin/users", None, (302, 403, 403, 403, 200)),
     ("create an account", "POST", "/admin/users", "user", (303, 403, 403, 403, 303)),
@@ -202,6 +208,9 @@ def _request(
         fields = {
             "none": {},
             "decision": {"decision": "accept", "note": actor},
+            "bulk": {"decision": "accept", "finding": world.ids["finding"]},
+            "rename": {"name": "Central American Security Conference 2011"},
+            "restore": {"archived": "0"},
             "share": {"email": "extra@example.org", "role": "viewer"},
             "user": {"email": f"new-{actor}@example.org", "password": "a long enough password"},
             "password": {"password": "another long password"},

@@ -428,6 +428,9 @@ def test_changing_your_password_signs_out_your_other_sessions(app: Flask) -> Non
         },
     )
     assert wrong.status_code == 400 and "current password is not right" in wrong.get_data(as_text=True)
+    # on the form itself, not on an error page of its own
+    assert '<p class="problem" role="alert" id="password-error">' in wrong.get_data(as_text=True)
+    assert 'id="current" name="current"' in wrong.get_data(as_text=True)
     changed = laptop.post(
         "/settings/password",
         data={
@@ -447,11 +450,14 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(app: Flask) -> No
     created = client.post(
         "/settings/tokens", data={"csrf_token": csrf_token(client), "name": "nightly import"}
     )
-    assert created.status_code == 201
-    found = re.search(r'data-testid="new-token"|value="(pl_[^"]+)"', created.get_data(as_text=True))
-    token = re.search(r'value="(pl_[^"]+)"', created.get_data(as_text=True))
-    assert found and token
-    secret = token.group(1)
+    # post, redirect, get: the address carries a nonce, never the token; a reload shows it again, makes none
+    assert created.status_code == 303 and "made=" in created.headers["Location"]
+    shown = client.get(created.headers["Location"]).get_data(as_text=True)
+    token = re.search(r'data-testid="new-token" value="(pl_[^"]+)"|value="(pl_[^"]+)"', shown)
+    assert token
+    secret = token.group(1) or token.group(2)
+    assert secret not in created.headers["Location"]
+    assert secret in client.get(created.headers["Location"]).get_data(as_text=True)
     with database(app).reading() as s:
         rows = s.query(ApiTokenRow).all()
         assert [(r.name, r.token_sha256) for r in rows] == [
@@ -460,7 +466,9 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(app: Flask) -> No
         assert all(secret not in (r.hint, r.name) and len(r.hint) < 12 for r in rows)
         token_id = rows[0].id
     settings = client.get("/settings").get_data(as_text=True)
-    assert "nightly import" in settings and secret not in settings  # shown once only
+    assert "nightly import" in settings and secret not in settings  # not on the settings page itself
+    forged = client.get("/settings?made=another-nonce").get_data(as_text=True)
+    assert "pl_" not in forged.split('id="tokens"')[1].split("</section>")[0].split("<table")[0]
     assert (
         "session" not in created.headers.get("Set-Cookie", "") or secret not in created.headers["Set-Cookie"]
     )

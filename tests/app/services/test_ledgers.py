@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy import event
 from app.errors import InvalidWorkbook
 from app.services.accounts import Account
 from app.services.ledgers import CACHE_SIZE, export
+from app.services.warming import Warmer
 from app.storage import store
 from app.storage.database import Database
 from app.storage.models import VersionRow
@@ -139,7 +141,7 @@ def _finding_ids(page: str) -> list[str]:
     return re.findall(r'<article class="finding card [a-z]+" id="finding-([^"]+)"', page)
 
 
-def test_pages_reconcile_only_when_the_decisions_change_and_a_decision_once(
+def test_the_engine_runs_only_for_decisions_that_change_what_it_finds(
     app: Flask, client: FlaskClient, example_xlsx: bytes
 ) -> None:
     ledger_url = _ledger_with_three_versions(client, example_xlsx)
@@ -157,17 +159,25 @@ def test_pages_reconcile_only_when_the_decisions_change_and_a_decision_once(
         )
         assert response.status_code == 303
 
+    # the example has a total over donors: a rejected containment may give it a part, so the engine runs
     assert reconciles(lambda: decide("reject", "a separate pledge")) == 1
     assert reconciles(lambda: client.get(ledger_url)) == 0  # the page it leads to was reconciled then
     assert "8 found, 7 undecided" in client.get(ledger_url).get_data(as_text=True)
-    # taken back, the ledger is as it was uploaded: that reconciliation is still remembered
+    # taken back, the ledger is as it was uploaded: that structure is still remembered
     assert reconciles(lambda: decide("undecided", "")) == 0
     assert "8 found, 8 undecided" in client.get(ledger_url).get_data(as_text=True)
-    assert reconciles(lambda: decide("accept", "inside the $300m")) == 1
+    # accepting changes only how far the finding goes: applied to what the engine found, never run again
+    assert reconciles(lambda: decide("accept", "inside the $300m")) == 0
     assert "8 found, 7 undecided" in client.get(ledger_url).get_data(as_text=True)
-    # an older version is its own reconciliation: once, then remembered
-    assert reconciles(lambda: client.get(f"{ledger_url}?version=1")) == 1
+    # an older version's structure was remembered when it was uploaded: its decisions are applied to it
     assert reconciles(lambda: client.get(f"{ledger_url}?version=1")) == 0
+    # a rejected duplicate regroups the claims: the engine runs, once, and the page it leads to is remembered
+    duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
+    rejected = lambda: client.post(  # noqa: E731
+        f"{ledger_url}/findings/{duplicate}/decision", data={"csrf_token": token, "decision": "reject"}
+    )
+    assert reconciles(rejected) == 1
+    assert reconciles(lambda: client.get(ledger_url)) == 0
 
 
 def test_what_is_remembered_answers_as_a_fresh_app_does(
@@ -205,3 +215,85 @@ def test_the_service_keeps_a_bounded_number_of_reconciliations(app: Flask, examp
     for n in range(CACHE_SIZE + 3):
         service.decide(ledger_id, finding, "accept", note=f"note {n}", account=owner)
     assert len(service.reconciliations) == CACHE_SIZE
+
+
+def test_a_worker_prepares_what_another_worker_stored(
+    app: Flask, client: FlaskClient, example_xlsx: bytes, tmp_path: Path, database_url: str
+) -> None:
+    other = make_app(tmp_path / "other", database_url)  # another gunicorn worker, on the same database
+    try:
+        warmer = Warmer(ledger_service(other))
+        start = warmer.catch_up(0, 0)
+        ledger_url = _ledger_with_three_versions(client, example_xlsx)
+        reader = signed_in_client(other, ADMIN_EMAIL, admin=True)
+        after_upload = warmer.catch_up(*start)
+        assert after_upload > start
+        assert reconciles(lambda: reader.get(ledger_url)) == 0  # prepared before it was asked for
+        # a rejected duplicate changes what the engine finds: prepared too; an acceptance needs nothing
+        page = client.get(ledger_url).get_data(as_text=True)
+        duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
+        token = csrf_token(client)
+        client.post(
+            f"{ledger_url}/findings/{duplicate}/decision", data={"csrf_token": token, "decision": "reject"}
+        )
+        assert reconciles(lambda: warmer.catch_up(*after_upload)) == 1
+        assert reconciles(lambda: reader.get(ledger_url)) == 0
+        assert 'class="finding card rejected"' in reader.get(ledger_url).get_data(as_text=True)
+    finally:
+        close_app(other)
+
+
+def test_a_large_ledger_this_worker_has_not_read_is_prepared_while_the_page_waits(
+    app: Flask, client: FlaskClient, example_xlsx: bytes, tmp_path: Path, database_url: str
+) -> None:
+    ledger_url = upload(client, "/ledgers", example_xlsx, "v1.xlsx", csrf_token=csrf_token(client)).headers[
+        "Location"
+    ]
+    # another worker, for which even 8 claims are many: it answers at once, and prepares the ledger meanwhile
+    other = make_app(tmp_path / "other", database_url, PREPARE_ABOVE_CLAIMS=1)
+    try:
+        reader = signed_in_client(other, ADMIN_EMAIL, admin=True)
+        waiting = reader.get(ledger_url)
+        assert waiting.status_code == 202
+        page = waiting.get_data(as_text=True)
+        assert "reading and reconciling the ledger’s 8 claims" in page and 'http-equiv="refresh"' in page
+        deadline = time.monotonic() + 30
+        while (answer := reader.get(ledger_url)).status_code == 202 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert answer.status_code == 200 and "8 found, 8 undecided" in answer.get_data(as_text=True)
+        assert reader.get("/ledgers/not-a-ledger").status_code == 404  # nothing prepared for a stranger
+    finally:
+        close_app(other)
+
+
+def test_a_rejected_duplicate_in_a_large_ledger_is_reconciled_in_the_background(
+    tmp_path: Path, database_url: str, example_xlsx: bytes
+) -> None:
+    flask_app = make_app(tmp_path, database_url, PREPARE_ABOVE_CLAIMS=1)  # even 8 claims are many here
+    try:
+        client = signed_in_client(flask_app, ADMIN_EMAIL, admin=True)
+        token = csrf_token(client)
+        ledger_url = upload(client, "/ledgers", example_xlsx, "v1.xlsx", csrf_token=token).headers["Location"]
+        page = client.get(ledger_url).get_data(as_text=True)
+        duplicate = next(i for i in _finding_ids(page) if i.startswith("duplicate-"))
+        answer = client.post(
+            f"{ledger_url}/findings/{duplicate}/decision",
+            data={"csrf_token": token, "decision": "reject"},
+            headers={"X-Requested-With": "fetch"},
+        ).json
+        assert answer is not None and answer["pending"] is True
+        assert "reconciling all 8 of them again" in answer["status"]
+        deadline = time.monotonic() + 30
+        while not client.get(answer["ready"]).json["ready"] and time.monotonic() < deadline:  # type: ignore[index]
+            time.sleep(0.1)
+        shown = client.get(ledger_url).get_data(as_text=True)
+        assert f'<article class="finding card rejected" id="finding-{duplicate}"' in shown
+        # an acceptance needs no engine: answered at once, with the cards
+        accepted = client.post(
+            f"{ledger_url}/findings/{duplicate}/decision",
+            data={"csrf_token": token, "decision": "accept", "shown": [duplicate]},
+            headers={"X-Requested-With": "fetch"},
+        ).json
+        assert accepted is not None and "pending" not in accepted and duplicate in accepted["cards"]
+    finally:
+        close_app(flask_app)
