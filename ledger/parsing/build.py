@@ -306,7 +306,8 @@ def decision_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Dec
                 origin.field("decision"),
             )
         ]
-    return Decision(finding, verdict, text(fields.get("note")), origin=origin), []
+    # placed at its Finding cell, so that what is said of it later (no such finding) names a cell
+    return Decision(finding, verdict, text(fields.get("note")), origin=origin.field("finding")), []
 
 
 def build_ledger(data: Mapping[str, Any], *, workbook: str = "") -> Built:

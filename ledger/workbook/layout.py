@@ -90,6 +90,9 @@ class SheetLayout:
     columns: tuple[Column, ...]
     entries: tuple[Column, ...] = ()  # key/value sheets: the rows, by their Setting label
     variants: tuple[str, ...] = ()  # other sheet names analysts use
+    # headers the reconciliation report (exports/report) writes beside the sheet's own columns: a report
+    # read back as a ledger passes over them without a word
+    report_columns: tuple[str, ...] = ()
 
     @property
     def key_value(self) -> bool:
@@ -230,6 +233,7 @@ CLAIMS = SheetLayout(
     required=True,
     explanation="One row per statement in one source that money was or will be pledged, with its exact words.",
     variants=("Claim", "Pledges", "Announcements"),
+    report_columns=("Pledge", "Pledge donor", "Naive figure", "Findings"),
     columns=(
         Column(
             "id",
@@ -431,6 +435,22 @@ DECISIONS = SheetLayout(
     required=False,
     explanation="Your verdicts on the ledger's findings: accept or reject, by the finding's ID.",
     variants=("Decision", "Verdicts", "Findings"),
+    report_columns=(  # the report's Findings sheet
+        *("Kind", "Amount at stake", "Explanation", "What it does", "If accepted", "If rejected", "Evidence"),
+        *(
+            "Currency",
+            "Claims",
+            "Pledges",
+            "Rule",
+            "Read as",
+            "Reconciled as",
+            "Changed",
+            "Target",
+            "Said by",
+        ),
+        *("Cut", "New money cut", "Total applies", "Increase", "Old level applies", "Old level low"),
+        *("Old level nominal", "Old level high", "Re-upload if changed", "Re-upload now"),
+    ),
     columns=(
         Column(
             "finding",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -16,19 +17,31 @@ from hypothesis import strategies as st
 
 import ledger
 from exports.live import counted, current_states, live_pledges, state_of
-from exports.report import FORMULA_COLUMNS, UnwritableValue, _write, write_report
-from exports.report_look import DONOR_COLUMNS, SHEET_COLUMNS, YEAR_TOTAL_COLUMNS, read_look
-from exports.report_reading import is_report, read_report_decisions, report_decisions
+from exports.report import FORMULA_COLUMNS, UnwritableValue, write, write_report
+from exports.report.look import SHEET_COLUMNS, read_look, scaled_format
+from exports.report.reading import is_report, read_report_decisions, report_decisions
 from exports.report_template import build_report_template
 from ledger import AmountRange, Claim, Ledger, Source, Verdict, make_money
 from ledger.render.sentences import headline
 from ledger.workbook.gate import read_workbook
 from ledger.workbook.layout import CLAIMS, SOURCES
 from ledger.workbook.reader import read_ledger
-
-from .strategies import ledgers
+from tests.strategies import ledgers
 
 EXAMPLE = ledger.reconcile(ledger.example_ledger())
+SHEETS = [
+    "Summary",
+    "Findings",
+    "Evidence",
+    "Pledges",
+    "Claims",
+    "Claims apart",
+    "By year",
+    "Sources",
+    "Settings",
+    "How findings count",
+    "Read me",
+]
 
 
 def _cents(value: object) -> Decimal:
@@ -51,14 +64,21 @@ def summary_figures(workbook: openpyxl.Workbook, key: str) -> dict[str, Decimal]
         "New_money_low",
         "New_money_nominal",
         "New_money_high",
+        "Grants",
         "Loans",
+        "Other_instruments",
+        "Not_stated",
     )
     prefix, suffix = ("Base_", "") if key == "base" else ("", f"_{key}")
     return {name: _cents(_named(workbook, f"{prefix}{name}{suffix}")) for name in names}
 
 
 def engine_figures(totals: ledger.CurrencyTotals) -> dict[str, Decimal]:
-    loans = dict(totals.by_instrument).get("loan", AmountRange.zero())
+    instruments = dict(totals.by_instrument)
+
+    def nominal(*words: str) -> Decimal:
+        return sum((instruments[w].nominal for w in words if w in instruments), Decimal(0))
+
     return {
         "Naive": totals.naive,
         "Distinct_low": totals.distinct.low,
@@ -67,8 +87,20 @@ def engine_figures(totals: ledger.CurrencyTotals) -> dict[str, Decimal]:
         "New_money_low": totals.new_money.low,
         "New_money_nominal": totals.new_money.nominal,
         "New_money_high": totals.new_money.high,
-        "Loans": loans.nominal,
+        "Grants": nominal("grant"),
+        "Loans": nominal("loan"),
+        "Other_instruments": nominal("guarantee", "debt_relief", "in_kind", "mixed"),
+        "Not_stated": nominal("unknown"),
     }
+
+
+def rows_of(sheet: object, header_row: int = 1) -> list[dict[str, object]]:
+    """A table's rows as {header: value}."""
+    headers = [c.value for c in sheet[header_row]]  # type: ignore[index]
+    return [
+        dict(zip(headers, (c.value for c in row), strict=False))
+        for row in sheet.iter_rows(min_row=header_row + 1)  # type: ignore[attr-defined]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +110,9 @@ def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_the_report_has_every_sheet_in_order(example_report: Path) -> None:
+def test_the_report_has_every_sheet_in_reading_order(example_report: Path) -> None:
     workbook = openpyxl.load_workbook(example_report)
-    assert workbook.sheetnames == [
-        "Summary",
-        "Pledges",
-        "Claims",
-        "Findings",
-        "By year",
-        "Sources",
-        "Settings",
-        "Read me",
-    ]
+    assert workbook.sheetnames == SHEETS
 
 
 def test_stored_values_are_the_engines_figures_to_the_cent(example_report: Path) -> None:
@@ -101,47 +124,194 @@ def test_stored_values_are_the_engines_figures_to_the_cent(example_report: Path)
     assert figures["New_money_nominal"] == Decimal("1040000000.00")
 
 
-def test_summary_totals_are_formulas_over_pledges_and_claims(example_report: Path) -> None:
+def test_grants_loans_other_and_not_stated_add_up_to_distinct(example_report: Path) -> None:
+    figures = summary_figures(openpyxl.load_workbook(example_report, data_only=True), "USD")
+    parts = ("Grants", "Loans", "Other_instruments", "Not_stated")
+    assert sum(figures[p] for p in parts) == figures["Distinct_nominal"]
+    assert figures["Not_stated"] == Decimal("300000000.00")  # the US pledge says no instrument
+
+
+def test_summary_totals_are_formulas_over_the_tables(example_report: Path) -> None:
     workbook = openpyxl.load_workbook(example_report)
     naive = _named(workbook, "Naive_USD")
     distinct = _named(workbook, "Distinct_low_USD")
-    assert isinstance(naive, str) and naive.startswith("=SUMIFS('Claims'!")
-    assert isinstance(distinct, str) and distinct.startswith("=SUMIFS('Pledges'!")
+    assert isinstance(naive, str) and naive.startswith("=SUMIFS(ClaimsTable[Naive figure],")
+    assert isinstance(distinct, str) and distinct.startswith("=SUMIFS(PledgesTable[Counted low],")
     summary = workbook["Summary"]
-    assert summary["A2"].value == headline(EXAMPLE.totals[0])
+    assert summary["A3"].value == headline(EXAMPLE.totals[0])
 
 
-def test_pledge_figures_read_decisions_from_the_findings_sheet(example_report: Path) -> None:
+def test_the_summary_says_how_many_findings_are_decided(tmp_path: Path) -> None:
+    ids = [f.id for f in EXAMPLE.findings]
+    book = ledger.example_ledger().decide(ids[1], "accept").decide(ids[4], "reject").decide(ids[5], "accept")
+    path = tmp_path / "decided.xlsx"
+    write_report(ledger.reconcile(book), path)
+    summary = openpyxl.load_workbook(path)["Summary"]
+    stored = openpyxl.load_workbook(path, data_only=True)["Summary"]
+    assert str(summary["A4"].value).startswith("=IF(")
+    assert stored["A4"].value == "8 findings: 2 accepted, 1 rejected, 5 undecided."
+    assert str(summary["A5"].value).startswith("=IF(")  # the flag: blank until a decision changes
+    assert stored["A5"].value in (None, "")
+
+
+def test_totals_over_donors_are_apart_from_donors(example_report: Path) -> None:
+    sheet = openpyxl.load_workbook(example_report, data_only=True)["Summary"]
+    cells = {(c.row, c.column): c.value for row in sheet.iter_rows() for c in row if c.value is not None}
+    donors = [v for (r, col), v in cells.items() if col == 1 and cells.get((r - 1, 1)) == "Donor"]
+    assert donors == ["World Bank"]  # the largest first
+    header = next(r for (r, col), v in cells.items() if v == "Total over donors")
+    assert cells[(header + 1, 7)] == "All donors"
+    assert cells[(header + 1, 9)] == 1_000_000_000  # reported
+    assert cells[(header + 1, 10)] == 0  # counts nothing beyond the pledges it holds
+    every_donor = {v for (r, col), v in cells.items() if col == 1 and r > header}
+    assert "All donors" not in every_donor
+
+
+def test_pledge_figures_read_decisions_through_the_findings_sheet(example_report: Path) -> None:
     sheet = openpyxl.load_workbook(example_report)["Pledges"]
-    headers = [c.value for c in sheet[1]]
-    row = {h: c.value for h, c in zip(headers, sheet[2], strict=False)}  # P-BBC-1: repackaged, an increase
+    row = rows_of(sheet)[0]  # P-BBC-1: repackaged, an increase
     assert row["Pledge ID"] == "P-BBC-1"
-    assert 'MATCH("repackaged-' in str(row["Repackaged"])
-    assert "'Findings'!" in str(row["Old level nominal"])
+    assert "MAXIFS(FindingsTable[New money cut],FindingsTable[Target]" in str(row["New money cut"])
+    assert "SUMIFS(FindingsTable[Old level nominal],FindingsTable[Increase]" in str(row["Old level nominal"])
     assert str(row["Counted low"]).startswith("=IF(")
+    findings = rows_of(openpyxl.load_workbook(example_report)["Findings"])
+    assert all(str(f["Cut"]).startswith("=SUMIFS(RulesTable[Cut],") for f in findings)
 
 
-def test_tables_frozen_headers_dropdown_colours_and_recalculation_on_open(example_report: Path) -> None:
+def test_no_formula_types_a_finding_id_or_an_amount(example_report: Path) -> None:
+    workbook = openpyxl.load_workbook(example_report)
+    ids = [f.id for f in EXAMPLE.findings]
+    formulas = [
+        str(c.value)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    assert len(formulas) > 100
+    for formula in formulas:
+        assert not any(i in formula for i in ids), formula
+        assert not re.search(r"(?<![A-Z$\d])\d{5,}", formula), formula  # no amount typed in
+
+
+def test_findings_are_sorted_by_amount_at_stake(example_report: Path) -> None:
+    rows = rows_of(openpyxl.load_workbook(example_report, data_only=True)["Findings"])
+    stakes = [r["Amount at stake"] for r in rows]
+    assert stakes == sorted(stakes, reverse=True)  # type: ignore[type-var]
+    assert rows[0]["Kind"] == "Totals over donors" and rows[1]["Kind"] == "Duplicate reports"
+
+
+def test_if_accepted_and_if_rejected_are_numbers(example_report: Path) -> None:
+    rows = {r["Kind"]: r for r in rows_of(openpyxl.load_workbook(example_report, data_only=True)["Findings"])}
+    assert (rows["Contained pledges"]["If accepted"], rows["Contained pledges"]["If rejected"]) == (
+        0,
+        200_000_000,
+    )
+    assert (rows["Duplicate reports"]["If accepted"], rows["Duplicate reports"]["If rejected"]) == (
+        300_000_000,
+        900_000_000,
+    )
+    # a baseline's figure is the increase's new money: 40m of new money, or all 300m when rejected
+    assert (rows["Baselines"]["If accepted"], rows["Baselines"]["If rejected"]) == (40_000_000, 300_000_000)
+    assert "Rejected: changes nothing" in str(rows["Contained pledges"]["What it does"])
+
+
+def test_the_explanation_is_apart_from_the_evidence(example_report: Path) -> None:
+    workbook = openpyxl.load_workbook(example_report)
+    findings = rows_of(workbook["Findings"])
+    evidence = rows_of(workbook["Evidence"])
+    quotes = {c.id: c.quote for c in ledger.example_ledger().claims}
+    for finding in findings:
+        assert not any(q in str(finding["Explanation"]) for q in quotes.values())
+        found = next(f for f in EXAMPLE.findings if f.id == finding["Finding ID"])
+        rows = [e for e in evidence if e["Finding ID"] == found.id]
+        assert [e["Claim"] for e in rows] == list(found.claims)  # one row per claim, in order
+        assert all(e["Quote"] == quotes[str(e["Claim"])] for e in rows)
+    sheet = workbook["Evidence"]
+    link = sheet["C2"].hyperlink
+    assert (
+        link is not None
+        and link.location
+        == f"'Claims'!A{2 + [c.id for c in ledger.example_ledger().claims].index(sheet['C2'].value)}"
+    )
+    first = workbook["Findings"]["J2"]
+    assert first.hyperlink is not None and first.hyperlink.location == "'Evidence'!A2"
+
+
+def test_the_decision_cell_is_highlighted_and_rows_are_wrapped_to_height(example_report: Path) -> None:
+    sheet = openpyxl.load_workbook(example_report)["Findings"]
+    decision = sheet["D2"]
+    assert decision.fill.fgColor.rgb.endswith("FFF9C4") and decision.border.left.style == "thin"
+    assert sheet["F2"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height and sheet.row_dimensions[2].height >= 45
+
+
+def test_tables_frozen_headers_dropdown_colours_and_no_recalculation_on_open(example_report: Path) -> None:
     workbook = openpyxl.load_workbook(example_report)
     assert set(workbook["Claims"].tables) == {"ClaimsTable"}
     assert workbook["Claims"].tables["ClaimsTable"].ref == "A1:Q9"
     assert workbook["Claims"].tables["ClaimsTable"].autoFilter is not None
-    assert workbook["Pledges"].freeze_panes == "A2"
+    assert workbook["Pledges"].freeze_panes == "B2"
     findings = workbook["Findings"]
     validations = findings.data_validations.dataValidation
-    assert any(v.type == "list" and "accept" in str(v.formula1) and "H2" in str(v.sqref) for v in validations)
+    assert any(v.type == "list" and "accept" in str(v.formula1) and "D2" in str(v.sqref) for v in validations)
     rules = [rule for cf in findings.conditional_formatting for rule in cf.rules]
     assert len(rules) == len(ledger.FindingKind)
     with zipfile.ZipFile(example_report) as archive:
-        assert 'fullCalcOnLoad="1"' in archive.read("xl/workbook.xml").decode()
+        calculation = archive.read("xl/workbook.xml").decode()
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 3  # by donor and by year on the Summary, by year on its own sheet
+    assert "fullCalcOnLoad" not in calculation and 'calcId="191029"' in calculation
+    assert len(charts) == 2  # by donor and by year, below the Summary's tables
 
 
-def test_money_cells_carry_the_currency_format(example_report: Path) -> None:
+def _column(sheet: object, index: int) -> object:
+    """The column dimension covering column `index` (1-based): adjacent alike columns share one."""
+    dimensions = sheet.column_dimensions.values()  # type: ignore[attr-defined]
+    return next(d for d in dimensions if d.min is not None and d.min <= index <= d.max)
+
+
+def test_helper_columns_are_grouped_and_folded(example_report: Path) -> None:
     sheet = openpyxl.load_workbook(example_report)["Pledges"]
-    assert sheet["H2"].number_format == '"USD "#,##0.00'
-    assert sheet["L2"].number_format == '"USD "#,##0.00'
+    headers = [c.value for c in sheet[1]]
+    helpers = [_column(sheet, headers.index(h) + 1) for h in ("Moved by", "Cut", "Rest high")]
+    assert all(d.outlineLevel == 1 and d.hidden for d in helpers)  # type: ignore[attr-defined]
+    counted = _column(sheet, headers.index("Counted low") + 1)
+    assert not counted.hidden  # type: ignore[attr-defined]
+
+
+def test_every_sheet_prints_fit_to_width_with_titles_and_a_footer(example_report: Path) -> None:
+    workbook = openpyxl.load_workbook(example_report)
+    for sheet in workbook.worksheets:
+        fit, footer = sheet.sheet_properties.pageSetUpPr, sheet.oddFooter
+        assert fit is not None and fit.fitToPage, sheet.title
+        assert sheet.page_setup.fitToWidth in (1, None), sheet.title
+        assert footer is not None, sheet.title
+        assert "Central American Security Conference 2011" in str(footer.left.text), sheet.title
+        assert "&P" in str(footer.right.text), sheet.title
+    summary = workbook["Summary"]
+    assert summary.page_setup.orientation == "landscape"
+    assert summary.page_setup.fitToHeight in (1, None)  # one page high (1 is the file format's default)
+    for name in ("Findings", "Evidence", "Pledges", "Claims"):
+        assert workbook[name].print_title_rows == "$1:$1"
+        assert workbook[name].page_setup.fitToHeight == 0  # as many pages down as it takes
+
+
+def test_money_shows_in_a_readable_scale_and_cells_keep_the_exact_figure(example_report: Path) -> None:
+    workbook = openpyxl.load_workbook(example_report)
+    sheet, cell = next(iter(workbook.defined_names["Naive_USD"].destinations))
+    assert workbook[sheet][cell.replace("$", "")].number_format == scaled_format("USD")
+    pledges = workbook["Pledges"]
+    assert pledges["H2"].number_format == "#,##0.00"
+    assert openpyxl.load_workbook(example_report, data_only=True)["Pledges"]["H2"].value == 270_000_000
+
+
+def test_years_are_numbers_and_the_tolerance_a_percentage(example_report: Path) -> None:
+    workbook = openpyxl.load_workbook(example_report, data_only=True)
+    years = [r["Year"] for r in rows_of(workbook["By year"], header_row=3) if r["Year"] is not None]
+    assert years[:4] == [2010, 2011, 2012, 2013] and "unspecified" in years
+    settings_sheet = openpyxl.load_workbook(example_report)["Settings"]
+    tolerance = next(r for r in settings_sheet.iter_rows(min_row=2) if r[0].value == "Tolerance")[1]
+    assert tolerance.value == 0.1 and tolerance.number_format == "0%"
 
 
 def test_claims_and_sources_begin_with_the_ledger_columns(example_report: Path) -> None:
@@ -180,9 +350,10 @@ def test_a_report_reads_back_as_its_ledger_and_its_decisions(tmp_path: Path) -> 
     write_report(result, path)
     assert is_report(path)
     decisions = read_report_decisions(path)
+    # the Findings sheet lists the most at stake first: the repackaged finding (300m) before the contained one
     assert [(d.finding, d.verdict, d.note) for d in decisions] == [
-        (ids[1], Verdict.ACCEPT, "=the smaller pledge"),
         (ids[4], Verdict.REJECT, ""),
+        (ids[1], Verdict.ACCEPT, "=the smaller pledge"),
     ]
     built = read_ledger(path)
     assert built.errors == ()
@@ -192,11 +363,28 @@ def test_a_report_reads_back_as_its_ledger_and_its_decisions(tmp_path: Path) -> 
     assert again.totals == result.totals
 
 
+def test_a_report_read_back_has_no_warnings_about_its_own_columns(example_report: Path) -> None:
+    built = read_ledger(example_report)
+    assert built.problems == ()
+
+
+def test_a_decision_of_no_finding_is_placed_at_its_cell(tmp_path: Path) -> None:
+    book = ledger.example_ledger().decide("duplicate-gone0000000", "reject")
+    path = tmp_path / "kept.xlsx"
+    write_report(ledger.reconcile(book), path)
+    rows = rows_of(openpyxl.load_workbook(path)["Findings"])
+    assert rows[-1]["Finding ID"] == "duplicate-gone0000000" and rows[-1]["Kind"] == "No longer found"
+    built = read_ledger(path)
+    again = ledger.reconcile(built.ledger)
+    [warning] = [str(w) for w in again.warnings if "does not produce" in str(w)]
+    assert warning.startswith(f"Findings!A{len(rows) + 1}: ")
+
+
 def test_decisions_typed_in_excel_are_read(tmp_path: Path, example_report: Path) -> None:
     workbook = openpyxl.load_workbook(example_report)
     sheet = workbook["Findings"]
-    sheet["H3"], sheet["I3"] = "Accepted ", "Obama's pledge is inside Clinton's"
-    sheet["H4"] = "maybe"
+    sheet["D3"], sheet["E3"] = "Accepted ", "Obama's pledge is inside Clinton's"
+    sheet["D4"] = "maybe"
     path = tmp_path / "typed.xlsx"
     workbook.save(path)
     decisions, problems = report_decisions(path)
@@ -204,7 +392,7 @@ def test_decisions_typed_in_excel_are_read(tmp_path: Path, example_report: Path)
         (sheet["A3"].value, Verdict.ACCEPT, "Obama's pledge is inside Clinton's")
     ]
     assert [str(p) for p in problems] == [
-        'Findings!H4: decision "maybe" is not understood; expected accept, reject or blank'
+        'Findings!D4: decision "maybe" is not understood; expected accept, reject or blank'
     ]
     with pytest.raises(ledger.LedgerError):
         read_report_decisions(path)
@@ -240,6 +428,7 @@ def test_the_template_builder_lays_out_every_sheet(tmp_path: Path) -> None:
     assert set(look.sheets) == set(SHEET_COLUMNS)
     assert look.sheet("Claims").width("Quote", 0) == 60
     assert look.title.bold and look.title.font_size == 16
+    assert look.sheet("Findings").header.font_name == "Calibri"  # a named font, not the reader's serif
 
 
 def test_writes_to_a_binary_file() -> None:
@@ -247,6 +436,15 @@ def test_writes_to_a_binary_file() -> None:
     write_report(EXAMPLE, out)
     assert out.getvalue().startswith(b"PK")
     assert is_report(out.getvalue())
+
+
+def test_the_footer_names_the_ledger_its_version_and_the_day(tmp_path: Path) -> None:
+    path = tmp_path / "versioned.xlsx"
+    write_report(EXAMPLE, path, version="7")
+    footer = openpyxl.load_workbook(path)["Findings"].oddFooter
+    assert footer is not None
+    assert "version 7" in str(footer.left.text)
+    assert str(footer.center.text).startswith("written 20")
 
 
 def test_base_currency_totals_when_rates_are_given(tmp_path: Path) -> None:
@@ -268,6 +466,22 @@ def test_base_currency_totals_when_rates_are_given(tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(path, data_only=True)
     assert summary_figures(workbook, "base") == engine_figures(result.base_totals)
     assert "Rates" in workbook.sheetnames
+
+
+def test_figures_of_trillions_show_in_trillions(tmp_path: Path) -> None:
+    book = ledger.ledger_from_dict(
+        {
+            "sources": [{"id": "S", "publisher": "P", "date": "2011-06-22"}],
+            "claims": [
+                {"id": "A", "source": "S", "donor": "Japan", "amount": "USD 52345bn", "period": "2011"}
+            ],
+        }
+    )
+    path = tmp_path / "big.xlsx"
+    write_report(ledger.reconcile(book), path)
+    workbook = openpyxl.load_workbook(path)
+    sheet, cell = next(iter(workbook.defined_names["Naive_USD"].destinations))
+    assert workbook[sheet][cell.replace("$", "")].number_format == scaled_format("USD", trillions=True)
 
 
 def test_a_result_with_errors_is_refused() -> None:
@@ -343,7 +557,18 @@ def test_ledger_to_report_to_ledger_keeps_pledges_findings_decisions_and_totals(
     }
     second = io.BytesIO()
     write_report(again, second)
-    assert read_report_decisions(second.getvalue()) == decisions
+    assert set(read_report_decisions(second.getvalue())) == set(decisions)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(decided())
+def test_stored_summary_figures_are_the_engines(book: Ledger) -> None:
+    result = ledger.reconcile(book)
+    out = io.BytesIO()
+    write_report(result, out)
+    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()), data_only=True)
+    for totals in result.totals:
+        assert summary_figures(workbook, totals.currency) == engine_figures(totals)
 
 
 def _spanned(pledge: ledger.Pledge) -> ledger.Pledge:
@@ -390,7 +615,7 @@ def test_user_text_is_never_a_formula(donor: str, quote: str, purpose: str, note
         result = ledger.reconcile(book)
     out = io.BytesIO()
     ours: list[str] = []
-    _write(result, out, read_look(), formula_cells=ours)
+    write(result, out, read_look(), formula_cells=ours)
     workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     found = {
         f"{sheet.title}!{cell.coordinate}"
@@ -400,28 +625,23 @@ def test_user_text_is_never_a_formula(donor: str, quote: str, purpose: str, note
         if cell.data_type == "f"
     }
     assert found == set(ours)
-    for sheet_name, places in _formula_headers(workbook).items():
-        assert places <= FORMULA_COLUMNS[sheet_name]
+    for sheet_name, headers in _formula_headers(workbook).items():
+        assert headers <= FORMULA_COLUMNS[sheet_name], sheet_name
     values = read_workbook(out.getvalue(), sheets=("Claims",)).sheet("Claims")
     assert values is not None
     assert values.rows[1][2] == donor and values.rows[1][12] == quote
 
 
-KNOWN_HEADERS = frozenset(
-    h for columns in (*SHEET_COLUMNS.values(), DONOR_COLUMNS, YEAR_TOTAL_COLUMNS) for h, _ in columns
-)
-
-
 def _formula_headers(workbook: openpyxl.Workbook) -> dict[str, set[str]]:
-    """The header (row 1, or the nearest header above on Summary and By year) of every formula cell."""
+    """The header (row 1) of every formula cell of the table sheets whose tables start at the top."""
     headers: dict[str, set[str]] = {}
     for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
+        if sheet.title not in FORMULA_COLUMNS or sheet.title in ("Summary", "By year"):
+            continue
+        top = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
             for cell in row:
-                if cell.data_type != "f":
-                    continue
-                assert cell.row is not None and cell.column is not None
-                column = [sheet.cell(r, cell.column).value for r in range(cell.row - 1, 0, -1)]
-                header = next(v for v in column if isinstance(v, str) and v in KNOWN_HEADERS)
-                headers.setdefault(sheet.title, set()).add(header)
+                if cell.data_type == "f":
+                    assert cell.column is not None
+                    headers.setdefault(sheet.title, set()).add(str(top[cell.column - 1]))
     return headers

@@ -1,0 +1,137 @@
+"""The Claims sheet (the ledger's own columns, so that the report reads back as a ledger) and Claims apart.
+
+Claims apart holds each claim of a duplicate, ready to count as a pledge of its own: while its
+duplicate is undecided or accepted it counts nothing (its pledge counts, once); reject the duplicate on
+the Findings sheet and its pledge counts, instead, what its claims count here (see
+exports.report.formulas for which findings still fall on a claim apart).
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
+
+from ledger.core.money import quantize
+from ledger.parsing.vocabulary import format_qualifiers
+from ledger.workbook.layout import approximation_word, instrument_word
+from ledger.workbook.writer import period_text
+
+from .book import Book, Sheet
+from .cells import Kind, Spec
+from .formulas import APART_TABLE, CLAIMS_TABLE, apart_formulas
+from .look import APART, APART_COLUMNS, APART_HELPERS, CLAIM_COLUMNS, CLAIMS_SHEET, fit_width
+from .plan import Plan, naive_figure
+
+__all__ = ["write_apart", "write_claims"]
+
+_CLAIM_MONEY = {"Amount", "Naive figure"}
+
+
+def write_claims(book: Book, plan: Plan) -> None:
+    """Write the Claims sheet."""
+    result = plan.result
+    claims = result.ledger.claims
+    sheet = Sheet(book, CLAIMS_SHEET)
+    largest = float(max((naive_figure(c) for c in claims), default=0))
+    sheet.columns(
+        CLAIM_COLUMNS, widths={h: fit_width(w, largest) for h, w in CLAIM_COLUMNS if h in _CLAIM_MONEY}
+    )
+    sheet.table(CLAIMS_TABLE, 0, len(claims), CLAIM_COLUMNS)
+    sheet.freeze(1, 1)
+    sheet.page(repeat=(0, 0))
+    specs = [
+        Spec(Kind.MONEY, styles=book.exact)
+        if header in _CLAIM_MONEY
+        else Spec(Kind.TEXT, book.top(), quoted=book.quoted())
+        for header, _ in CLAIM_COLUMNS
+    ]
+    rows = sheet.rows(specs, len(claims))
+    sources = {s.id: s for s in result.ledger.sources}
+    fiscal = result.ledger.settings.fiscal_year_start
+    for row, claim in enumerate(claims, start=1):
+        source = sources.get(claim.source)
+        pledge = plan.claim_pledge.get(claim.id)
+        rows.write(
+            row,
+            [
+                claim.id,
+                claim.source,
+                claim.donor,
+                claim.announced_by,
+                claim.recipient,
+                claim.purpose,
+                claim.value,
+                claim.currency,
+                approximation_word(claim.approximation),
+                period_text(claim.period, source.date if source else None, fiscal),
+                instrument_word(claim.instrument),
+                format_qualifiers(claim.qualifiers),
+                claim.quote,
+                pledge.id if pledge else "",
+                pledge.donor if pledge else claim.donor,
+                quantize(naive_figure(claim), claim.currency),
+                ", ".join(plan.claim_findings.get(claim.id, ())),
+            ],
+            currency=claim.currency,
+        )
+
+
+def write_apart(book: Book, plan: Plan) -> None:
+    """Write Claims apart (always, so that the Pledges formulas find its table, if empty)."""
+    sheet = Sheet(book, APART)
+    columns = APART_COLUMNS + APART_HELPERS
+    largest = float(max((a.own.high for a in plan.apart), default=0))
+    money = {
+        h for h, _ in columns if h.startswith(("Low", "Nominal", "High", "Counted", "New money", "Old level"))
+    }
+    sheet.columns(
+        APART_COLUMNS,
+        widths={h: fit_width(w, largest) for h, w in columns if h in money},
+        helpers=APART_HELPERS,
+    )
+    sheet.table(APART_TABLE, 0, len(plan.apart), columns)
+    sheet.freeze(1, 1)
+    sheet.page(repeat=(0, 0))
+    col = {header: xl_col_to_name(index) for index, (header, _) in enumerate(columns)}
+    formulas = apart_formulas(col)
+    specs = []
+    for header, _ in columns:
+        if header in formulas:
+            specs.append(
+                Spec(Kind.FORMULA, formula=formulas[header], styles=book.exact if header in money else None)
+            )
+        elif header in money:
+            specs.append(Spec(Kind.MONEY, styles=book.exact))
+        elif header.startswith("Says "):
+            specs.append(Spec(Kind.NUMBER))
+        else:
+            specs.append(Spec(Kind.TEXT, book.top(), quoted=book.quoted()))
+    says = [header.removeprefix("Says ") for header, _ in APART_HELPERS if header.startswith("Says ")]
+    rows = sheet.rows(specs, len(plan.apart))
+    for index, apart in enumerate(plan.apart, start=1):
+        f = apart.figures
+        rows.write(
+            index,
+            [
+                apart.claim.id,
+                apart.pledge,
+                apart.duplicate,
+                apart.own.low,
+                apart.own.nominal,
+                apart.own.high,
+                f.distinct.low,
+                f.distinct.nominal,
+                f.distinct.high,
+                f.new_money.low,
+                f.new_money.nominal,
+                f.new_money.high,
+                *(int(words in apart.says) for words in says),
+                apart.pledges_row,
+                0,
+                f.cut,
+                f.new_money_cut,
+                f.old_level.low,
+                f.old_level.nominal,
+                f.old_level.high,
+            ],
+            currency=apart.claim.currency,
+        )
