@@ -138,7 +138,9 @@ def _inline(ref: str, style: str, text: str) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:.16G}"
+    # the shortest text that reads back as this very number (XlsxWriter's 16 digits would round 17-digit
+    # figures: 100,000,000,000,000.02 to ...000.00)
+    return repr(value)
 
 
 def _style(fmt: Format | None) -> str:

@@ -90,7 +90,7 @@ def write_apart(book: Book, plan: Plan) -> None:
     )
     sheet.table(APART_TABLE, 0, len(plan.apart), columns)
     sheet.freeze(1, 1)
-    sheet.page(repeat=(0, 0))
+    sheet.page(repeat=(0, 0), area=(0, 0, max(len(plan.apart), 1), len(APART_COLUMNS) - 1))  # not the helpers
     col = {header: xl_col_to_name(index) for index, (header, _) in enumerate(columns)}
     formulas = apart_formulas(col)
     specs = []
@@ -114,7 +114,6 @@ def write_apart(book: Book, plan: Plan) -> None:
             [
                 apart.claim.id,
                 apart.pledge,
-                apart.duplicate,
                 apart.own.low,
                 apart.own.nominal,
                 apart.own.high,
@@ -124,6 +123,7 @@ def write_apart(book: Book, plan: Plan) -> None:
                 f.new_money.low,
                 f.new_money.nominal,
                 f.new_money.high,
+                apart.duplicate,
                 *(int(words in apart.says) for words in says),
                 apart.pledges_row,
                 0,

@@ -56,6 +56,7 @@ SAID_BY_QUALIFIER: Mapping[str, QualifierKind] = MappingProxyType(
 )
 INCREASE = "increase"  # an old level falls on a claim apart only when its claim says it is an increase
 EVERY_CLAIM = "every claim"
+NONE = "none"  # Moved by, when no finding moves the pledge: its formulas then look nothing up
 STATES = (State.ACCEPTED, State.UNDECIDED, State.REJECTED)
 
 # Table names: formulas refer to columns of these tables (RulesTable[Cut]).
@@ -280,12 +281,10 @@ def pledge_formulas(col: Mapping[str, str]) -> dict[str, str]:
     f = FINDINGS_TABLE
 
     def strongest(column: str) -> str:
-        return f'=IF({moved}="",0,{MAXIFS}({f}[{column}],{f}[Target],{pid}))'
+        return f'=IF({moved}="{NONE}",0,{MAXIFS}({f}[{column}],{f}[Target],{pid}))'
 
     def old(bound: str) -> str:
-        return (
-            f'=IF({moved}="",0,SUMIFS({f}[Old level {bound}],{f}[Increase],{pid},{f}[Old level applies],1))'
-        )
+        return f'=IF({moved}="{NONE}",0,SUMIFS({f}[Old level {bound}],{f}[Increase],{pid},{f}[Old level applies],1))'
 
     def apart(column: str) -> str:
         return f"SUMIFS({APART_TABLE}[{column}],{APART_TABLE}[Pledge],{pid})"

@@ -47,7 +47,8 @@ MONEY_WIDTH = 19.0  # "1,000,000,000,000.00" in the exact format
 SCALED_WIDTH = 14.5  # "USD 999.99bn", "USD 1,000.00tn" in the scaled one
 
 # (header, width) of each table's columns, in order. Helper columns (what formulas read, grouped and
-# folded away in the sheet) follow the columns people read.
+# folded away in the sheet) follow the columns people read, the first of them never empty: LibreOffice
+# draws the first filled cell beyond a printed range, clipped away, and a number there reads as ###.
 PLEDGE_COLUMNS: Columns = (
     ("Pledge ID", 12),
     ("Donor", 20),
@@ -106,7 +107,6 @@ CLAIM_COLUMNS: Columns = (
 APART_COLUMNS: Columns = (
     ("Claim", 10),
     ("Pledge", 12),
-    ("Duplicate", 24),
     ("Low", MONEY_WIDTH),
     ("Nominal", MONEY_WIDTH),
     ("High", MONEY_WIDTH),
@@ -118,6 +118,7 @@ APART_COLUMNS: Columns = (
     ("New money high", MONEY_WIDTH),
 )
 APART_HELPERS: Columns = (
+    ("Duplicate", 24),
     ("Says already provided", 10),
     ("Says repackaged", 10),
     ("Says increase", 10),
@@ -131,7 +132,7 @@ APART_HELPERS: Columns = (
 )
 SOURCE_COLUMNS: Columns = tuple((c.header, float(c.width)) for c in SOURCES.columns)
 FINDING_COLUMNS: Columns = (
-    ("Finding ID", 17),
+    ("Finding ID", 21),
     ("Kind", 15),
     ("Amount at stake", SCALED_WIDTH),
     ("Decision", 11),
@@ -167,7 +168,7 @@ FINDING_HELPERS: Columns = (
     ("Re-upload now", 9),
 )
 EVIDENCE_COLUMNS: Columns = (
-    ("Finding ID", 17),
+    ("Finding ID", 21),
     ("Kind", 15),
     ("Claim", 10),
     ("Source", 18),
@@ -252,6 +253,60 @@ SHEET_COLUMNS: Mapping[str, Columns] = MappingProxyType(
     }
 )
 
+_CUT_SCALE = "0 counts in full, 1 not in the low bound, 2 only in the high bound, 3 nothing"
+_OLD_LEVEL = (
+    "The old level of the increases this pledge is (the baselines that apply), subtracted from its new money."
+)
+_RULE = "From How findings count, for this finding's kind and decision."
+# Notes on the helper columns' headers: what each holds and how the formulas use it.
+NOTES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        PLEDGES: {
+            "Moved by": 'The findings whose decisions can move this pledge ("none": no finding does).',
+            "Duplicate": "The duplicate finding whose claims make this pledge.",
+            "Apart": "1 while the duplicate is rejected: the pledge then counts what its claims count on Claims apart.",
+            "Cut": f"The strongest cut of the findings that fall on this pledge (their Target): {_CUT_SCALE}.",
+            "New money cut": "The same scale, for findings that take only new money away.",
+            "Old level low": _OLD_LEVEL,
+            "Total applies": "1 when the pledge is a total whose aggregate finding applies: it counts only its Rest.",
+            "Rest low": "What the total holds beyond the pledges inside it, as reconciled (a value).",
+        },
+        FINDINGS: {
+            "Read as": "The Decision as the totals read it: accepted, rejected or undecided.",
+            "Reconciled as": "The decision the report was made with.",
+            "Changed": "1 when the Decision differs from the one the report was made with.",
+            "Target": "The pledge this finding's effect falls on.",
+            "Said by": "Which claims apart it falls on: every claim, or only those whose own words say this.",
+            "Cut": _RULE,
+            "New money cut": _RULE,
+            "Total applies": _RULE,
+            "Increase": "A baseline's increase: the pledge whose new money its old level reduces.",
+            "Old level applies": _RULE,
+            "Old level low": "A baseline's old level, in the increase's currency.",
+            "Re-upload if changed": "1 when formulas cannot follow a change of this decision all the way.",
+            "Re-upload now": "1 when it changed so: the Summary then says the figures need a re-upload.",
+        },
+        APART: {
+            "Duplicate": "The duplicate finding; while it is rejected this claim counts as a pledge of its own.",
+            "Says already provided": "1 when the claim itself says the money was already provided.",
+            "Says repackaged": "1 when the claim itself says the money is repackaged.",
+            "Says increase": "1 when the claim itself says it is an increase: it keeps its pledge's old level.",
+            "Pledges row": "The row of the claim's pledge in the Pledges table.",
+            "Apart": "1 while the claim counts as a pledge of its own.",
+            "Cut": f"The strongest cut of the findings on its pledge that fall on this claim: {_CUT_SCALE}.",
+            "New money cut": "The same scale, for findings that take only new money away.",
+            "Old level low": "Its pledge's old level, when the claim says it is an increase.",
+        },
+        BY_YEAR: {
+            "Share of the nominal": "The pledge's nominal spread over its years to the cent, as the engine spreads it.",
+            "Share of the rest": "A total's rest spread the same way.",
+            "Pledges row": "The row of the pledge in the Pledges table.",
+            "Counted nominal": "What the pledge counts now.",
+            "Amount": "The pledge's share of the year of what it counts now.",
+        },
+    }
+)
+
 DEFAULT_TABLE_STYLE = "TableStyleMedium2"
 FONT = "Calibri"  # named, so that a spreadsheet without it picks a sans-serif of the same width
 
@@ -279,7 +334,7 @@ def scaled_format(currency: str, trillions: bool = False) -> str:
         return (
             f'[>=1000000000000]"{code} "#,##0.00,,,,"tn";'
             f'[>=1000000000]"{code} "#,##0.00,,,"bn";'
-            f'"{code} "#,##0.0,,"m"'
+            f'"{code} "#,##0,,"m"'
         )
     return f'[>=1000000000]"{code} "#,##0.00,,,"bn";[>=1000000]"{code} "#,##0.0,,"m";"{code} "#,##0'
 
@@ -288,17 +343,17 @@ TRILLION = 10**12
 
 
 def axis_format(largest: float) -> str:
-    """A chart axis's number format for figures up to `largest`: in bn, in m, or as they are."""
-    if largest >= 1e9:
-        return '#,##0.0,,,"bn"'
-    if largest >= 1e6:
-        return '#,##0,,"m"'
+    """A chart axis's number format for figures up to `largest`: in tn, bn or m, or as they are."""
+    for size, commas, word in ((1e12, ",,,,", "tn"), (1e9, ",,,", "bn"), (1e6, ",,", "m")):
+        if largest >= size:
+            places = ".0" if largest < 10 * size else ""  # 0.5bn, 1.0bn, but 50bn, 100bn
+            return f'#,##0{places}{commas}"{word}"'
     return "#,##0"
 
 
 def fit_width(width: float, largest: float, places: int = 2) -> float:
     """`width`, or wider when the largest figure in the column needs it in the exact format."""
-    shown = len(f"{largest:,.{places}f}") + 2
+    shown = len(f"{largest:,.{places}f}") + 3
     return max(width, float(shown))
 
 

@@ -34,6 +34,7 @@ from ledger.workbook.layout import approximation_word
 
 from .formulas import (
     INCREASE,
+    NONE,
     SAID_BY_QUALIFIER,
     ApartFigures,
     Move,
@@ -58,7 +59,7 @@ class PledgeRow:
 
     pledge: Pledge
     contribution: Contribution
-    moved_by: str  # the findings whose decisions move it, as text (blank: none)
+    moved_by: str  # the findings whose decisions move it, as text ("none")
     duplicate: str  # the duplicate finding whose claims make it, while that finding is not rejected
     figures: PledgeFigures
     counts_as: str
@@ -265,7 +266,7 @@ class Plan:
                 PledgeRow(
                     pledge,
                     contribution,
-                    ", ".join(contribution.findings),
+                    ", ".join(contribution.findings) or NONE,
                     duplicate_of.get(pledge.id, ""),
                     figures,
                     TOTAL_OVER_DONORS if pledge.id in collective else PLEDGE,
@@ -352,8 +353,11 @@ def _says(claim: Claim) -> frozenset[str]:
 
 def _moves(
     result: Reconciliation, states: Mapping[str, State], contributions: Mapping[str, Contribution]
-) -> dict[str, Move]:
-    """Each finding as the formulas read it: its target, and for a baseline its increase and old level."""
+) -> dict[Finding, Move]:
+    """Each finding as the formulas read it: its target, and for a baseline its increase and old level.
+
+    Keyed by the finding itself, not its id: two findings may share an id (a part of each other).
+    """
     moves = {}
     for finding in result.findings:
         increase, level = "", None
@@ -363,9 +367,7 @@ def _moves(
                 for baseline, old in found.old_levels:
                     if baseline == finding.id:
                         increase, level = finding.pledge, old
-        moves[finding.id] = Move(
-            finding.id, finding.kind, states[finding.id], finding.target, increase, level
-        )
+        moves[finding] = Move(finding.id, finding.kind, states[finding.id], finding.target, increase, level)
     return moves
 
 
@@ -389,7 +391,7 @@ class _Context:
     result: Reconciliation
     states: Mapping[str, State]
     kinds: Mapping[str, FindingKind]
-    moves: Mapping[str, Move]
+    moves: Mapping[Finding, Move]
     contributions: Mapping[str, Contribution]
     on_target: Mapping[str, Sequence[Move]]
     on_increase: Mapping[str, Sequence[Move]]
@@ -431,7 +433,7 @@ def _findings(context: _Context) -> tuple[tuple[FindingRow, ...], tuple[Evidence
         first = len(evidence)
         for claim_id in finding.claims:
             evidence.append(_evidence(finding, effect.label, claim_id, context))
-        move = context.moves[finding.id]
+        move = context.moves[finding]
         # what a total holds beyond its pledges is a value: a decision cutting one of them makes it stale
         stale_rest = effect.distinct.moves and move.target in parts
         rows.append(

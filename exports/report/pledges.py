@@ -43,7 +43,7 @@ def write_pledges(book: Book, plan: Plan) -> None:
     sheet.columns(visible, widths=widths, helpers=PLEDGE_HELPERS)
     sheet.table(PLEDGES_TABLE, 0, n, columns)
     sheet.freeze(1, 1)
-    sheet.page(repeat=(0, 0))
+    sheet.page(repeat=(0, 0), area=(0, 0, max(n, 1), len(visible) - 1))  # not the folded helpers
     col = {header: xl_col_to_name(index) for index, (header, _) in enumerate(columns)}
     formulas = pledge_formulas(col)
     if plan.base:

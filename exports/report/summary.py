@@ -171,9 +171,14 @@ def _status_formula() -> str:
         _counts(s.value) for s in (State.ACCEPTED, State.REJECTED, State.UNDECIDED)
     )
     every = f"({accepted}+{rejected}+{undecided})"
+
+    def shown(count: str) -> str:
+        return f'TEXT({count},"#,##0")'
+
     return (
-        f'=IF({every}=0,"No findings: every pledge counts in full.",{every}&IF({every}=1," finding: "," findings: ")'
-        f'&{accepted}&" accepted, "&{rejected}&" rejected, "&{undecided}&" undecided.")'
+        f'=IF({every}=0,"No findings: every pledge counts in full.",{shown(every)}&IF({every}=1," finding: ",'
+        f'" findings: ")&{shown(accepted)}&" accepted, "&{shown(rejected)}&" rejected, "&{shown(undecided)}'
+        f'&" undecided.")'
     )
 
 
@@ -184,8 +189,8 @@ def _status_now(plan: Plan) -> str:
     counts = {s: sum(1 for x in found if x is s) for s in State}
     noun = "finding" if len(found) == 1 else "findings"
     return (
-        f"{len(found)} {noun}: {counts[State.ACCEPTED]} accepted, {counts[State.REJECTED]} rejected, "
-        f"{counts[State.UNDECIDED]} undecided."
+        f"{len(found):,} {noun}: {counts[State.ACCEPTED]:,} accepted, {counts[State.REJECTED]:,} rejected, "
+        f"{counts[State.UNDECIDED]:,} undecided."
     )
 
 
@@ -420,7 +425,7 @@ def _donor_chart(
     header: int,
     anchor: int,
 ) -> None:
-    rows = len(top) + (1 if others else 0)
+    rows = len(top)  # the others together would dwarf every donor: they are in the table, not the chart
     if rows == 0:
         return
     chart = book.workbook.add_chart({"type": "bar"})
@@ -435,7 +440,7 @@ def _donor_chart(
                 "gap": 60,
             }
         )
-    largest = float(max([d.naive for d in (*top, *others)] + [Decimal(0)]))
+    largest = float(max([d.naive for d in top] + [Decimal(0)]))
     chart.set_title({"name": f"By donor ({totals.currency})", "name_font": {"size": 11}})
     chart.set_x_axis(
         {
@@ -449,7 +454,8 @@ def _donor_chart(
     chart.set_size({"width": 540, "height": CHART_ROWS * 20})
     description = (
         f"Bar chart, by donor in {totals.currency}: every report added up beside the distinct pledges, "
-        f"for the {len(top)} largest donors" + (" and the others together." if others else ".")
+        f"for the {len(top)} largest donors"
+        + (f" ({len(others)} others are in the table above)." if others else ".")
     )
     sheet.ws.insert_chart(anchor, 0, chart, {"description": description, "object_position": 3})
 

@@ -264,6 +264,28 @@ def test_tables_frozen_headers_dropdown_colours_and_no_recalculation_on_open(exa
     assert len(charts) == 2  # by donor and by year, below the Summary's tables
 
 
+def test_charts_sit_below_the_tables_side_by_side_with_alt_text(example_report: Path) -> None:
+    with zipfile.ZipFile(example_report) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    anchors = [
+        tuple(int(n) for n in found)
+        for found in re.findall(
+            r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>.*?<xdr:to><xdr:col>(\d+)</xdr:col>"
+            r".*?<xdr:row>(\d+)</xdr:row>",
+            drawing,
+        )
+    ]
+    assert len(anchors) == 2
+    (col1, row1, end1, _), (col2, row2, _, _) = anchors
+    summary = openpyxl.load_workbook(example_report)["Summary"]
+    last_table_row = max(
+        int(t.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for t in summary.tables.values()
+    )
+    assert row1 >= last_table_row and row2 >= last_table_row  # below every table (0-based anchors)
+    assert end1 < col2  # the donor chart ends before the year chart begins
+    assert drawing.count('descr="') == 2 and "Bar chart, by donor" in drawing
+
+
 def _column(sheet: object, index: int) -> object:
     """The column dimension covering column `index` (1-based): adjacent alike columns share one."""
     dimensions = sheet.column_dimensions.values()  # type: ignore[attr-defined]
