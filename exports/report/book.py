@@ -26,11 +26,9 @@ from .cells import (
     TEXT_START_AS_FORMULA,
     Formula,
     Link,
-    Money,
     RowWriter,
     Spec,
     cell_text,
-    stored_exactly,
 )
 from .look import FONT, NOTES, CellLook, Columns, ReportLook, SheetLook, exact_format, scaled_format
 
@@ -84,10 +82,12 @@ class Book:
 
     @property
     def plain(self) -> bool:
+        """No formats at all (the benchmark's baseline)."""
         return self.look is None
 
     @property
     def style(self) -> ReportLook:
+        """The look, or the default one in plain mode."""
         return self.look or ReportLook()
 
     def format(self, key: tuple[Any, ...], properties: Mapping[str, Any]) -> Format | None:
@@ -112,30 +112,38 @@ class Book:
         )
 
     def date(self) -> Format | None:
+        """Dates as 2011-06-22."""
         return self.format(("date",), {"num_format": DATE_FORMAT, "valign": "top"})
 
     def percent(self) -> Format | None:
+        """Shares as 23%."""
         return self.format(("percent",), {"num_format": "0%"})
 
     def quoted(self, wrap: bool = False) -> Format | None:
+        """Text that begins with = + - @, shown and kept as typed."""
         # Excel shows text that begins with = as typed, and keeps it text when the cell is edited
         return self.format(("quoted", wrap), {"quote_prefix": True, "text_wrap": wrap, "valign": "top"})
 
     def wrapped(self) -> Format | None:
+        """Text wrapped in its column, from the top of the cell."""
         return self.format(("wrapped",), {"text_wrap": True, "valign": "top"})
 
     def top(self) -> Format | None:
+        """Cells aligned to the top, beside wrapped ones."""
         return self.format(("top",), {"valign": "top"})
 
     def link(self) -> Format | None:
+        """Hyperlinks."""
         return self.format(("link",), {"font_color": "blue", "underline": 1, "valign": "top"})
 
     def look_of(self, key: str, look: CellLook, extra: Mapping[str, Any] | None = None) -> Format | None:
+        """The format of a cell look (a title, a section), with `extra` properties."""
         return self.format(
             ("look", key, look, tuple(sorted((extra or {}).items()))), {**look.properties(), **(extra or {})}
         )
 
     def header(self, sheet: SheetLook, header: str) -> Format | None:
+        """A table's header cell, as the template styles it."""
         return self.look_of("header", sheet.header_look(header), {"valign": "top"})
 
     def discard(self) -> None:
@@ -171,6 +179,7 @@ class Sheet:
 
     @property
     def plain(self) -> bool:
+        """Plain mode: cells only."""
         return self.book.plain
 
     # --- layout
@@ -203,6 +212,7 @@ class Sheet:
             self.ws.set_column(start + len(helpers), start + len(helpers), None, None, {"collapsed": True})
 
     def header(self, row: int, columns: Columns, first: int = 0) -> None:
+        """The header cells of a table."""
         for index, (header, _) in enumerate(columns, start=first):
             self.ws.write_string(row, index, header, self.book.header(self.look, header))
 
@@ -244,6 +254,7 @@ class Sheet:
                 ws.write_comment(row, index, notes[header], {"x_scale": 2, "y_scale": 1.2})
 
     def freeze(self, row: int, column: int = 0) -> None:
+        """Keep the rows above `row` and the columns before `column` in view."""
         if not self.plain:
             self.ws.freeze_panes(row, column)
 
@@ -300,17 +311,12 @@ class Sheet:
         self.ws.write_string(row, column, stored, fmt)
 
     def write(self, row: int, column: int, value: object, fmt: Format | None = None) -> None:
-        """One cell: text, numbers, money (scaled), dates, formulas, links."""
+        """One cell: text, numbers, dates, formulas, links."""
         ws = self.ws
         if value is None:
             return
         if isinstance(value, str):
             self.text(row, column, value, fmt)
-        elif isinstance(value, Money):
-            if stored_exactly(value.amount):
-                ws.write_number(row, column, float(value.amount), fmt or self.book.scaled(value.currency))
-            else:
-                ws.write_string(row, column, format(value.amount, "f"), fmt)
         elif isinstance(value, Formula):
             self.formula(row, column, value, fmt)
         elif isinstance(value, Link):
@@ -325,6 +331,7 @@ class Sheet:
             raise TypeError(f"cannot write {type(value).__name__} in a report cell")
 
     def formula(self, row: int, column: int, formula: Formula, fmt: Format | None = None) -> None:
+        """A formula with its value now."""
         value = formula.value
         shown: float | str = value if isinstance(value, str) else float(value)
         self.ws.write_formula(row, column, formula.text, fmt, shown)
@@ -332,6 +339,7 @@ class Sheet:
             self.book.formula_cells.append(f"{self.name}!{xl_rowcol_to_cell(row, column)}")
 
     def link(self, row: int, column: int, link: Link) -> None:
+        """A hyperlink (text beyond Excel's limit of links per sheet)."""
         if self.plain or self.links >= 65_530:
             self.text(row, column, link.text)
             return

@@ -41,7 +41,6 @@ __all__ = [
     "Formula",
     "Kind",
     "Link",
-    "Money",
     "RowWriter",
     "Spec",
     "cell_text",
@@ -55,14 +54,6 @@ _CANNOT_HOLD = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _XML_SPECIAL = re.compile("[&<>]")
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount in a currency: a number cell in the currency's format (for cells written one by one)."""
-
-    amount: Decimal
-    currency: str
 
 
 @dataclass(frozen=True, slots=True)

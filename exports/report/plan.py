@@ -132,6 +132,8 @@ class FindingRow:
 
 @dataclass(frozen=True, slots=True)
 class DonorRow:
+    """A donor's naive sum and distinct nominal in one currency."""
+
     donor: str
     naive: Decimal
     distinct: Decimal
@@ -200,6 +202,7 @@ class Plan:
 
     @property
     def pledge_rows(self) -> int:
+        """How many rows the Pledges table has."""
         return len(self.pledges)
 
     def donors(self, currency: str) -> tuple[list[DonorRow], list[DonorRow], list[DonorRow]]:
@@ -405,7 +408,7 @@ class _Context:
         """The states with one finding's changed (a view: copying them for every finding would be quadratic)."""
         return ChainMap({finding: state}, self.states)  # type: ignore[arg-type]
 
-    def moves_on(
+    def moves_on(  # the moves on (or increasing) a pledge, in `states`
         self, pledges: Mapping[str, Sequence[Move]], pledge: str, states: Mapping[str, State]
     ) -> list[Move]:
         return [replace(m, state=states.get(m.finding, m.state)) for m in pledges.get(pledge, ())]

@@ -71,7 +71,7 @@ def _books(rows: list[tuple[str, Decimal, int, date]]) -> tuple[bytes, bytes]:
 def _cells(data: bytes) -> list[tuple[object, ...]]:
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Data"]
     values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Data"]
-    found = []
+    found: list[tuple[object, ...]] = []
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value is None:

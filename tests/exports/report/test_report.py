@@ -276,7 +276,7 @@ def test_charts_sit_below_the_tables_side_by_side_with_alt_text(example_report: 
         )
     ]
     assert len(anchors) == 2
-    (col1, row1, end1, _), (col2, row2, _, _) = anchors
+    (_, row1, end1, _), (col2, row2, _, _) = anchors
     summary = openpyxl.load_workbook(example_report)["Summary"]
     last_table_row = max(
         int(t.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for t in summary.tables.values()
