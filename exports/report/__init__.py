@@ -43,10 +43,12 @@ from ledger.core.model import Reconciliation
 from ledger.workbook.layout import ALIASES, RATES, SETTINGS
 from ledger.workbook.writer import UnwritableValue
 
+from .apart import write_apart
 from .book import DATE_FORMAT, Book, footer_text
 from .by_year import write_by_year
-from .claims import write_apart, write_claims
-from .findings import write_evidence, write_findings
+from .claims import write_claims
+from .evidence import write_evidence
+from .findings import write_findings
 from .formulas import apart_formulas, base_formulas, finding_formulas, pledge_formulas, spread_formulas
 from .ledger_sheets import write_ledger_sheets
 from .look import (
@@ -70,7 +72,8 @@ from .look import (
 )
 from .plan import Plan
 from .pledges import write_pledges
-from .read_me import write_read_me, write_rules
+from .read_me import write_read_me
+from .rules import write_rules
 from .summary import write_summary
 
 __all__ = ["FORMULA_COLUMNS", "UnwritableValue", "write", "write_report", "write_report_plain"]

@@ -8,7 +8,6 @@ its nominal, its rest; anything else, a duplicate's claims counted apart, in pro
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell  # type: ignore[import-untyped]
@@ -27,9 +26,7 @@ _MONEY = {"Amount", "Nominal", "Share of the nominal", "Rest", "Share of the res
 
 def year_totals(plan: Plan) -> list[tuple[int | str, str, Decimal]]:
     """(year, currency, total now) from the spread, grouped by currency (largest first), years in order."""
-    sums: dict[tuple[str, int | str], Decimal] = defaultdict(Decimal)
-    for row in plan.spread:
-        sums[(row.currency, row.year)] += row.amount
+    sums = plan.years()
     order = {t.currency: i for i, t in enumerate(currency_order(plan.result))}
     keys = sorted(sums, key=lambda k: (order.get(k[0], len(order)), k[0], isinstance(k[1], str), str(k[1])))
     return [(year, cur, sums[(cur, year)]) for cur, year in keys]
@@ -45,7 +42,7 @@ def year_format(book: Book, plan: Plan) -> object:
 def write_by_year(book: Book, plan: Plan) -> None:
     """Write the By year sheet: the year totals, then each pledge's share of each year."""
     sheet = Sheet(book, BY_YEAR)
-    largest = float(max((row.nominal for row in plan.spread), default=0))
+    largest = float(max((row.contribution.full.nominal for row in plan.pledges), default=0))
     widths = {h: fit_width(w, largest) for h, w in YEAR_SPREAD_COLUMNS if h in _MONEY}
     sheet.columns(YEAR_SPREAD_COLUMNS, widths=widths)
     look = book.style
@@ -78,7 +75,7 @@ def write_by_year(book: Book, plan: Plan) -> None:
     sheet.text(
         spread_header - 1, 0, "Each pledge's share of each year", book.look_of("section", look.section)
     )
-    n = len(plan.spread)
+    n = plan.spread_rows()
     sheet.table(SPREAD_TABLE, spread_header, spread_header + n, YEAR_SPREAD_COLUMNS)
     sheet.freeze(spread_header + 1, 0)
     sheet.page(repeat=(spread_header, spread_header))
@@ -95,7 +92,7 @@ def write_by_year(book: Book, plan: Plan) -> None:
         else:
             specs.append(Spec(Kind.TEXT, quoted=book.quoted()))
     rows = sheet.rows(specs, spread_header + n)
-    for index, s in enumerate(plan.spread, start=spread_header + 1):
+    for index, s in enumerate(plan.spread(), start=spread_header + 1):
         rows.write(
             index,
             [

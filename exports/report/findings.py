@@ -1,13 +1,10 @@
-"""The Findings sheet (one row per finding, the most at stake first, with its Decision to type) and Evidence.
+"""The Findings sheet: one row per finding, the most at stake first, with its Decision to type.
 
-Findings: what the engine found, in words apart from the evidence; what each decision does, in words and
-as the figure the pledge would then count; and the Decision cell, highlighted, with a drop-down. The
-helper columns that follow (grouped, folded away) are how the decision reaches the totals: Read as (the
-Decision's words as the totals read them), and what the How findings count table says that decision does
-to the pledge the finding falls on.
-
-Evidence: one row per claim a finding quotes: its source, date, figure and quote, in full, with a link to
-the claim's row on the Claims sheet.
+What the engine found, in words apart from the evidence (the quotes are on the Evidence sheet); what each
+decision does, in words and as the figure the pledge would then count; and the Decision cell,
+highlighted, with a drop-down. The helper columns that follow (grouped, folded away) are how the decision
+reaches the totals: Read as (the Decision's words as the totals read them), and what the How findings
+count table says that decision does to the pledge the finding falls on.
 """
 
 from __future__ import annotations
@@ -22,9 +19,7 @@ from .book import Book, Sheet, lines, row_height
 from .cells import Kind, Link, Spec
 from .formulas import FINDINGS_TABLE, finding_formulas
 from .look import (
-    CLAIMS_SHEET,
     EVIDENCE,
-    EVIDENCE_COLUMNS,
     FINDING_COLUMNS,
     FINDING_HELPERS,
     FINDING_PRINTED,
@@ -33,7 +28,7 @@ from .look import (
 )
 from .plan import STALE_KIND, FindingRow, Plan
 
-__all__ = ["KIND_COLOURS", "write_evidence", "write_findings"]
+__all__ = ["KIND_COLOURS", "STALE_KIND", "write_findings"]
 
 KIND_COLOURS = {
     FindingKind.DUPLICATE: "#DDEBF7",
@@ -53,9 +48,9 @@ _OLD_LEVELS = {"Old level low", "Old level nominal", "Old level high"}
 _NUMBERS = {"Re-upload if changed"}
 
 
-def _height(row: FindingRow, widths: dict[str, float]) -> float | None:
+def _height(row: FindingRow, explanation: str, widths: dict[str, float]) -> float | None:
     texts = (
-        ("Explanation", row.explanation),
+        ("Explanation", explanation),
         ("What it does", row.words),
         ("Note", row.finding.note if row.finding else ""),
         ("Finding ID", row.id),
@@ -102,11 +97,12 @@ def write_findings(book: Book, plan: Plan) -> None:
             specs.append(Spec(Kind.TEXT, book.top(), quoted=book.quoted()))
     rows = sheet.rows(specs, n)
     for index, row in enumerate(plan.findings, start=1):
+        explanation = plan.explanation(row)
         rows.write(
             index,
-            _cells(row),
+            _cells(row, explanation),
             currency=row.finding.currency if row.finding else "",
-            height=_height(row, widths),
+            height=_height(row, explanation, widths),
         )
     if book.plain:
         return
@@ -148,7 +144,7 @@ def write_findings(book: Book, plan: Plan) -> None:
         )
 
 
-def _cells(row: FindingRow) -> list[object]:
+def _cells(row: FindingRow, explanation: str) -> list[object]:
     f, d, move = row.finding, row.decision, row.move
     first, count = row.evidence
     evidence = (
@@ -165,7 +161,7 @@ def _cells(row: FindingRow) -> list[object]:
         f.amount_at_stake if f is not None else None,
         verdict,
         f.note if f is not None else (d.note if d else ""),
-        row.explanation,
+        explanation,
         row.words,
         row.if_accepted,
         row.if_rejected,
@@ -193,45 +189,3 @@ def _cells(row: FindingRow) -> list[object]:
         row.reupload_if_changed,
         0,
     ]
-
-
-def write_evidence(book: Book, plan: Plan) -> None:
-    """Write the Evidence sheet: the claims each finding quotes, in the Findings' order."""
-    sheet = Sheet(book, EVIDENCE)
-    n = len(plan.evidence)
-    sheet.columns(EVIDENCE_COLUMNS)
-    sheet.table("EvidenceTable", 0, n, EVIDENCE_COLUMNS)
-    sheet.freeze(1, 1)
-    sheet.page(repeat=(0, 0), area=(0, 0, max(n, 1), len(EVIDENCE_COLUMNS) - 2))
-    widths = {h: sheet.look.width(h, w) for h, w in EVIDENCE_COLUMNS}
-    wrapped, quoted = book.wrapped(), book.quoted(wrap=True)
-    specs = []
-    for header, _ in EVIDENCE_COLUMNS:
-        if header == "Claim":
-            specs.append(Spec(Kind.LINK))
-        elif header == "Date":
-            specs.append(Spec(Kind.DATE, book.date()))
-        elif header == "Link":
-            specs.append(Spec(Kind.TEXT, book.top(), quoted=book.quoted()))
-        else:
-            specs.append(Spec(Kind.TEXT, wrapped, quoted=quoted))
-    rows = sheet.rows(specs, n)
-    for index, e in enumerate(plan.evidence, start=1):
-        claim = (
-            Link(f"internal:'{CLAIMS_SHEET}'!A{e.claims_row + 1}", e.claim) if e.claims_row > 0 else e.claim
-        )
-        height = row_height(
-            max(
-                lines(e.quote, widths["Quote"]),
-                lines(e.source, widths["Source"]),
-                lines(e.label, widths["Kind"]),
-            )
-        )
-        rows.write(
-            index,
-            [e.finding, e.label, claim, e.source, e.date, e.figure, e.quote, e.url],
-            height=height,
-        )
-
-
-__all__ += ["STALE_KIND"]

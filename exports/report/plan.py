@@ -10,7 +10,7 @@ share of each year; the donors for the Summary; the evidence rows.
 from __future__ import annotations
 
 from collections import ChainMap, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import MappingProxyType
@@ -120,7 +120,6 @@ class FindingRow:
     decision: Decision | None
     state: State
     label: str
-    explanation: str
     words: str
     if_accepted: Decimal | None
     if_rejected: Decimal | None
@@ -190,8 +189,8 @@ class Plan:
     findings: tuple[FindingRow, ...]  # in the Findings sheet's order, decisions of no finding last
     pledges: tuple[PledgeRow, ...]
     apart: tuple[ApartRow, ...]
-    spread: tuple[SpreadRow, ...]
-    evidence: tuple[EvidenceRow, ...]
+    claims: Mapping[str, Claim]
+    sources: Mapping[str, Source]
     claim_findings: Mapping[str, tuple[str, ...]]
     pledge_findings: Mapping[str, tuple[str, ...]]
     claim_pledge: Mapping[str, Pledge]
@@ -199,6 +198,60 @@ class Plan:
     base: str | None
     rates: Mapping[str, Decimal]  # currency -> the rate into the base currency the engine used
     fiscal: bool  # years are fiscal years
+
+    def explanation(self, row: FindingRow) -> str:
+        """The finding's explanation (the message, its quotes left to the Evidence sheet)."""
+        return explanation(row.finding, self.claims) if row.finding is not None else STALE_EXPLANATION
+
+    def evidence(self) -> Iterator[EvidenceRow]:
+        """The Evidence sheet's rows, in the Findings' order: made as they are written, never all held."""
+        for row in self.findings:
+            if row.finding is not None:
+                for claim_id in row.finding.claims:
+                    yield _evidence(
+                        row.finding, row.label, claim_id, self.claims, self.claim_rows, self.sources
+                    )
+
+    @property
+    def evidence_rows(self) -> int:
+        """How many rows the Evidence sheet has."""
+        return sum(count for _, count in (r.evidence for r in self.findings))
+
+    def _spread_labels(self) -> Iterator[tuple[PledgeRow, tuple[str, ...]]]:
+        """Each pledge that has a share of a year, with its years' labels."""
+        fiscal_start = self.result.ledger.settings.fiscal_year_start
+        labels: dict[Period, tuple[str, ...]] = {}
+        for row in self.pledges:
+            c = row.contribution
+            if c.full.nominal == 0 and not (c.totals and c.beyond_parts.nominal):
+                continue
+            period = row.pledge.period
+            found = labels.get(period)
+            if found is None:
+                found = labels[period] = tuple(y for y, _ in year_weights(period, fiscal_start)) or (UNSPECIFIED,)
+            yield row, found
+
+    def spread_rows(self) -> int:
+        """How many rows the year spread has (counted without making them)."""
+        return sum(len(labels) for _, labels in self._spread_labels())
+
+    def years(self) -> dict[tuple[str, int | str], Decimal]:
+        """The distinct nominal per (currency, year) now, as the engine spreads it: every year a pledge
+        has a share of, nothing counted in it or not (a decision may make it count)."""
+        sums: dict[tuple[str, int | str], Decimal] = {}
+        for row, labels in self._spread_labels():
+            for label in labels:
+                sums.setdefault((row.pledge.currency, _year(label)), Decimal(0))
+        for row in self.pledges:
+            for label, amount in row.contribution.years:
+                key = (row.pledge.currency, _year(label))
+                sums[key] = sums.get(key, Decimal(0)) + amount
+        return sums
+
+    def spread(self) -> Iterator[SpreadRow]:
+        """Each pledge's share of each year (see _spread): made as they are written, never all held."""
+        pledge_row = {row.pledge.id: index for index, row in enumerate(self.pledges, start=1)}
+        return _spread(self.pledges, pledge_row, self.result.ledger.settings.fiscal_year_start)
 
     @property
     def pledge_rows(self) -> int:
@@ -307,7 +360,7 @@ class Plan:
         for row in apart:
             apart_of[row.pledge].append(row)
         claim_pledge = {claim: p for p in result.pledges for claim in p.claims}
-        findings, evidence = _findings(
+        findings = _findings(
             _Context(
                 result,
                 states,
@@ -323,15 +376,14 @@ class Plan:
                 apart_of,
             )
         )
-        spread = _spread(pledges, pledge_row, ledger.settings.fiscal_year_start)
         return Plan(
             result=result,
             states=MappingProxyType(states),
             findings=findings,
             pledges=tuple(pledges),
             apart=tuple(apart),
-            spread=spread,
-            evidence=evidence,
+            claims=claims,
+            sources=sources,
             claim_findings={k: tuple(v) for k, v in claim_findings.items()},
             claim_pledge=claim_pledge,
             pledge_findings={k: tuple(v) for k, v in pledge_findings.items()},
@@ -414,7 +466,7 @@ class _Context:
         return [replace(m, state=states.get(m.finding, m.state)) for m in pledges.get(pledge, ())]
 
 
-def _findings(context: _Context) -> tuple[tuple[FindingRow, ...], tuple[EvidenceRow, ...]]:
+def _findings(context: _Context) -> tuple[FindingRow, ...]:
     result = context.result
     decided = {d.finding: d for d in result.ledger.decisions}
     rates = {rate.currency: rate.rate for rate in result.rates}
@@ -429,13 +481,10 @@ def _findings(context: _Context) -> tuple[tuple[FindingRow, ...], tuple[Evidence
     kind_order = {kind: index for index, kind in enumerate(EFFECTS)}
     order = sorted(result.findings, key=lambda f: (-at_stake(f), kind_order[f.kind], f.id))
     rows: list[FindingRow] = []
-    evidence: list[EvidenceRow] = []
+    first = 0  # the finding's first row on the Evidence sheet
     for finding in order:
         effect = EFFECTS[finding.kind]
         state = context.states[finding.id]
-        first = len(evidence)
-        for claim_id in finding.claims:
-            evidence.append(_evidence(finding, effect.label, claim_id, context))
         move = context.moves[finding]
         # what a total holds beyond its pledges is a value: a decision cutting one of them makes it stale
         stale_rest = effect.distinct.moves and move.target in parts
@@ -446,16 +495,16 @@ def _findings(context: _Context) -> tuple[tuple[FindingRow, ...], tuple[Evidence
                 decision=decided.get(finding.id),
                 state=state,
                 label=effect.label,
-                explanation=explanation(finding, context.claims),
-                words=_words(finding.kind),
+                words=WORDS[finding.kind],
                 if_accepted=_if_decided(finding, State.ACCEPTED, context),
                 if_rejected=_if_decided(finding, State.REJECTED, context),
                 move=move,
                 said_by=said_by(finding.kind),
                 reupload_if_changed=int(effect.regroups or stale_rest),
-                evidence=(first, len(evidence) - first),
+                evidence=(first, len(finding.claims)),
             )
         )
+        first += len(finding.claims)
     known = {f.id for f in result.findings}
     for decision in result.ledger.decisions:
         if decision.finding in known:
@@ -467,27 +516,29 @@ def _findings(context: _Context) -> tuple[tuple[FindingRow, ...], tuple[Evidence
                 decision=decision,
                 state=state_of(decision.verdict),
                 label=STALE_KIND,
-                explanation=(
-                    "A decision kept from the ledger: this version of the ledger does not produce the finding; "
-                    "it applies again if the finding returns."
-                ),
                 words="",
                 if_accepted=None,
                 if_rejected=None,
                 move=None,
                 said_by="",
                 reupload_if_changed=0,
-                evidence=(len(evidence), 0),
+                evidence=(first, 0),
             )
         )
-    return tuple(rows), tuple(evidence)
+    return tuple(rows)
 
 
-def _words(kind: FindingKind) -> str:
-    effect = EFFECTS[kind]
-    return (
-        f"Accepted: {effect.if_accepted}. Undecided: {effect.if_undecided}. Rejected: {effect.if_rejected}."
-    )
+# What each kind does, in the effects table's words, for the Findings sheet.
+WORDS: Mapping[FindingKind, str] = MappingProxyType(
+    {
+        kind: f"Accepted: {e.if_accepted}. Undecided: {e.if_undecided}. Rejected: {e.if_rejected}."
+        for kind, e in EFFECTS.items()
+    }
+)
+STALE_EXPLANATION = (
+    "A decision kept from the ledger: this version of the ledger does not produce the finding; it applies "
+    "again if the finding returns."
+)
 
 
 def _if_decided(finding: Finding, state: State, context: _Context) -> Decimal | None:
@@ -538,18 +589,25 @@ def _duplicate_counts(
     )
 
 
-def _evidence(finding: Finding, label: str, claim_id: str, context: _Context) -> EvidenceRow:
-    claim = context.claims.get(claim_id)
+def _evidence(
+    finding: Finding,
+    label: str,
+    claim_id: str,
+    claims: Mapping[str, Claim],
+    claim_rows: Mapping[str, int],
+    sources: Mapping[str, Source],
+) -> EvidenceRow:
+    claim = claims.get(claim_id)
     if claim is None:
         return EvidenceRow(finding.id, label, claim_id, -1, "", None, "", "", "")
-    source = context.sources.get(claim.source)
+    source = sources.get(claim.source)
     word = approximation_word(claim.approximation)
     figure = describe_amount(claim.value, claim.currency)
     return EvidenceRow(
         finding.id,
         label,
         claim_id,
-        context.claim_rows.get(claim_id, -1),
+        claim_rows.get(claim_id, -1),
         (source.publisher or source.id) if source else claim.source,
         source.date if source else None,
         f"{word} {figure}" if word != "exact" else figure,
@@ -560,10 +618,9 @@ def _evidence(finding: Finding, label: str, claim_id: str, context: _Context) ->
 
 def _spread(
     pledges: Sequence[PledgeRow], pledge_row: Mapping[str, int], fiscal_start: int
-) -> tuple[SpreadRow, ...]:
+) -> Iterator[SpreadRow]:
     """Each pledge's nominal (and a total's rest) over its years, to the cent, as the engine spreads it."""
     weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
-    rows: list[SpreadRow] = []
     for row in pledges:
         p, c = row.pledge, row.contribution
         rest = c.beyond_parts.nominal if c.totals else None
@@ -578,22 +635,19 @@ def _spread(
         rest_shares = _allocate(rest, shares, c.currency) if rest is not None else None
         counted = dict(c.years)
         for index, label in enumerate(labels):
-            rows.append(
-                SpreadRow(
-                    p.id,
-                    p.donor,
-                    c.currency,
-                    _year(label),
-                    nominal,
-                    nominal_shares[index],
-                    rest,
-                    rest_shares[index] if rest_shares is not None else None,
-                    pledge_row[p.id],
-                    c.distinct.nominal,
-                    counted.get(label, Decimal(0)),
-                )
+            yield SpreadRow(
+                p.id,
+                p.donor,
+                c.currency,
+                _year(label),
+                nominal,
+                nominal_shares[index],
+                rest,
+                rest_shares[index] if rest_shares is not None else None,
+                pledge_row[p.id],
+                c.distinct.nominal,
+                counted.get(label, Decimal(0)),
             )
-    return tuple(rows)
 
 
 def _allocate(amount: Decimal, shares: Sequence[tuple[str, Decimal]], currency: str) -> tuple[Decimal, ...]:

@@ -1,7 +1,7 @@
-"""How findings count (the effects table the formulas read) and the Read me.
+"""The Read me: what each sheet holds, and each kind of finding in the effects table's own words.
 
-The Read me describes each kind of finding in the effects table's own words (`ledger.engine.effects`),
-so that what it says about decisions is what the totals do.
+The words come from `ledger.engine.effects`, so that what the Read me says a decision does is what the
+totals do.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from datetime import datetime
 from ledger.engine.effects import EFFECTS
 
 from .book import Book, Sheet, lines, row_height
-from .cells import Kind, Spec
-from .formulas import RULES_TABLE, SAID_BY, rules
+from .formulas import SAID_BY
 from .look import (
     APART,
     BY_YEAR,
@@ -21,44 +20,13 @@ from .look import (
     PLEDGES,
     READ_ME,
     READ_ME_COLUMNS,
-    RULE_COLUMNS,
     RULES,
     SUMMARY,
     CellLook,
 )
 from .plan import Plan
 
-__all__ = ["write_read_me", "write_rules"]
-
-
-def write_rules(book: Book) -> None:
-    """Write How findings count: for each kind of finding and decision, what it does to the pledge."""
-    sheet = Sheet(book, RULES)
-    table = rules()
-    sheet.columns(RULE_COLUMNS)
-    sheet.table(RULES_TABLE, 0, len(table), RULE_COLUMNS)
-    sheet.freeze(1)
-    sheet.page(repeat=(0, 0))
-    text = Spec(Kind.TEXT, book.wrapped())
-    number = Spec(Kind.NUMBER, book.top())
-    rows = sheet.rows([text, text, text, number, number, number, number, number, text], len(table))
-    width = sheet.look.width("What it does", RULE_COLUMNS[-1][1])
-    for index, rule in enumerate(table, start=1):
-        rows.write(
-            index,
-            [
-                rule.label,
-                rule.kind.value,
-                rule.state.value,
-                rule.cut,
-                rule.new_money_cut,
-                rule.total_applies,
-                rule.old_level_applies,
-                rule.regroups,
-                rule.words,
-            ],
-            height=row_height(lines(rule.words, width)),
-        )
+__all__ = ["write_read_me"]
 
 
 def _topics() -> tuple[tuple[str, str], ...]:

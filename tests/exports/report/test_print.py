@@ -93,7 +93,7 @@ def test_the_evidence_pages_hold_every_quote_in_full(
     pdf, plan = printed[name]
     evidence = " ".join(p for p in pages(pdf, raw=True) if sheet_of(p) == "Evidence")
     flat = re.sub(r"\s+", " ", evidence)
-    quotes = {re.sub(r"\s+", " ", e.quote).strip() for e in plan.evidence if e.quote}
+    quotes = {re.sub(r"\s+", " ", e.quote).strip() for e in plan.evidence() if e.quote}
     assert quotes
     missing = [q for q in quotes if q not in flat]
     assert missing == []
