@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +39,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 LINE_HEIGHT = 16.0  # points per line of 11-point text, with room for a wider font than Calibri
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 _FOOTER_TEXT = 60  # characters of the ledger's name in the footer (Excel allows 255 in all)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def lines(text: str, width: float) -> int:
@@ -159,10 +161,12 @@ class Book:
 
 def footer_text(name: str, version: str, written: datetime) -> str:
     """The page footer: ledger name and version on the left, the day written, the sheet and page on the right."""
-    shown = name if len(name) <= _FOOTER_TEXT else name[: _FOOTER_TEXT - 1] + "…"
+    plain = " ".join(_CONTROL.sub(" ", name).split())  # one line, no control characters
+    shown = plain if len(plain) <= _FOOTER_TEXT else plain[: _FOOTER_TEXT - 1] + "…"
     left = " · ".join(part for part in (shown, f"version {version}" if version else "") if part)
     left = left.replace("&", "&&")
-    return f"&L&8{left}&C&8written {written:%Y-%m-%d}&R&8&A · page &P of &N"
+    # the space after the size: a name beginning with a digit would otherwise make it another size
+    return f"&L&8 {left}&C&8 written {written:%Y-%m-%d}&R&8 &A · page &P of &N"
 
 
 class Sheet:

@@ -168,8 +168,18 @@ def explanation(finding: Finding, claims: Mapping[str, Claim]) -> str:
 
 
 def currency_order(result: Reconciliation) -> list[CurrencyTotals]:
-    """The currencies, the largest naive sum first."""
-    return sorted(result.totals, key=lambda t: (-t.naive, t.currency))
+    """The currencies, the largest naive sum first; with rates, compared in the base currency, and those
+    with no rate (which cannot be compared) after."""
+    if result.base_totals is None:
+        return sorted(result.totals, key=lambda t: (-t.naive, t.currency))
+    base = result.base_totals.currency
+    rates = {rate.currency: rate.rate for rate in result.rates}
+
+    def key(t: CurrencyTotals) -> tuple[int, Decimal, str]:
+        rate = Decimal(1) if t.currency == base else rates.get(t.currency)
+        return (0, -t.naive * rate, t.currency) if rate is not None else (1, -t.naive, t.currency)
+
+    return sorted(result.totals, key=key)
 
 
 def _year(label: str) -> int | str:
@@ -228,7 +238,9 @@ class Plan:
             period = row.pledge.period
             found = labels.get(period)
             if found is None:
-                found = labels[period] = tuple(y for y, _ in year_weights(period, fiscal_start)) or (UNSPECIFIED,)
+                found = labels[period] = tuple(y for y, _ in year_weights(period, fiscal_start)) or (
+                    UNSPECIFIED,
+                )
             yield row, found
 
     def spread_rows(self) -> int:

@@ -463,10 +463,15 @@ def test_writes_to_a_binary_file() -> None:
 def test_the_footer_names_the_ledger_its_version_and_the_day(tmp_path: Path) -> None:
     path = tmp_path / "versioned.xlsx"
     write_report(EXAMPLE, path, version="7")
+    odd = tmp_path / "odd.xlsx"  # a name of digits, ampersands and a control character stays text
+    write_report(replace(EXAMPLE, ledger=replace(EXAMPLE.ledger, name="2011 & co\x1f")), odd)
+    named = openpyxl.load_workbook(odd)["Summary"].oddFooter
+    assert named is not None and str(named.left.text).strip() == "2011 && co"  # && prints as &
+    assert named.left.size == 8
     footer = openpyxl.load_workbook(path)["Findings"].oddFooter
     assert footer is not None
     assert "version 7" in str(footer.left.text)
-    assert str(footer.center.text).startswith("written 20")
+    assert str(footer.center.text).strip().startswith("written 20")
 
 
 def test_base_currency_totals_when_rates_are_given(tmp_path: Path) -> None:
