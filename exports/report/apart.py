@@ -32,7 +32,7 @@ def write_apart(book: Book, plan: Plan) -> None:
         helpers=APART_HELPERS,
     )
     sheet.table(APART_TABLE, 0, len(plan.apart), columns)
-    sheet.freeze(1, 1)
+    sheet.freeze(1)
     sheet.page(repeat=(0, 0), area=(0, 0, max(len(plan.apart), 1), len(APART_COLUMNS) - 1))  # not the helpers
     col = {header: xl_col_to_name(index) for index, (header, _) in enumerate(columns)}
     formulas = apart_formulas(col)
@@ -40,12 +40,17 @@ def write_apart(book: Book, plan: Plan) -> None:
     for header, _ in columns:
         if header in formulas:
             specs.append(
-                Spec(Kind.FORMULA, formula=formulas[header], styles=book.exact if header in money else None)
+                Spec(
+                    Kind.FORMULA,
+                    None if header in money else book.centred(),
+                    formulas[header],
+                    styles=book.exact if header in money else None,
+                )
             )
         elif header in money:
             specs.append(Spec(Kind.MONEY, styles=book.exact))
         elif header.startswith("Says "):
-            specs.append(Spec(Kind.NUMBER))
+            specs.append(Spec(Kind.NUMBER, book.centred()))
         else:
             specs.append(Spec(Kind.TEXT, book.top(), quoted=book.quoted()))
     says = [header.removeprefix("Says ") for header, _ in APART_HELPERS if header.startswith("Says ")]

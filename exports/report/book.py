@@ -134,6 +134,10 @@ class Book:
         """Cells aligned to the top, beside wrapped ones."""
         return self.format(("top",), {"valign": "top"})
 
+    def centred(self) -> Format | None:
+        """Small numbers (a cut, a flag), centred in their column."""
+        return self.format(("centred",), {"valign": "top", "align": "center"})
+
     def link(self) -> Format | None:
         """Hyperlinks."""
         return self.format(("link",), {"font_color": "blue", "underline": 1, "valign": "top"})

@@ -30,7 +30,7 @@ def write_claims(book: Book, plan: Plan) -> None:
         CLAIM_COLUMNS, widths={h: fit_width(w, largest) for h, w in CLAIM_COLUMNS if h in _CLAIM_MONEY}
     )
     sheet.table(CLAIMS_TABLE, 0, len(claims), CLAIM_COLUMNS)
-    sheet.freeze(1, 1)
+    sheet.freeze(1)
     sheet.page(repeat=(0, 0))
     specs = [
         Spec(Kind.MONEY, styles=book.exact)

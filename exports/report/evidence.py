@@ -20,7 +20,7 @@ def write_evidence(book: Book, plan: Plan) -> None:
     n = plan.evidence_rows
     sheet.columns(EVIDENCE_COLUMNS)
     sheet.table("EvidenceTable", 0, n, EVIDENCE_COLUMNS)
-    sheet.freeze(1, 1)
+    sheet.freeze(1)
     sheet.page(repeat=(0, 0), area=(0, 0, max(n, 1), len(EVIDENCE_COLUMNS) - 2))
     widths = {h: sheet.look.width(h, w) for h, w in EVIDENCE_COLUMNS}
     wrapped, quoted = book.wrapped(), book.quoted(wrap=True)

@@ -69,7 +69,7 @@ def write_findings(book: Book, plan: Plan) -> None:
         widths[header] = fit_width(widths[header], largest)
     sheet.columns(FINDING_COLUMNS, widths=widths, helpers=FINDING_HELPERS)
     sheet.table(FINDINGS_TABLE, 0, n, columns)
-    sheet.freeze(1, 1)
+    sheet.freeze(1)
     sheet.page(repeat=(0, 0), area=(0, 0, max(n, 1), FINDING_PRINTED - 1))
     col = {header: xl_col_to_name(index) for index, (header, _) in enumerate(columns)}
     formulas = finding_formulas(col)
@@ -80,13 +80,14 @@ def write_findings(book: Book, plan: Plan) -> None:
     specs = []
     for header, _ in columns:
         if header in formulas:
-            specs.append(Spec(Kind.FORMULA, book.top(), formulas[header]))
+            text = header in ("Read as",)
+            specs.append(Spec(Kind.FORMULA, book.top() if text else book.centred(), formulas[header]))
         elif header in _MONEY:
             specs.append(Spec(Kind.MONEY, styles=lambda cur: book.scaled(cur)))
         elif header in _OLD_LEVELS:
             specs.append(Spec(Kind.MONEY, styles=book.exact))
         elif header in _NUMBERS:
-            specs.append(Spec(Kind.NUMBER))
+            specs.append(Spec(Kind.NUMBER, book.centred()))
         elif header == "Decision":
             specs.append(Spec(Kind.TEXT, decision, quoted=decision, blank=True))
         elif header == "Evidence":

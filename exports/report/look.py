@@ -297,6 +297,13 @@ NOTES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "New money cut": "The same scale, for findings that take only new money away.",
             "Old level low": "Its pledge's old level, when the claim says it is an increase.",
         },
+        RULES: {
+            "Cut": f"How much of the pledge it falls on still counts: {_CUT_SCALE}.",
+            "New money cut": "The same scale, for the pledge's new money only.",
+            "Total applies": "1: the total it falls on counts only what it holds beyond its pledges.",
+            "Old level applies": "1: a baseline's old level is subtracted from the increase's new money.",
+            "Claims count as one pledge": "1: a duplicate's claims count once, as one pledge.",
+        },
         BY_YEAR: {
             "Share of the nominal": "The pledge's nominal spread over its years to the cent, as the engine spreads it.",
             "Share of the rest": "A total's rest spread the same way.",

@@ -42,7 +42,7 @@ def write_pledges(book: Book, plan: Plan) -> None:
     widths = {h: fit_width(w, largest) for h, w in columns if h in _MONEY or h in _MONEY_FORMULAS}
     sheet.columns(visible, widths=widths, helpers=PLEDGE_HELPERS)
     sheet.table(PLEDGES_TABLE, 0, n, columns)
-    sheet.freeze(1, 1)
+    sheet.freeze(1)
     sheet.page(repeat=(0, 0), area=(0, 0, max(n, 1), len(visible) - 1))  # not the folded helpers
     col = {header: xl_col_to_name(index) for index, (header, _) in enumerate(columns)}
     formulas = pledge_formulas(col)
@@ -52,8 +52,10 @@ def write_pledges(book: Book, plan: Plan) -> None:
     for header, _ in columns:
         if header in formulas:
             base_column = header.endswith("(base)")
-            style = book.exact(plan.base) if base_column and plan.base else None
             money = header in _MONEY_FORMULAS
+            style = (
+                book.exact(plan.base) if base_column and plan.base else (None if money else book.centred())
+            )
             specs.append(
                 Spec(
                     Kind.FORMULA,

@@ -24,7 +24,7 @@ def write_rules(book: Book) -> None:
     sheet.freeze(1)
     sheet.page(repeat=(0, 0))
     text = Spec(Kind.TEXT, book.wrapped())
-    number = Spec(Kind.NUMBER, book.top())
+    number = Spec(Kind.NUMBER, book.centred())
     rows = sheet.rows([text, text, text, number, number, number, number, number, text], len(table))
     width = sheet.look.width("What it does", RULE_COLUMNS[-1][1])
     for index, rule in enumerate(table, start=1):
