@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .flat import write_csv, write_json
 from .report import write_report
-from .report_reading import is_report, read_report_decisions, report_decisions
+from .report.reading import is_report, read_report_decisions, report_decisions
 
 __all__ = [
     "is_report",

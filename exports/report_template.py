@@ -22,10 +22,12 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ledger.workbook.writer import save_stamped
 
-from .report_look import (
+from .report.look import (
     DEFAULT_HEADER,
     DEFAULT_TABLE_STYLE,
+    EVIDENCE,
     FINDINGS,
+    FONT,
     PLEDGES,
     READ_ME,
     SHEET_COLUMNS,
@@ -36,7 +38,7 @@ from .report_look import (
 __all__ = ["build_report_template", "main"]
 
 TEMPLATE_TIMESTAMP = datetime(2024, 1, 1)
-TAB_COLORS = {SUMMARY: "1F4E78", PLEDGES: "2E75B6", FINDINGS: "C55A11", READ_ME: "7F7F7F"}
+TAB_COLORS = {SUMMARY: "1F4E78", FINDINGS: "C55A11", EVIDENCE: "C55A11", PLEDGES: "2E75B6", READ_ME: "7F7F7F"}
 
 
 def _argb(color: str | None) -> str:
@@ -44,7 +46,7 @@ def _argb(color: str | None) -> str:
 
 
 def _header_font() -> Font:
-    return Font(bold=DEFAULT_HEADER.bold, color=_argb(DEFAULT_HEADER.font_color))
+    return Font(name=FONT, bold=DEFAULT_HEADER.bold, color=_argb(DEFAULT_HEADER.font_color))
 
 
 def build_report_template(path: str | Path) -> None:
@@ -59,11 +61,11 @@ def build_report_template(path: str | Path) -> None:
         header_row = 1
         if name == SUMMARY:
             sheet["A1"] = "Pledge reconciliation"
-            sheet["A1"].font = Font(bold=True, size=16, color="FF1F4E78")
-            sheet["A2"] = "Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to USD 1.52bn."
-            sheet["A2"].font = Font(italic=True, size=12)
-            sheet["A3"] = "Totals by currency"
-            sheet["A3"].font = Font(bold=True, size=12)
+            sheet["A1"].font = Font(name=FONT, bold=True, size=16, color="FF1F4E78")
+            sheet["A2"] = "Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to 1.52bn."
+            sheet["A2"].font = Font(name=FONT, italic=True, size=12)
+            sheet["A3"] = "Totals"
+            sheet["A3"].font = Font(name=FONT, bold=True, size=12)
             header_row = 4
         for column, (header, width) in enumerate(columns, start=1):
             cell = sheet.cell(row=header_row, column=column, value=header)

@@ -444,7 +444,8 @@ def decision_from_fields(fields: Mapping[str, Any], origin: Origin) -> tuple[Dec
                 origin.field("decision"),
             )
         ]
-    return Decision(finding, verdict, text(fields.get("note")), origin=origin), []
+    # placed at its Finding cell, so that what is said of it later (no such finding) names a cell
+    return Decision(finding, verdict, text(fields.get("note")), origin=origin.field("finding")), []
 
 
 def _alias_fields(fields: Any) -> Mapping[str, Any]:

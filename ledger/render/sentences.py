@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ledger.core.model import CurrencyTotals, Instrument, Reconciliation
 from ledger.core.money import describe_amount
 
 
 def headline(totals: CurrencyTotals) -> str:
-    """`Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to USD 1.52bn, of which USD 1bn is loans.`"""
+    """`Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to 1.52bn (nominal 1.3bn), of which
+    loans USD 1bn; new money USD 1.04bn.`
+
+    The currency is said once per figure group, so that "(nominal 1.3bn)" reads as the distinct pledges'
+    nominal and the loans come after it, as part of those pledges.
+    """
     cur = totals.currency
     distinct = totals.distinct
+
+    def bare(amount: Decimal) -> str:
+        return describe_amount(amount, cur).removeprefix(f"{cur} ")
+
     if distinct.low == distinct.high:
         span = describe_amount(distinct.nominal, cur)
     else:
-        span = f"{describe_amount(distinct.low, cur)} to {describe_amount(distinct.high, cur)}"
+        span = f"{describe_amount(distinct.low, cur)} to {bare(distinct.high)} (nominal {bare(distinct.nominal)})"
     sentence = f"Reports add up to {describe_amount(totals.naive, cur)}; the distinct pledges are {span}"
     loans = dict(totals.by_instrument).get(Instrument.LOAN.value)
     if loans is not None and loans.nominal:
-        sentence += f", of which {describe_amount(loans.nominal, cur)} is loans"
-    return (
-        f"{sentence} (nominal {describe_amount(distinct.nominal, cur)}); "
-        f"new money {describe_amount(totals.new_money.nominal, cur)}."
-    )
+        sentence += f", of which loans {describe_amount(loans.nominal, cur)}"
+    return f"{sentence}; new money {describe_amount(totals.new_money.nominal, cur)}."
 
 
 def summary_text(result: Reconciliation) -> str:

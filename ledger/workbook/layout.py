@@ -17,9 +17,9 @@ from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
 
-from ledger.core.model import Instrument
+from ledger.core.model import Alias, Instrument
 from ledger.core.money import Approximation, is_currency
-from ledger.names.entities import KIND_CHOICES
+from ledger.names.entities import KIND_CHOICES, kind_word
 
 __all__ = [
     "ALIASES",
@@ -38,6 +38,7 @@ __all__ = [
     "Column",
     "Kind",
     "SheetLayout",
+    "alias_cells",
     "approximation_word",
     "choice_list",
     "currency_codes",
@@ -91,6 +92,9 @@ class SheetLayout:
     columns: tuple[Column, ...]
     entries: tuple[Column, ...] = ()  # key/value sheets: the rows, by their Setting label
     variants: tuple[str, ...] = ()  # other sheet names analysts use
+    # headers the reconciliation report (exports/report) writes beside the sheet's own columns: a report
+    # read back as a ledger passes over them without a word
+    report_columns: tuple[str, ...] = ()
 
     @property
     def key_value(self) -> bool:
@@ -134,6 +138,11 @@ _INSTRUMENT_WORDS: Mapping[Instrument, str] = MappingProxyType(
 def approximation_word(approximation: Approximation) -> str:
     """The word the workbook writes for an approximation: MORE_THAN -> "more than"."""
     return approximation.value.replace("_", " ")
+
+
+def alias_cells(alias: Alias) -> tuple[str, str, str, str]:
+    """An alias as the Aliases sheet writes it: name, means, parent, kind in words."""
+    return alias.name, alias.means, alias.parent, kind_word(alias.kind)
 
 
 def instrument_word(instrument: Instrument) -> str:
@@ -233,6 +242,7 @@ CLAIMS = SheetLayout(
     required=True,
     explanation="One row per statement in one source that money was or will be pledged, with its exact words.",
     variants=("Claim", "Pledges", "Announcements"),
+    report_columns=("Pledge", "Pledge donor", "Naive figure", "Findings"),
     columns=(
         Column(
             "id",
@@ -453,6 +463,22 @@ DECISIONS = SheetLayout(
     required=False,
     explanation="Your verdicts on the ledger's findings: accept or reject, by the finding's ID.",
     variants=("Decision", "Verdicts", "Findings"),
+    report_columns=(  # the report's Findings sheet
+        *("Kind", "Amount at stake", "Explanation", "What it does", "If accepted", "If rejected", "Evidence"),
+        *(
+            "Currency",
+            "Claims",
+            "Pledges",
+            "Rule",
+            "Read as",
+            "Reconciled as",
+            "Changed",
+            "Target",
+            "Said by",
+        ),
+        *("Cut", "New money cut", "Total applies", "Increase", "Old level applies", "Old level low"),
+        *("Old level nominal", "Old level high", "Re-upload if changed", "Re-upload now"),
+    ),
     columns=(
         Column(
             "finding",

@@ -315,7 +315,8 @@ class _LedgerReader:
                 continue  # a merged header cell leaves blanks after its first cell
             field, currency = _match(header, layout)
             if field is None:
-                unknown.append(f'"{header}" ({_letters(index)})')
+                if header not in layout.report_columns:
+                    unknown.append(f'"{header}" ({_letters(index)})')
                 continue
             if field in columns:
                 self.problems.append(

@@ -43,7 +43,6 @@ from openpyxl.writer.excel import ExcelWriter
 from ledger.core.model import Claim, Ledger, Period, Settings, Source
 from ledger.core.money import minor_unit
 from ledger.core.problems import ParseError
-from ledger.names.entities import kind_word
 from ledger.parsing.periods import parse_period
 from ledger.parsing.vocabulary import format_qualifiers
 from ledger.workbook.layout import (
@@ -60,6 +59,7 @@ from ledger.workbook.layout import (
     Column,
     Kind,
     SheetLayout,
+    alias_cells,
     approximation_word,
     choice_list,
     instrument_word,
@@ -506,7 +506,7 @@ def _rows(ledger: Ledger) -> Iterator[tuple[SheetLayout, Iterable[Sequence[Value
     yield SOURCES, ((s.id, s.publisher, s.title, s.date, s.url) for s in ledger.sources), ""
     yield CLAIMS, (claim_row(c, sources, fiscal) for c in ledger.claims), "currency"
     yield RATES, ((r.currency, r.rate, r.base, r.as_of) for r in ledger.rates), ""
-    yield ALIASES, ((a.name, a.means, a.parent, kind_word(a.kind)) for a in ledger.aliases), ""
+    yield ALIASES, (alias_cells(a) for a in ledger.aliases), ""
     yield DECISIONS, ((d.finding, d.verdict.value, d.note, d.by, d.at) for d in ledger.decisions), ""
 
 

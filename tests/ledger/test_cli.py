@@ -27,8 +27,10 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def test_example_prints_the_headline() -> None:
     done = run("example")
     assert done.returncode == 0, done.stderr
-    assert "Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to USD 1.52bn" in done.stdout
-    assert "of which USD 1bn is loans" in done.stdout
+    assert (
+        "Reports add up to USD 3.56bn; the distinct pledges are USD 1.27bn to 1.52bn (nominal 1.3bn), "
+        "of which loans USD 1bn; new money USD 1.04bn." in done.stdout
+    )
 
 
 def test_example_json_is_the_contract() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 import ledger
-from exports.report_reading import is_report
+from exports.report.reading import is_report
 from ledger.cli import main
 from ledger.workbook.writer import write_ledger
 

@@ -19,7 +19,7 @@ from ledger.parsing.build import decision_from_fields, text
 from ledger.workbook.gate import Limits, Sheet, read_workbook
 from ledger.workbook.layout import DECISIONS, match_header
 
-from .report_look import CLAIMS_SHEET, FINDINGS, PLEDGES, SUMMARY
+from .look import CLAIMS_SHEET, FINDINGS, PLEDGES, SUMMARY
 
 __all__ = ["REPORT_SHEETS", "is_report", "read_report_decisions", "report_decisions"]
 

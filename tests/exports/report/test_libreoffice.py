@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +20,7 @@ from exports.libreoffice import convert
 from exports.report import write_report
 from ledger import Ledger, Verdict
 
-from .test_report import engine_figures, summary_figures
+from .test_report import engine_figures, rows_of, summary_figures
 
 EXAMPLE = ledger.example_ledger()
 FINDINGS = {
@@ -32,6 +33,7 @@ FLIPS: dict[str, tuple[tuple[str, str], ...]] = {
     "contained-accepted": (("contained", "accept"),),
     "repackaged-and-past-rejected": (("repackaged", "reject"), ("already_provided", "Rejected")),
     "baseline-and-total-rejected": (("baseline", "reject"), ("aggregate", "no")),
+    "duplicate-rejected": (("duplicate", "reject"),),
     "all-accepted": tuple(
         (kind, "accept")
         for kind in (
@@ -45,6 +47,12 @@ FLIPS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 WORDS = {"accept": Verdict.ACCEPT, "reject": Verdict.REJECT, "rejected": Verdict.REJECT, "no": Verdict.REJECT}
+# What the Summary's second line says once the flips are typed in (before a re-upload).
+FLAGS = {
+    "contained-accepted": "1 decision changed since the report was made",
+    "duplicate-rejected": "Figures need a re-upload: a duplicate was rejected",
+    "all-accepted": "6 decisions changed since the report was made",
+}
 
 
 def _rates_ledger() -> Ledger:
@@ -111,10 +119,11 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
         workbook = openpyxl.load_workbook(made["example"][0])
         sheet = workbook["Findings"]
         rows = {sheet.cell(row, 1).value: row for row in range(2, sheet.max_row + 1)}
+        decision = [c.value for c in sheet[1]].index("Decision") + 1
         book = EXAMPLE
         for kind, typed in flips:
             finding = FINDINGS[kind]
-            sheet.cell(rows[finding], 8).value = typed
+            sheet.cell(rows[finding], decision).value = typed
             book = book.decide(finding, WORDS[typed.lower()])
         workbook.save(folder / f"{name}.xlsx")
         made[name] = (folder / f"{name}.xlsx", ledger.reconcile(book))
@@ -168,6 +177,61 @@ def test_a_decision_changed_in_the_sheet_moves_the_totals_as_the_engine_does(
     expected = engine_figures(reports[name][1].totals[0])
     assert expected != engine_figures(reports["example"][1].totals[0])  # the flip matters
     assert summary_figures(workbook, "USD") == expected
+    summary = workbook["Summary"]
+    if name in FLAGS:
+        assert str(summary["A5"].value).startswith(FLAGS[name])
+
+
+def test_rejecting_a_duplicate_in_the_sheet_counts_its_claims_apart(recalculated: dict[str, Path]) -> None:
+    workbook = openpyxl.load_workbook(recalculated["duplicate-rejected"], data_only=True)
+    figures = summary_figures(workbook, "USD")
+    assert (figures["Distinct_low"], figures["Distinct_high"]) == (
+        Decimal("1810000000.00"),
+        Decimal("2120000000.00"),
+    )
+    apart = rows_of(workbook["Claims apart"])
+    assert {r["Claim"]: r["Counted nominal"] for r in apart} == {
+        "BBC-1": 300_000_000,
+        "BBC-3": 300_000_000,
+        "CNN-3": 300_000_000,
+    }
+    # the claim that says "repackaged" keeps that finding; the increases keep their old level
+    assert {r["Claim"]: r["New money nominal"] for r in apart} == {
+        "BBC-1": 40_000_000,
+        "BBC-3": 40_000_000,
+        "CNN-3": 300_000_000,
+    }
+    assert workbook["Summary"]["A4"].value == "8 findings: 0 accepted, 1 rejected, 7 undecided."
+
+
+@pytest.mark.parametrize("name", ["example", "rates", "hostile"])
+def test_every_stored_value_is_what_libreoffice_computes(
+    name: str, reports: dict[str, tuple[Path, ledger.Reconciliation]], recalculated: dict[str, Path]
+) -> None:
+    """The values written beside the formulas are the formulas' values: no spreadsheet needs to recalculate."""
+    path = reports[name][0]
+    formulas = openpyxl.load_workbook(path)
+    stored = openpyxl.load_workbook(path, data_only=True)
+    again = openpyxl.load_workbook(recalculated[name], data_only=True)
+    checked = 0
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                before, after = (
+                    stored[sheet.title][cell.coordinate].value,
+                    again[sheet.title][cell.coordinate].value,
+                )
+                assert _same(before, after), (sheet.title, cell.coordinate, before, after, cell.value)
+                checked += 1
+    assert checked > 50
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) < 0.005
+    return a == b or (a in (None, "") and b in (None, ""))
 
 
 def test_libreoffice_computes_the_base_currency_figures(

@@ -1,0 +1,1 @@
+"""Tests of exports/: the JSON and CSV exports, and the Excel report."""
