@@ -104,27 +104,29 @@ def test_a_worker_killed_during_a_background_upload_loses_nothing(
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     instance = tmp_path / "instance"
     prepare(url, instance)
-    with (
-        _database(url) as db,
-        queue_worker(url, instance, 1, settings=SETTINGS),
-        gunicorn(url, instance, 1, settings=SETTINGS) as base,
-    ):
-        token = _token(db)
-        status, body = _upload(base, token, "/api/v1/ledgers", "large.xlsx", large_workbook)
-        assert status == 202, body
-        job_id = json.loads(body)["job"]["id"]
-        worker = _wait_until_running(db, job_id)
-        os.kill(int(worker.rsplit(":", 1)[1]), signal.SIGKILL)  # the worker process reading it dies
-        lease_over = time.monotonic() + float(SETTINGS["JOB_LEASE_SECONDS"]) + 0.5
-        job, seen = _poll_until_done(base, token, job_id)
-        assert job["state"] == "done", job
-        assert job["attempts"] == 2
-        # once the dead attempt's lease is over, its page never says it is still running: it says
-        # "retrying" until another worker takes it, then that attempt's progress
-        assert not [
-            state for at, state, attempts in seen if at > lease_over and (state, attempts) == ("running", 1)
-        ]
-        _stored_once(db, str(job["ledger"]), large_workbook)
+    with _database(url) as db:
+        token = _token(db)  # before the service starts: this test is about the worker, not startup
+        with (
+            queue_worker(url, instance, 1, settings=SETTINGS),
+            gunicorn(url, instance, 1, settings=SETTINGS) as base,
+        ):
+            status, body = _upload(base, token, "/api/v1/ledgers", "large.xlsx", large_workbook)
+            assert status == 202, body
+            job_id = json.loads(body)["job"]["id"]
+            worker = _wait_until_running(db, job_id)
+            os.kill(int(worker.rsplit(":", 1)[1]), signal.SIGKILL)  # the worker process reading it dies
+            lease_over = time.monotonic() + float(SETTINGS["JOB_LEASE_SECONDS"]) + 0.5
+            job, seen = _poll_until_done(base, token, job_id)
+            assert job["state"] == "done", job
+            assert job["attempts"] == 2
+            # once the dead attempt's lease is over, its page never says it is still running: it says
+            # "retrying" until another worker takes it, then that attempt's progress
+            assert not [
+                state
+                for at, state, attempts in seen
+                if at > lease_over and (state, attempts) == ("running", 1)
+            ]
+            _stored_once(db, str(job["ledger"]), large_workbook)
 
 
 def test_the_whole_service_restarted_mid_job_finishes_it(
