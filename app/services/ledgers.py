@@ -880,7 +880,8 @@ class LedgerService:
                 params={"kind": kind, "number": version.number},
             )
             raise DownloadQueued(job_id)
-        return export(self.view(ledger_id, number, user_id=user_id).result, kind)
+        seen = self.view(ledger_id, number, user_id=user_id)
+        return export(seen.result, kind, version=str(seen.version.number))
 
     def _download_job(self, attempt: Attempt) -> None:
         """A download job's attempt: reconcile the version and build its file, kept with the job."""
@@ -888,7 +889,7 @@ class LedgerService:
         attempt.progress(10, "finding the double counting")
         seen = self.view(attempt.ledger_id, int(attempt.params["number"]), user_id=attempt.user_id)
         attempt.progress(60, "writing the file")
-        made = export(seen.result, str(attempt.params["kind"]))
+        made = export(seen.result, str(attempt.params["kind"]), version=str(seen.version.number))
         with self.db.transaction() as session:
             attempt.complete(
                 session, content=made.content, result_name=made.file_name, result_type=made.mimetype
@@ -925,16 +926,17 @@ def _exporter(module: str, function: str) -> Callable[..., Any]:
 DOWNLOAD_KINDS = frozenset({"workbook", "report", "json", "csv", "pledges.csv", "findings.csv", "totals.csv"})
 
 
-def export(result: Reconciliation, kind: str) -> Download:
+def export(result: Reconciliation, kind: str, *, version: str = "") -> Download:
     """The ledger workbook (with decisions), the Excel report, the JSON, the CSV tables as a .zip ("csv"),
-    or one CSV table ("pledges.csv", "findings.csv", "totals.csv") of a reconciliation."""
+    or one CSV table ("pledges.csv", "findings.csv", "totals.csv") of a reconciliation. `version` (its
+    number) is printed in the report's footers."""
     stem = _file_stem(result.ledger.name)
     buffer = io.BytesIO()
     if kind == "workbook":
         write_ledger(result.ledger, buffer)
         return Download(buffer.getvalue(), f"{stem}-ledger.xlsx", XLSX)
     if kind == "report":
-        _exporter("exports.report", "write_report")(result, buffer)
+        _exporter("exports.report", "write_report")(result, buffer, version=version)
         return Download(buffer.getvalue(), f"{stem}-report.xlsx", XLSX)
     if kind == "json":
         return Download(to_json(result).encode("utf-8"), f"{stem}.json", "application/json")

@@ -68,12 +68,14 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
         bucket.sort(key=lambda v: (v.compare_range.nominal, v.id))
     nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in wholes.items()}
 
+    # a pair a source relates explicitly is that finding only, never also the other way round
+    said = {frozenset((part, whole)) for part, (whole, _) in explicit.items()}
     findings: list[Finding] = []
     for part in candidates:
         if part.id in explicit:
             continue
         whole = _tightest_whole(normal, part, wholes, nominals)
-        if whole is not None:
+        if whole is not None and frozenset((part.id, whole.id)) not in said:
             findings.append(_finding(normal, part, whole, None, decisions))
     for part_id, (whole_id, said_by) in sorted(explicit.items()):
         findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))

@@ -213,6 +213,14 @@ def test_download_report_and_csv_when_exports_are_installed(client: FlaskClient)
             assert len(response.data) > 100
 
 
+def test_the_report_names_the_version_in_its_footers(client: FlaskClient) -> None:
+    ledger_url = _open_example(client)
+    report = openpyxl.load_workbook(io.BytesIO(client.get(f"{ledger_url}/download/report").data))
+    footer = report["Summary"].oddFooter
+    assert footer is not None
+    assert "version 1" in (footer.left.text or "")
+
+
 def test_unknown_download_kind_is_refused(client: FlaskClient) -> None:
     ledger_url = _open_example(client)
     assert client.get(f"{ledger_url}/download/pdf").status_code == 404

@@ -67,3 +67,15 @@ def test_accepted_the_part_counts_nothing_and_rejected_it_counts_in_full() -> No
         decided = reconciled(*claims, decisions=[{"finding": contained.id, "decision": verdict}])
         (usd,) = decided.totals
         assert usd.distinct.nominal == usd.distinct.high == Decimal(distinct)
+
+
+def test_a_part_said_to_sit_inside_a_smaller_pledge_is_one_finding_with_one_id() -> None:
+    # the source says the larger figure is part of the smaller: the source's word holds, once
+    result = reconciled(
+        claim("A1", amount="1000000"),
+        claim("B1", source="B", amount="2000000", qualifiers="part of A1"),
+    )
+    (contained,) = result.findings_of(Contained)
+    assert contained.part == pledge_of(result, "B1").id
+    ids = [f.id for f in result.findings]
+    assert len(ids) == len(set(ids))

@@ -35,6 +35,9 @@ def test_every_range_is_ordered_and_every_claim_in_one_pledge(book: Ledger) -> N
     ranges_in_order(result)
     claimed = sorted(c for p in result.pledges for c in p.claims)
     assert claimed == sorted(c.id for c in book.claims)
+    # a decision names a finding by its id: no two findings share one
+    ids = [f.id for f in result.findings]
+    assert len(ids) == len(set(ids))
 
 
 @PROPERTY
