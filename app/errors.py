@@ -279,6 +279,23 @@ def _render(status: int, title: str, detail: str, problems: Sequence[Problem] = 
     return response
 
 
+def _drafting_response(error: DraftingProblems) -> Response:
+    """Drafting problems as JSON, each with its draft and field; on a page (the drafting pages show them on
+    their own form, so only elsewhere) every problem in words."""
+    if not _wants_json():
+        lines = "; ".join(field_problem_json(p)["text"] for p in error.fields[:20])
+        return _render(error.status, error.title, f"{error.detail} {lines}".strip())
+    body = {
+        "status": error.status,
+        "title": error.title,
+        "detail": error.detail,
+        "problems": [field_problem_json(p) for p in error.fields],
+    }
+    response = jsonify({"error": body})
+    response.status_code = error.status
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map every error to its status and render it as a page or as JSON."""
 
@@ -286,24 +303,7 @@ def register_error_handlers(app: Flask) -> None:
     def invalid_workbook(error: InvalidWorkbook) -> Response:
         return _render(error.status, error.title, error.detail, error.problems, file_name=error.file_name)
 
-    @app.errorhandler(DraftingProblems)
-    def drafting_problems(error: DraftingProblems) -> Response:
-        if _wants_json():
-            response = jsonify(
-                {
-                    "error": {
-                        "status": error.status,
-                        "title": error.title,
-                        "detail": error.detail,
-                        "problems": [field_problem_json(p) for p in error.fields],
-                    }
-                }
-            )
-            response.status_code = error.status
-            return response
-        # the pages show these on their own form; anywhere else, every problem in words
-        lines = "; ".join(field_problem_json(p)["text"] for p in error.fields[:20])
-        return _render(error.status, error.title, f"{error.detail} {lines}".strip())
+    app.register_error_handler(DraftingProblems, _drafting_response)
 
     @app.errorhandler(FailedJob)
     def failed_job(error: FailedJob) -> Response:

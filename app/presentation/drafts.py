@@ -120,7 +120,13 @@ def text_runs(drafts: Drafts) -> list[Run]:
             (
                 span.start,
                 span.end,
-                Run("", "claim", f"draft-{draft.id}", f"figure-{draft.id}", f"Drafted as {draft.id}: {draft.reason}"),
+                Run(
+                    "",
+                    "claim",
+                    f"draft-{draft.id}",
+                    f"figure-{draft.id}",
+                    f"Drafted as {draft.id}: {draft.reason}",
+                ),
             )
         )
     for number, figure in enumerate(drafts.skipped, start=1):
@@ -128,7 +134,13 @@ def text_runs(drafts: Drafts) -> list[Run]:
             (
                 figure.span.start,
                 figure.span.end,
-                Run("", "skipped", f"skipped-{number}", f"skipped-figure-{number}", f"Not a claim: {figure.reason}"),
+                Run(
+                    "",
+                    "skipped",
+                    f"skipped-{number}",
+                    f"skipped-figure-{number}",
+                    f"Not a claim: {figure.reason}",
+                ),
             )
         )
     marks.sort(key=lambda mark: (mark[0], -mark[1]))
@@ -156,9 +168,7 @@ def _whys(evidence: Iterable[Evidence]) -> tuple[Why, ...]:
     )
 
 
-def _field(
-    draft: Draft, name: str, value: str, problem: str
-) -> FieldView:
+def _field(draft: Draft, name: str, value: str, problem: str) -> FieldView:
     choices = CHOICES.get(name, ())
     if choices and value not in choices:
         choices = (*choices, value)  # what was sent is shown as sent, to be corrected
@@ -219,7 +229,14 @@ def draft_cards(
 def skipped_views(drafts: Drafts) -> list[SkippedView]:
     """The figures not taken, each with why."""
     return [
-        SkippedView(f"skipped-{number}", f"skipped-figure-{number}", figure.text, figure.reason, figure.words, figure.quote)
+        SkippedView(
+            f"skipped-{number}",
+            f"skipped-figure-{number}",
+            figure.text,
+            figure.reason,
+            figure.words,
+            figure.quote,
+        )
         for number, figure in enumerate(drafts.skipped, start=1)
     ]
 

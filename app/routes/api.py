@@ -26,7 +26,6 @@ from ledger.render.jsonform import claim_json, finding_json, pledge_json, totals
 from ..auth import authenticate_api_request, required_account
 from ..context import database, ledgers
 from ..errors import BadDecision, DownloadQueued, DraftingProblems, WrongContentType
-from ..presentation.drafts import drafts_json
 from ..presentation.api_json import (
     decision_json,
     full_json,
@@ -34,6 +33,7 @@ from ..presentation.api_json import (
     listing_json,
     openapi_document,
 )
+from ..presentation.drafts import drafts_json
 from ..services import idempotency
 from ..services.drafting import (
     Article,
@@ -384,13 +384,19 @@ def _choices(body: dict[str, Any]) -> Choices:
     if not isinstance(chosen, list):
         raise DraftingProblems(
             "The request cannot be used; nothing was added.",
-            [FieldProblem("", "drafts", 'must be a list of draft ids or objects {"id": "D1", "amount": "..."}')],
+            [
+                FieldProblem(
+                    "", "drafts", 'must be a list of draft ids or objects {"id": "D1", "amount": "..."}'
+                )
+            ],
             400,
         )
     for number, item in enumerate(chosen, start=1):
         draft_id = item if isinstance(item, str) else item.get("id") if isinstance(item, dict) else None
         if not isinstance(draft_id, str) or not draft_id:
-            problems.append(FieldProblem("", "drafts", f'item {number} is neither a draft id nor {{"id": ...}}'))
+            problems.append(
+                FieldProblem("", "drafts", f'item {number} is neither a draft id nor {{"id": ...}}')
+            )
             continue
         ticked.append(draft_id)
         if isinstance(item, dict):
@@ -398,7 +404,9 @@ def _choices(body: dict[str, Any]) -> Choices:
                 if field == "id":
                     continue
                 if not isinstance(value, str):
-                    problems.append(FieldProblem(draft_id, field, "must be text, as typed (an amount as \"300m\")"))
+                    problems.append(
+                        FieldProblem(draft_id, field, 'must be text, as typed (an amount as "300m")')
+                    )
                 else:
                     edits.setdefault(draft_id, {})[field] = CONTROL.sub("", value)
     if problems:

@@ -143,7 +143,12 @@ def read_article_form(form: ArticleForm) -> Article:
         else:
             read = read_article(content, html=suffix in HTML_SUFFIXES)
             text = plain_text(read.text)
-            found_title, found_publisher, found_date, found_url = read.title, read.publisher, read.date, read.url
+            found_title, found_publisher, found_date, found_url = (
+                read.title,
+                read.publisher,
+                read.date,
+                read.url,
+            )
             if not text:
                 refuse("file", f'"{file_name}" holds no text to draft from')
     elif not text:
@@ -200,7 +205,9 @@ def fingerprint(drafts: Drafts) -> str:
     same one."""
     digest = hashlib.sha256()
     for draft in drafts.drafts:
-        digest.update(f"{draft.id}|{draft.figure.span.start}|{draft.figure.span.end}|{draft.amount}\n".encode())
+        digest.update(
+            f"{draft.id}|{draft.figure.span.start}|{draft.figure.span.end}|{draft.amount}\n".encode()
+        )
     return digest.hexdigest()[:20]
 
 

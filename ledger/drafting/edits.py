@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from ledger.core.model import Instrument, Settings, Source
 from ledger.core.problems import Origin
@@ -75,7 +76,9 @@ def draft_fields(draft: Draft) -> dict[str, str]:
         "currency": draft.currency,
         "approximation": draft.approximation.value.replace("_", " "),
         "period": draft.period.label if draft.period.known else draft.period.text,
-        "instrument": "" if draft.instrument is Instrument.UNKNOWN else draft.instrument.value.replace("_", " "),
+        "instrument": ""
+        if draft.instrument is Instrument.UNKNOWN
+        else draft.instrument.value.replace("_", " "),
         "qualifiers": format_qualifiers(draft.qualifiers),
     }
 
@@ -89,14 +92,15 @@ def edit_drafts(
     edits: Mapping[str, Mapping[str, str]] | None = None,
     keep: Iterable[str] | None = None,
 ) -> Edited:
-    """The drafts in `keep` (all when None), each with the fields typed in `edits[draft id]` read in place of
+    """The drafts in `keep` (all the claims when None; a skipped figure's draft only when kept), each with the fields typed in `edits[draft id]` read in place of
     the drafted ones (a field not typed keeps its drafted value). Every problem is collected: an unknown
     draft or field, a blank donor, amount or currency, what the claim parser cannot read, a qualifier
     naming no draft. A qualifier may name a draft that is not kept (`with_drafts` then leaves it out).
     """
     edits = edits or {}
-    known = [d.id for d in drafts.drafts]
-    kept = known if keep is None else list(dict.fromkeys(keep))
+    offered = (*drafts.drafts, *drafts.set_aside)  # a figure set aside may be ticked as a claim too
+    known = [d.id for d in offered]
+    kept = [d.id for d in drafts.drafts] if keep is None else list(dict.fromkeys(keep))
     problems = [
         FieldProblem(draft_id, "id", f"there is no draft {draft_id}; {_the_drafts(known)}")
         for draft_id in dict.fromkeys([*kept, *edits])
@@ -104,7 +108,9 @@ def edit_drafts(
     ]
     for draft_id, typed in edits.items():
         problems.extend(
-            FieldProblem(draft_id, name, f"is not a field a draft has; expected one of {', '.join(EDITABLE_FIELDS)}")
+            FieldProblem(
+                draft_id, name, f"is not a field a draft has; expected one of {', '.join(EDITABLE_FIELDS)}"
+            )
             for name in typed
             if name not in EDITABLE_FIELDS
         )
@@ -112,7 +118,7 @@ def edit_drafts(
     parser = ClaimParser(Settings(), {_SOURCE: source})
     wanted = set(kept)
     out: list[Draft] = []
-    for draft in drafts.drafts:
+    for draft in offered:
         if draft.id not in wanted:
             continue
         edited, found = _edited(draft, edits.get(draft.id, {}), parser, known)
@@ -127,11 +133,15 @@ def _edited(
 ) -> tuple[Draft | None, list[FieldProblem]]:
     drafted = draft_fields(draft)
     fields = {**drafted, **{k: str(v).strip() for k, v in typed.items() if k in drafted}}
-    claim, found = parser.parse({"id": draft.id, "source": _SOURCE, **fields, "quote": draft.quote}, _BY_FIELD)
+    claim, found = parser.parse(
+        {"id": draft.id, "source": _SOURCE, **fields, "quote": draft.quote}, _BY_FIELD
+    )
     problems = [_field_problem(draft.id, p.origin.column, p.message) for p in found]
     if claim is not None:
         for qualifier in claim.qualifiers:
-            if qualifier.target is not None and (qualifier.target not in known or qualifier.target == draft.id):
+            if qualifier.target is not None and (
+                qualifier.target not in known or qualifier.target == draft.id
+            ):
                 other = "itself" if qualifier.target == draft.id else "no draft"
                 problems.append(
                     FieldProblem(draft.id, "qualifiers", f'"{qualifier}" names {other}; {_the_drafts(known)}')
@@ -142,7 +152,7 @@ def _edited(
     if not changed:
         return draft, []
     # only what was typed over changes: a field left as drafted keeps its value and its evidence
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         name: getattr(claim, name) for name in ("donor", "announced_by", "recipient", "purpose", "period")
     }
     values.update(

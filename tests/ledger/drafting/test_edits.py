@@ -78,8 +78,23 @@ def test_every_problem_at_once_each_naming_its_draft_and_field(drafts: Drafts) -
     assert 'draft D3, donor: missing; type who gives the money (or "unknown donor")' in said
     assert any(s.startswith('draft D3, qualifiers: "frobbed" is not understood') for s in said)
     assert any(s.startswith('draft D3, currency: "XYZ" is not an ISO 4217 code') for s in said)
-    assert "draft D9, id: there is no draft D9; the drafts are D1 to D3" in said
+    assert "draft D9, id: there is no draft D9; the drafts are D1 to D4" in said
     assert {(p.draft, p.field) for p in edited.problems} >= {("D1", "amount"), ("D3", "donor")}
+
+
+def test_a_figure_set_aside_is_offered_as_a_draft_the_analyst_may_tick(drafts: Drafts) -> None:
+    (market,) = drafts.skipped
+    assert market.draft is not None and market.draft.id == "D4"  # numbered after the claims
+    assert market.draft.amount == Decimal("35000000000") and market.draft.reason == market.reason
+    assert market.draft.confidence.score <= 40 and market.draft.qualifiers == ()
+    assert [d.id for d in edit_drafts(drafts).drafts.drafts] == ["D1", "D2", "D3"]  # not unless kept
+    kept = edit_drafts(drafts, {"D4": {"donor": "drug traffickers"}}, keep=["D1", "D4"])
+    assert kept.problems == ()
+    book = with_drafts(Ledger(), kept.drafts)
+    assert [(c.donor, c.amount.amount) for c in book.claims][1] == (
+        "drug traffickers",
+        Decimal("35000000000"),
+    )
 
 
 def test_only_the_drafts_kept_are_read_and_returned(drafts: Drafts) -> None:
@@ -95,8 +110,8 @@ def test_a_qualifier_must_name_another_draft(drafts: Drafts) -> None:
     edited = edit_drafts(drafts, {"D1": {"qualifiers": "in addition to D7; part of D1"}})
     said = [str(p) for p in edited.problems]
     assert said == [
-        'draft D1, qualifiers: "in addition to D7" names no draft; the drafts are D1 to D3',
-        'draft D1, qualifiers: "part of D1" names itself; the drafts are D1 to D3',
+        'draft D1, qualifiers: "in addition to D7" names no draft; the drafts are D1 to D4',
+        'draft D1, qualifiers: "part of D1" names itself; the drafts are D1 to D4',
     ]
 
 
@@ -165,7 +180,10 @@ def test_every_draft_of_the_real_events_reads_back_to_itself() -> None:
             edited = edit_drafts(drafted, {d.id: draft_fields(d) for d in drafted.drafts})
             unreadable = [d for d in drafted.drafts if not d.currency]
             # a figure with no currency named has no currency field to read: the analyst must type one
-            assert {p.draft for p in edited.problems} == {d.id for d in unreadable}, (text.id, edited.problems)
+            assert {p.draft for p in edited.problems} == {d.id for d in unreadable}, (
+                text.id,
+                edited.problems,
+            )
             kept = edit_drafts(drafted, keep=[d.id for d in drafted.drafts if d.currency])
             wanted = replace(drafted, drafts=tuple(d for d in drafted.drafts if d.currency))
             assert with_drafts(Ledger(), kept.drafts) == with_drafts(Ledger(), wanted), text.id
