@@ -91,6 +91,8 @@ class DraftCard:
     ticked: bool
     fields: tuple[FieldView, ...]
     problems: tuple[str, ...] = ()  # the draft's own (an unknown one), not a field's
+    claim: bool = True  # False: a figure the drafter set aside (offered unticked), `reason` says why
+    words: str = ""  # the words that decided whether it is a claim
 
 
 @dataclass(frozen=True)
@@ -190,14 +192,16 @@ def draft_cards(
     typed: Mapping[str, Mapping[str, str]] | None = None,
     problems: Iterable[FieldProblem] = (),
 ) -> list[DraftCard]:
-    """Each draft as a card: ticked unless left out, its fields as typed (or as drafted), the problems."""
+    """Each draft as a card, the claims first (ticked unless left out), then the money figures set aside
+    (unticked unless ticked): its fields as typed (or as drafted), why, how sure, the problems."""
     kept = None if ticked is None else set(ticked)
     typed = typed or {}
     by_field: dict[tuple[str, str], list[str]] = {}
     for problem in problems:
         by_field.setdefault((problem.draft, problem.field), []).append(problem.message)
+    claims = {d.id for d in drafts.drafts}
     cards = []
-    for draft in drafts.drafts:
+    for draft in (*drafts.drafts, *drafts.set_aside):
         values = {**draft_fields(draft), **typed.get(draft.id, {})}
         fields = tuple(
             _field(draft, name, values[name], "; ".join(by_field.get((draft.id, name), ())))
@@ -209,25 +213,28 @@ def draft_cards(
             if draft_id == draft.id and field not in EDITABLE_FIELDS
             for message in messages
         )
+        is_claim = draft.id in claims
         cards.append(
             DraftCard(
                 id=draft.id,
                 figure=draft.figure.text,
                 reason=draft.reason,
                 confidence=draft.confidence.score,
-                doubts=draft.confidence.reasons,
+                doubts=tuple(r for r in draft.confidence.reasons if not r.startswith("not a claim: ")),
                 notes=draft.notes,
                 quote=draft.quote,
-                ticked=kept is None or draft.id in kept,
+                ticked=is_claim if kept is None else draft.id in kept,
                 fields=fields,
                 problems=own,
+                claim=is_claim,
+                words=next((e.words for e in draft.why("claim") if e.words), ""),
             )
         )
     return cards
 
 
 def skipped_views(drafts: Drafts) -> list[SkippedView]:
-    """The figures not taken, each with why."""
+    """The figures not taken that have no draft to tick (percentages), each with why."""
     return [
         SkippedView(
             f"skipped-{number}",
@@ -238,6 +245,7 @@ def skipped_views(drafts: Drafts) -> list[SkippedView]:
             figure.quote,
         )
         for number, figure in enumerate(drafts.skipped, start=1)
+        if figure.draft is None
     ]
 
 
@@ -318,6 +326,7 @@ def drafts_json(drafts: Drafts, fingerprint: str) -> dict[str, Any]:
                 "quote": s.quote,
                 "reason": s.reason,
                 "words": s.words,
+                "draft": None if s.draft is None else draft_json(s.draft),
             }
             for s in drafts.skipped
         ],

@@ -204,7 +204,7 @@ def fingerprint(drafts: Drafts) -> str:
     """A short digest of which figures were drafted, where and as what: the same text and source give the
     same one."""
     digest = hashlib.sha256()
-    for draft in drafts.drafts:
+    for draft in (*drafts.drafts, *drafts.set_aside):
         digest.update(
             f"{draft.id}|{draft.figure.span.start}|{draft.figure.span.end}|{draft.amount}\n".encode()
         )
