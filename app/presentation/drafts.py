@@ -132,17 +132,14 @@ def text_runs(drafts: Drafts) -> list[Run]:
             )
         )
     for number, figure in enumerate(drafts.skipped, start=1):
+        # a money figure set aside leads to its (unticked) draft; a percentage to its line in the list
+        leads_to = f"draft-{figure.draft.id}" if figure.draft else f"skipped-{number}"
+        anchor = f"figure-{figure.draft.id}" if figure.draft else f"skipped-figure-{number}"
         marks.append(
             (
                 figure.span.start,
                 figure.span.end,
-                Run(
-                    "",
-                    "skipped",
-                    f"skipped-{number}",
-                    f"skipped-figure-{number}",
-                    f"Not a claim: {figure.reason}",
-                ),
+                Run("", "skipped", leads_to, anchor, f"Not a claim: {figure.reason}"),
             )
         )
     marks.sort(key=lambda mark: (mark[0], -mark[1]))
