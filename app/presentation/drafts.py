@@ -224,10 +224,16 @@ def draft_cards(
                 fields=fields,
                 problems=own,
                 claim=is_claim,
-                words=next((e.words for e in draft.why("claim") if e.words), ""),
+                words=_claim_words(draft),
             )
         )
     return cards
+
+
+def _claim_words(draft: Draft) -> str:
+    """The words that decided whether the figure is a claim, unless its reason quotes them already."""
+    words = next((e.words for e in draft.why("claim") if e.words), "")
+    return "" if f'"{words}"' in draft.reason else words
 
 
 def skipped_views(drafts: Drafts) -> list[SkippedView]:
