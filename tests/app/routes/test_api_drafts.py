@@ -64,7 +64,7 @@ def test_the_ticked_drafts_become_the_ledgers_next_version(
     example_xlsx: bytes,
 ) -> None:
     ledger_id = upload(api, "/api/v1/ledgers", example_xlsx, "example.xlsx").json["ledger"]["id"]
-    drafted = api.post("/api/v1/drafts", json=_cnn()).json
+    drafted: dict[str, Any] = api.post("/api/v1/drafts", json=_cnn()).json  # type: ignore[assignment]
     request = {
         **_cnn(),
         "fingerprint": drafted["fingerprint"],

@@ -54,9 +54,9 @@ def _carried(page: str) -> dict[str, Any]:
         )
         if name != "take"
     }
-    data["text"] = html.unescape(
-        re.search(r'<textarea name="text" hidden>(.*?)</textarea>', body, re.S).group(1)
-    )  # type: ignore[union-attr]
+    text = re.search(r'<textarea name="text" hidden>(.*?)</textarea>', body, re.S)
+    assert text, "the drafts page does not carry the text"
+    data["text"] = html.unescape(text.group(1))
     for name, value in re.findall(r'<input id="(D\d+-[a-z_]+)" name="\1" type="text" value="([^"]*)"', body):
         data[name] = html.unescape(value)
     for name, options in re.findall(r'<select id="(D\d+-[a-z_]+)" name="\1"[^>]*>(.*?)</select>', body, re.S):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -125,8 +126,8 @@ def test_drafts_are_stored_as_a_real_workbook_through_the_upload_path(app: Flask
     added = [c for c in stored.claims if c.source == "CNN-2"]
     # the loan, and the cocaine market the analyst ticked against the drafter's advice
     assert [(c.donor, c.amount.amount) for c in added] == [
-        ("World Bank", 1_000_000_000),
-        (added[1].donor, 35_000_000_000),
+        ("World Bank", Decimal(1_000_000_000)),
+        (added[1].donor, Decimal(35_000_000_000)),
     ]
     assert len(stored.claims) == len(example_ledger().claims) + 2
     assert len(service.view(ledger_id, user_id=owner).result.findings) >= 8  # reconciled as any upload
