@@ -57,10 +57,10 @@ def test_an_analyst_adds_the_cnn_reports_claims_to_a_ledger(
     expect(page.get_by_label("Publisher")).to_have_value("CNN")
     problems["form with a problem"] = _serious_violations(page, axe_script)
 
-    start = time.perf_counter()
     page.goto(ledger_url + "/draft")
     _paste_the_cnn_report(page)
     problems["form"] = _serious_violations(page, axe_script)
+    start = time.perf_counter()  # a timing recorded beside the screenshots, never asserted
     page.get_by_role("button", name="Draft the claims").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the drafts")
     drafted_ms = (time.perf_counter() - start) * 1000
@@ -115,4 +115,6 @@ def test_an_analyst_adds_the_cnn_reports_claims_to_a_ledger(
     )
     assert too_wide == []
     phone.close()
-    (shots / "drafting-timings.txt").write_text(f"paste to drafts page shown: {drafted_ms:.0f} ms\n")
+    (shots / "drafting-timings.txt").write_text(
+        f"Draft the claims pressed to the drafts page shown: {drafted_ms:.0f} ms\n"
+    )
