@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from ledger import Problem
+from ledger.drafting import FieldProblem
 from ledger.render.jsonform import problem_json
 
 from .storage.store import Conflict, Forbidden, NotFound
@@ -166,6 +167,56 @@ class FailedJob(WebError):
         self.problems = tuple(problems)
 
 
+class DraftingProblems(WebError):
+    """An article, its source or the analyst's drafts that cannot be used: every problem at once, each
+    naming its field (and draft). Nothing was drafted or stored."""
+
+    title = "The drafts cannot be used yet"
+
+    def __init__(self, detail: str, fields: Sequence[FieldProblem], status: int = 422) -> None:
+        super().__init__(detail)
+        self.fields = tuple(fields)
+        self.status = status
+
+
+class UnsupportedLanguage(WebError):
+    """A text in a language the drafter does not read: no drafts rather than wrong ones."""
+
+    status = 422
+    title = "The drafter does not read this language"
+
+
+class NoDraftChosen(WebError):
+    status = 400
+    title = "No draft was ticked"
+
+
+class DraftsChanged(WebError):
+    """The text drafted again gave other drafts than the page the analyst edited (the drafter changed)."""
+
+    status = 409
+    title = "The drafts changed"
+
+
+class LedgerChanged(WebError):
+    """Another version of the ledger was stored while drafts were being added to the one before it."""
+
+    status = 409
+    title = "The ledger changed meanwhile"
+
+
+def field_problem_json(problem: FieldProblem) -> dict[str, Any]:
+    """A drafting problem in the API's Problem shape, with its draft and field."""
+    place = f"draft {problem.draft}, {problem.field}" if problem.draft else problem.field
+    return {
+        "message": problem.message,
+        "text": f"{place}: {problem.message}",
+        "origin": {"cell": place},
+        "draft": problem.draft or None,
+        "field": problem.field,
+    }
+
+
 # A store lookup that finds nothing (or nothing this account may see) is a 404, wherever it happens.
 STATUS_OF_DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     NotFound: (404, "Not found"),
@@ -228,12 +279,31 @@ def _render(status: int, title: str, detail: str, problems: Sequence[Problem] = 
     return response
 
 
+def _drafting_response(error: DraftingProblems) -> Response:
+    """Drafting problems as JSON, each with its draft and field; on a page (the drafting pages show them on
+    their own form, so only elsewhere) every problem in words."""
+    if not _wants_json():
+        lines = "; ".join(field_problem_json(p)["text"] for p in error.fields[:20])
+        return _render(error.status, error.title, f"{error.detail} {lines}".strip())
+    body = {
+        "status": error.status,
+        "title": error.title,
+        "detail": error.detail,
+        "problems": [field_problem_json(p) for p in error.fields],
+    }
+    response = jsonify({"error": body})
+    response.status_code = error.status
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map every error to its status and render it as a page or as JSON."""
 
     @app.errorhandler(InvalidWorkbook)
     def invalid_workbook(error: InvalidWorkbook) -> Response:
         return _render(error.status, error.title, error.detail, error.problems, file_name=error.file_name)
+
+    app.register_error_handler(DraftingProblems, _drafting_response)
 
     @app.errorhandler(FailedJob)
     def failed_job(error: FailedJob) -> Response:

@@ -1,5 +1,6 @@
-"""The routes, one blueprint a module: pages (ledgers), accounts (sign-in, settings, administrators) and the
-JSON API. Each parses the request, calls a service (app/services/) and renders the answer."""
+"""The routes, one blueprint a module: pages (ledgers), drafting (claims from an article), accounts (sign-in,
+settings, administrators) and the JSON API. Each parses the request, calls a service (app/services/) and
+renders the answer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask import Flask
 from ..security import csrf
 from .accounts import account_pages
 from .api import api
+from .drafting import drafting
 from .pages import pages
 
 
@@ -16,5 +18,6 @@ def register_blueprints(app: Flask) -> None:
     needs none)."""
     csrf.exempt(api)
     app.register_blueprint(pages)
+    app.register_blueprint(drafting)
     app.register_blueprint(account_pages)
     app.register_blueprint(api)

@@ -1,5 +1,5 @@
 """The JSON API, /api/v1: upload a workbook and get the reconciliation, read ledgers, record decisions,
-download reports. Errors are JSON with the same cell-precise messages as the pages (app/errors.py).
+download reports, draft claims from an article and add them as a ledger or a new version. Errors are JSON with the same cell-precise messages as the pages (app/errors.py).
 
 Every endpoint but the OpenAPI document acts for an account: an API token (`Authorization: Bearer ...`,
 no CSRF token needed) or the browser's signed-in session (with a CSRF token in X-CSRFToken for writes).
@@ -20,11 +20,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from sqlalchemy.exc import IntegrityError
 
+from ledger.drafting import FieldProblem
 from ledger.render.jsonform import claim_json, finding_json, pledge_json, totals_json
 
 from ..auth import authenticate_api_request, required_account
 from ..context import database, ledgers
-from ..errors import BadDecision, DownloadQueued, WrongContentType
+from ..errors import BadDecision, DownloadQueued, DraftingProblems, WrongContentType
 from ..presentation.api_json import (
     decision_json,
     full_json,
@@ -32,7 +33,17 @@ from ..presentation.api_json import (
     listing_json,
     openapi_document,
 )
+from ..presentation.drafts import drafts_json
 from ..services import idempotency
+from ..services.drafting import (
+    Article,
+    ArticleForm,
+    Choices,
+    add_drafts,
+    draft_article,
+    fingerprint,
+    read_article_form,
+)
 from ..services.idempotency import Keyed
 from ..services.jobs import Job
 from ..services.ledgers import Decided, LedgerView
@@ -305,3 +316,141 @@ def job_download(job_id: str) -> Response:
     return send_file(
         io.BytesIO(made.content), mimetype=made.mimetype, as_attachment=True, download_name=made.file_name
     )
+
+
+# ---- drafting claims from an article ----------------------------------------------------------------------------
+
+
+def _json_object(example: str) -> dict[str, Any]:
+    """The request's JSON object (only JSON: a cross-site form cannot send it); WrongContentType otherwise."""
+    if request.mimetype != "application/json":
+        raise WrongContentType(f"send a JSON body with Content-Type: application/json, such as {example}")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise WrongContentType(f"the body must be a JSON object, such as {example}")
+    return body
+
+
+_ARTICLE_EXAMPLE = '{"text": "...", "source": {"publisher": "CNN", "date": "2011-06-22"}}'
+
+
+def _article(body: dict[str, Any]) -> Article:
+    """The article in a drafting request: "text" (plain) or "html" (a saved web page), and "source"."""
+    problems: list[FieldProblem] = []
+    text, html, source = body.get("text"), body.get("html"), body.get("source", {})
+    if source is None:
+        source = {}
+    if not isinstance(source, dict):
+        problems.append(FieldProblem("", "source", "must be an object: {publisher, title, date, url}"))
+        source = {}
+    for name, value in (("text", text), ("html", html), ("name", body.get("name"))):
+        if value is not None and not isinstance(value, str):
+            problems.append(FieldProblem("", name, "must be text"))
+    for name in ("publisher", "title", "date", "url"):
+        if source.get(name) is not None and not isinstance(source.get(name), str):
+            problems.append(FieldProblem("", name, "must be text (a date as 2011-06-22)"))
+    if isinstance(text, str) and text.strip() and isinstance(html, str) and html.strip():
+        problems.append(FieldProblem("", "html", 'send "text" or "html", not both'))
+    if problems:
+        raise DraftingProblems("The request cannot be drafted; nothing was.", problems, 400)
+
+    def given(value: Any) -> str:
+        return value if isinstance(value, str) else ""
+
+    page = given(html)
+    return read_article_form(
+        ArticleForm(
+            text=given(text),
+            file_name="page.html" if page.strip() else "",
+            content=page.encode("utf-8") if page.strip() else None,
+            publisher=given(source.get("publisher")),
+            title=given(source.get("title")),
+            date=given(source.get("date")),
+            url=given(source.get("url")),
+            name=given(body.get("name")),
+        )
+    )
+
+
+def _choices(body: dict[str, Any]) -> Choices:
+    """The drafts to add ("drafts": ids, or objects with an id and the fields typed over the drafted ones;
+    absent: every draft as drafted)."""
+    chosen = body.get("drafts")
+    if chosen is None:
+        return Choices()
+    problems: list[FieldProblem] = []
+    ticked: list[str] = []
+    edits: dict[str, dict[str, str]] = {}
+    if not isinstance(chosen, list):
+        raise DraftingProblems(
+            "The request cannot be used; nothing was added.",
+            [
+                FieldProblem(
+                    "", "drafts", 'must be a list of draft ids or objects {"id": "D1", "amount": "..."}'
+                )
+            ],
+            400,
+        )
+    for number, item in enumerate(chosen, start=1):
+        draft_id = item if isinstance(item, str) else item.get("id") if isinstance(item, dict) else None
+        if not isinstance(draft_id, str) or not draft_id:
+            problems.append(
+                FieldProblem("", "drafts", f'item {number} is neither a draft id nor {{"id": ...}}')
+            )
+            continue
+        ticked.append(draft_id)
+        if isinstance(item, dict):
+            for field, value in item.items():
+                if field == "id":
+                    continue
+                if not isinstance(value, str):
+                    problems.append(
+                        FieldProblem(draft_id, field, 'must be text, as typed (an amount as "300m")')
+                    )
+                else:
+                    edits.setdefault(draft_id, {})[field] = CONTROL.sub("", value)
+    if problems:
+        raise DraftingProblems("The request cannot be used; nothing was added.", problems, 400)
+    return Choices(tuple(ticked), edits)
+
+
+@api.post("/drafts")
+def draft() -> Response:
+    article = _article(_json_object(_ARTICLE_EXAMPLE))
+    drafts = draft_article(article)
+    return jsonify(drafts_json(drafts, fingerprint(drafts)))
+
+
+def _add_drafts(ledger_id: str | None) -> tuple[Response, int]:
+    body = _json_object(_ARTICLE_EXAMPLE)
+    article = _article(body)
+    choices = _choices(body)
+    expected = body.get("fingerprint")
+    me = required_account()
+
+    def write(keyed: Keyed | None) -> tuple[Response, int]:
+        accepted = add_drafts(
+            ledgers(),
+            article,
+            choices,
+            user_id=me.id,
+            ledger_id=ledger_id,
+            expected=expected if isinstance(expected, str) else None,
+            keyed=keyed,
+        )
+        return _upload_answer(accepted.ledger_id, accepted.job_id)
+
+    def again(outcome: dict[str, Any]) -> tuple[Response, int]:
+        return _upload_answer(outcome.get("ledger"), outcome.get("job"), outcome.get("version"))
+
+    return _idempotent(_keyed(json.dumps(body, sort_keys=True)), write, again)
+
+
+@api.post("/drafts/ledgers")
+def create_ledger_from_drafts() -> tuple[Response, int]:
+    return _add_drafts(None)
+
+
+@api.post("/ledgers/<ledger_id>/drafts")
+def add_drafted_version(ledger_id: str) -> tuple[Response, int]:
+    return _add_drafts(ledger_id)

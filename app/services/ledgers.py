@@ -422,11 +422,13 @@ class LedgerService:
         user_id: int,
         ledger_id: str | None = None,
         keyed: Keyed | None = None,
+        based_on: int | None = None,
     ) -> Accepted:
         """Take `user_id`'s upload as a new ledger, or as the next version of `ledger_id` (which they must
         edit or own): stored now, or, when larger than the background threshold, checked (the gate's
         checks, without reading the cells), stored with a job and queued. `keyed`: its idempotency key,
-        recorded with the ledger's version or with the job."""
+        recorded with the ledger's version or with the job. `based_on`: the version the upload was made
+        from (drafts added to it); Conflict, and nothing stored, when another was stored since."""
         if ledger_id is not None:
             self.require(ledger_id, user_id, Role.EDITOR)
         name = checked_file_name(file_name, content)
@@ -440,6 +442,7 @@ class LedgerService:
                 user_id=user_id,
                 ledger_id=ledger_id,
                 content=content,
+                params=None if based_on is None else {"based_on": based_on},
                 in_transaction=(
                     None if keyed is None else lambda session, job: keyed.record(session, {"job": job})
                 ),
@@ -452,7 +455,7 @@ class LedgerService:
 
         return Accepted(
             ledger_id=self.store_upload(
-                name, content, user_id=user_id, ledger_id=ledger_id, in_transaction=stored
+                name, content, user_id=user_id, ledger_id=ledger_id, in_transaction=stored, based_on=based_on
             )
         )
 
@@ -469,6 +472,7 @@ class LedgerService:
             in_transaction=lambda session, ledger, _number: attempt.complete(
                 session, result_ledger_id=ledger
             ),
+            based_on=attempt.params.get("based_on"),
         )
 
     def open_example(self, user_id: int) -> str:
@@ -490,6 +494,7 @@ class LedgerService:
         on_progress: Progress = _no_progress,
         in_transaction: OnStored | None = None,
         is_example: bool = False,
+        based_on: int | None = None,
     ) -> str:
         """Read, reconcile and store an upload as a new ledger of `user_id`'s, or as the next version of
         `ledger_id` (which `user_id` must be an editor or the owner of; the ledger keeps its name).
@@ -500,6 +505,7 @@ class LedgerService:
         id, version number)` too: on any error nothing is. A version is compared with the newest version,
         and stored with the ledger's row locked; when another version was stored meanwhile, it is compared
         again with that one under the lock, so each version's changes are against its true predecessor.
+        `based_on`: the version number the workbook was made from; Conflict when it is no longer the newest.
         """
         if ledger_id is not None:
             self.require(ledger_id, user_id, Role.EDITOR)
@@ -531,7 +537,14 @@ class LedgerService:
                 # checked again inside the transaction: the owner may have stopped sharing meanwhile; the
                 # lock makes versions of one ledger take turns
                 store.ledger_for(session, ledger_id, user_id, Role.EDITOR, lock=True)
-                if store.latest_version(session, ledger_id).id != predecessor:
+                newest = store.latest_version(session, ledger_id)
+                if based_on is not None and newest.number != based_on:
+                    # made from an older version: storing it would undo what the newer ones changed
+                    raise store.Conflict(
+                        f"version {newest.number} was stored after version {based_on}, which this was made "
+                        "from; nothing was stored: add the claims again to the newest version"
+                    )
+                if newest.id != predecessor:
                     # another version was stored since this one was compared: compare it with that one
                     # (while holding the lock, so that no third one comes in between)
                     previous, _, predecessor, _ = self._predecessor(ledger_id)
@@ -598,6 +611,15 @@ class LedgerService:
         previous_ledger = self._ledger(previous_version, source)
         previous, _ = self._reconciliation(previous_version, row.name, stored, previous_ledger)
         return previous, stored, previous_version.id, row.name
+
+    def newest_ledger(self, ledger_id: str, *, user_id: int) -> tuple[Ledger, int]:
+        """The newest version of a ledger `user_id` may change (an editor or the owner: Forbidden for a
+        viewer), as read from its workbook, and its number: what claims are added to."""
+        with self.db.reading() as session:
+            store.ledger_for(session, ledger_id, user_id, Role.EDITOR)
+            version = store.latest_version(session, ledger_id)
+            source = self._remembered_or_content(version)
+        return self._ledger(version, source), version.number
 
     def job(self, job_id: str, *, user_id: int) -> JobRow:
         """A background job of `user_id`'s (NotFound for anyone else's). One whose worker stopped is sent

@@ -11,6 +11,7 @@ taken says why. The analyst checks the drafts before they enter a ledger (`with_
 """
 
 from ledger.drafting.draft import draft_claims
+from ledger.drafting.edits import EDITABLE_FIELDS, Edited, FieldProblem, draft_fields, edit_drafts
 from ledger.drafting.inputs import Article, read_article
 from ledger.drafting.values import (
     Confidence,
@@ -24,15 +25,20 @@ from ledger.drafting.values import (
 )
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "Article",
     "Confidence",
     "Draft",
     "DraftSource",
     "Drafts",
+    "Edited",
     "Evidence",
+    "FieldProblem",
     "Figure",
     "SkippedFigure",
     "Span",
     "draft_claims",
+    "draft_fields",
+    "edit_drafts",
     "read_article",
 ]

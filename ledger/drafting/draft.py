@@ -77,7 +77,8 @@ def draft_claims(text: str, source: DraftSource | None = None) -> Drafts:
             verdicts[number] = verdict
             if not verdict.claim:
                 if placed.found.kind != "percent" or any(p.found.kind == "money" for p in view.figures):
-                    skipped.append(_skipped(view, number, verdict))
+                    as_claim = _drafts_for(view, number, verdict, context, 0)
+                    skipped.append(_skipped(view, number, verdict, as_claim[0].draft if as_claim else None))
                 continue
             new = _drafts_for(view, number, verdict, context, len(drafted))
             drafted.extend(new)
@@ -89,6 +90,7 @@ def draft_claims(text: str, source: DraftSource | None = None) -> Drafts:
     drafted = qualify(drafted)
     drafted = qualify_across_sentences(drafted, views)
     drafted = _periods_from_the_same_pledge(drafted)
+    skipped = _numbered_after(skipped, len(drafted))
     notes: tuple[str, ...] = ()
     if source.date is None and any(d.draft.period.text.startswith("unknown (") for d in drafted):
         notes = ('The source has no date, so periods said relative to it ("this year") are left unresolved.',)
@@ -159,7 +161,7 @@ def _part_of_before(view: SentenceView, number: int) -> bool:
     return bool(words & {"inc", "including", "includes", "incl"})
 
 
-def _skipped(view: SentenceView, number: int, verdict: Verdict) -> SkippedFigure:
+def _skipped(view: SentenceView, number: int, verdict: Verdict, as_claim: Draft | None) -> SkippedFigure:
     placed = view.figures[number]
     words_span = view.words_span(verdict.first, verdict.last) if verdict.first >= 0 else None
     return SkippedFigure(
@@ -170,7 +172,21 @@ def _skipped(view: SentenceView, number: int, verdict: Verdict) -> SkippedFigure
         reason=verdict.reason,
         words=verdict.words,
         words_span=words_span,
+        draft=None
+        if as_claim is None
+        else replace(as_claim, confidence=as_claim.confidence.lowered(60, f"not a claim: {verdict.reason}")),
     )
+
+
+def _numbered_after(skipped: list[SkippedFigure], count: int) -> list[SkippedFigure]:
+    """The skipped figures' drafts numbered after the `count` claims (D5, D6... after D1 to D4)."""
+    out: list[SkippedFigure] = []
+    for figure in skipped:
+        if figure.draft is not None:
+            count += 1
+            figure = replace(figure, draft=replace(figure.draft, id=f"D{count}"))
+        out.append(figure)
+    return out
 
 
 def _coordinated(view: SentenceView, number: int) -> list[int]:

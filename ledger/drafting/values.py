@@ -118,6 +118,9 @@ class SkippedFigure:
     reason: str
     words: str = ""  # the words that decided it
     words_span: Span | None = None
+    # the figure drafted as if it were a claim, for an analyst who disagrees (None for a percentage);
+    # numbered after the claims, so ids never clash, and never qualifying or qualified by them
+    draft: Draft | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,11 @@ class Drafts:
     @property
     def supported(self) -> bool:
         return self.language == "en"
+
+    @property
+    def set_aside(self) -> tuple[Draft, ...]:
+        """The skipped money figures drafted as if they were claims (what a page offers unticked)."""
+        return tuple(figure.draft for figure in self.skipped if figure.draft is not None)
 
     def only(self, ids: frozenset[str] | set[str] | tuple[str, ...]) -> Drafts:
         """The same drafts keeping only those with these ids (what the analyst left ticked)."""

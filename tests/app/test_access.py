@@ -140,6 +140,8 @@ PAGE_MATRIX: list[tuple[str, str, str, str | None, tuple[int, ...]]] = [
     ("upload a ledger", "POST", "/ledgers", "upload", (303, 303, 303, 303, 303)),
     ("open the example", "POST", "/example", "none", (303, 303, 303, 303, 303)),
     ("upload a version", "POST", "/ledgers/{ledger}/versions", "upload", (303, 404, 403, 303, 303)),
+    ("draft into a ledger", "GET", "/ledgers/{ledger}/draft", None, (302, 404, 403, 200, 200)),
+    ("draft a new ledger", "GET", "/draft", None, (302, 200, 200, 200, 200)),
     (
         "decide",
         "POST",
