@@ -415,7 +415,7 @@ def recount(
             changed[i] = updated
         totals.update(structure.totals_of.get(i, ()))
     pledges = structure.result.pledges
-    for t in sorted(totals):
+    for t in _inner_first(structure, totals):
         c = current[t]
         held = NO_RANGE
         for j in structure.parts[t]:
@@ -426,6 +426,26 @@ def recount(
         if updated is not c:
             changed[t] = updated
     return changed
+
+
+def _inner_first(structure: Structure, totals: set[int]) -> list[int]:
+    """`totals` and every total holding one of them, each after the totals it holds: a total's rest beyond
+    its parts follows a smaller total inside it, so the smaller one is counted again first."""
+    depth: dict[int, int] = {}
+    stack = sorted(totals)
+    while stack:  # the totals above them too
+        t = stack.pop()
+        if t not in depth:
+            depth[t] = 0
+            stack.extend(structure.totals_of.get(t, ()))
+
+    def level(t: int) -> int:
+        # nesting is shallow (a tally inside a conference total), so plain recursion is bounded
+        if depth[t] == 0:
+            depth[t] = 1 + max((level(p) for p in structure.parts[t] if p in depth), default=0)
+        return depth[t]
+
+    return sorted(depth, key=lambda t: (level(t), t))
 
 
 def _counted(

@@ -47,7 +47,8 @@ def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[s
     # sorted, so that which claim is quoted as saying so never depends on the order of the claims
     for part_claim, whole_claim, said_by in sorted(normal.relations.part_of):
         part, whole = pledge_of.get(part_claim), pledge_of.get(whole_claim)
-        if part and whole and part != whole:
+        # "A part of B" and "B part of A" both said: the first (in sorted order) stands, one finding
+        if part and whole and part != whole and pairs.get(whole, ("",))[0] != part:
             pairs.setdefault(part, (whole, said_by))
     return pairs
 

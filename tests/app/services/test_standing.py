@@ -18,7 +18,18 @@ from app.services.standing import (
     structure_of,
     what_if,
 )
-from ledger import Decision, FindingKind, Ledger, Rate, Reconciliation, Verdict, example_ledger, reconcile
+from ledger import (
+    AggregateFinding,
+    Decision,
+    FindingKind,
+    Ledger,
+    Rate,
+    Reconciliation,
+    Verdict,
+    example_ledger,
+    ledger_from_dict,
+    reconcile,
+)
 from ledger.engine.effects import State
 from tests.strategies import ledgers
 
@@ -119,6 +130,53 @@ def test_what_if_says_what_accepting_the_containment_takes_off() -> None:
     assert accepted.distinct[2] == -contained.amount_at_stake or accepted.distinct[2] < 0
     (rejected,) = what_if(structure, now, contained.id, State.REJECTED)
     assert rejected.distinct[1] > 0  # rejected, it counts in full
+
+
+def test_what_if_follows_a_total_inside_a_total() -> None:
+    # donors' $3m holds donors' $1m (which holds the US $1m) and the US $1m: the outer total's rest follows
+    # the inner one, so deciding the inner total moves the outer's rest too, and the change is the sum
+    book = ledger_from_dict(
+        {
+            "sources": [{"id": "S", "publisher": "Agence", "date": "2011-06-01"}],
+            "claims": [
+                {
+                    "id": "US",
+                    "source": "S",
+                    "donor": "United States",
+                    "amount": "$1m",
+                    "period": "2008",
+                    "recipient": "Guatemala",
+                },
+                {
+                    "id": "T1",
+                    "source": "S",
+                    "donor": "all donors",
+                    "amount": "$1m",
+                    "period": "2008",
+                    "recipient": "Guatemala",
+                    "qualifiers": "aggregate",
+                },
+                {
+                    "id": "T3",
+                    "source": "S",
+                    "donor": "all donors",
+                    "amount": "$3m",
+                    "period": "2008",
+                    "recipient": "Guatemala",
+                    "qualifiers": "aggregate",
+                },
+            ],
+        }
+    )
+    structure = structure_of(reconcile(replace(book, decisions=structural((), holds_totals(book)))))
+    outer, inner = sorted(structure.result.findings_of(AggregateFinding), key=lambda f: -len(f.parts))
+    decisions = (Decision(outer.id, Verdict.ACCEPT),)
+    now = apply(structure, decisions)
+    for state, verdict in ((State.ACCEPTED, Verdict.ACCEPT), (State.REJECTED, Verdict.REJECT)):
+        then = apply(structure, (*decisions, Decision(inner.id, verdict)))
+        change = {c.currency: c.distinct for c in what_if(structure, now, inner.id, state)}
+        expected = then.totals[0].distinct.nominal - now.totals[0].distinct.nominal
+        assert change.get("USD", (0, 0, 0))[1] == expected
 
 
 def test_finding_ids_name_their_kind() -> None:

@@ -79,3 +79,14 @@ def test_a_part_said_to_sit_inside_a_smaller_pledge_is_one_finding_with_one_id()
     assert contained.part == pledge_of(result, "B1").id
     ids = [f.id for f in result.findings]
     assert len(ids) == len(set(ids))
+
+
+def test_two_claims_each_said_part_of_the_other_are_one_finding() -> None:
+    # contradictory words ("A1 part of B1", "B1 part of A1"): one containment, the first said, never two
+    result = reconciled(
+        claim("A1", amount="1000000", qualifiers="part of B1"),
+        claim("B1", source="B", amount="1000000", qualifiers="part of A1"),
+    )
+    (contained,) = result.findings_of(Contained)
+    assert contained.part == pledge_of(result, "A1").id
+    assert contained.whole == pledge_of(result, "B1").id
