@@ -174,11 +174,21 @@ def _spread(
     return tuple((label, part) for (label, _), part in zip(shares, parts, strict=True))
 
 
+def _sum_ranges(ranges: Iterable[AmountRange]) -> AmountRange:
+    """The sum of ranges bound by bound (the same additions as `+`, without a range made at each step)."""
+    low = nominal = high = Decimal(0)
+    for r in ranges:
+        low += r.low
+        nominal += r.nominal
+        high += r.high
+    return AmountRange(low, nominal, high)
+
+
 def _sum_by(items: Iterable[tuple[str, AmountRange]], currency: str) -> tuple[tuple[str, AmountRange], ...]:
-    sums: dict[str, AmountRange] = defaultdict(AmountRange.zero)
+    grouped: dict[str, list[AmountRange]] = defaultdict(list)
     for key, r in items:
-        sums[key] = sums[key] + r
-    return tuple((k, sums[k].quantized(currency)) for k in sorted(sums))
+        grouped[key].append(r)
+    return tuple((k, _sum_ranges(grouped[k]).quantized(currency)) for k in sorted(grouped))
 
 
 def _years(
@@ -214,8 +224,8 @@ def currency_totals(
     rates: tuple[str, ...] = (),
 ) -> CurrencyTotals:
     counted = tuple(counted)
-    distinct = sum((c.distinct for c in counted), ZERO)
-    new_money = sum((c.new_money for c in counted), ZERO)
+    distinct = _sum_ranges(c.distinct for c in counted)
+    new_money = _sum_ranges(c.new_money for c in counted)
     by_year, by_year_whole = _years(counted)
     return CurrencyTotals(
         currency=currency,
