@@ -46,6 +46,18 @@ def _distance(group: _Open, nominal: Decimal) -> Decimal:
     return min(abs(m.compare_range.nominal - nominal) for m in group.members)
 
 
+def _fit(claim: NormalClaim, members: list[NormalClaim], matcher: Matcher) -> Outcome:
+    """The weakest outcome of `claim` against each member (complete linkage): apart as soon as one is."""
+    fit = Outcome.SAME
+    for member in members:
+        outcome = matcher.outcome(claim, member)
+        if outcome is Outcome.APART:
+            return outcome
+        if outcome is Outcome.POSSIBLE:
+            fit = outcome
+    return fit
+
+
 def _block_key(claim: NormalClaim) -> tuple[str, str, str]:
     # blocked by the donor's family, so its spellings, agencies and parts meet; the evidence decides
     return (claim.role.value, claim.family, claim.compare_currency)
@@ -157,15 +169,17 @@ def _sweep(
         maybe: _Open | None = None
         nominal = claim.compare_range.nominal
         place, around = _place(claim), _around(claim)
+        home_distance = Decimal(0)
         for group in groups.candidates(place, around):
             if claim.id in group.forbidden:
                 continue
-            outcomes = {matcher.outcome(claim, member) for member in group.members}
-            if outcomes == {Outcome.SAME}:
+            fit = _fit(claim, group.members, matcher)
+            if fit is Outcome.SAME:
                 # of the groups it could join, the one whose figures lie nearest its own
-                if home is None or _distance(group, nominal) < _distance(home, nominal):
-                    home = group
-            elif maybe is None and Outcome.APART not in outcomes:
+                distance = _distance(group, nominal)
+                if home is None or distance < home_distance:
+                    home, home_distance = group, distance
+            elif maybe is None and fit is Outcome.POSSIBLE:
                 maybe = group
         if home is None:
             if maybe is not None:
