@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ledger.core.findings import Contained, Finding, FindingKind
-from ledger.core.model import Decision
+from ledger.core.model import Decision, Period
 from ledger.engine.decide import evidence
 from ledger.engine.normalise import Normalised, Role
 from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
@@ -90,29 +90,34 @@ def _tightest_whole(
     nominals: Mapping[Key, list[Decimal]],
 ) -> PledgeView | None:
     best: PledgeView | None = None
-    keys = [
-        (part.donor, part.compare_currency, recipient, year)
-        for recipient in (part.recipient, *normal.names.ancestors(part.recipient))
-        for year in _first_year(part)
-    ]
-    for key in keys:
-        bucket = wholes.get(key)
-        if not bucket:
-            continue
-        start = bisect_right(nominals[key], part.compare_range.nominal)
-        for whole in bucket[start : start + CANDIDATES_PER_PART]:
-            if best is not None and whole.compare_range.nominal >= best.compare_range.nominal:
-                break
-            if (
-                whole.id != part.id
-                and part.compare_range.low <= whole.compare_range.high
-                and whole.period.contains(part.period, SLACK)
-                and part.period.known == whole.period.known
-                and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
-            ):
-                best = whole
-                break
+    best_nominal = Decimal(0)
+    donor, currency, years = part.donor, part.compare_currency, _first_year(part)
+    nominal, low, period = part.compare_range.nominal, part.compare_range.low, part.period
+    for recipient in (part.recipient, *normal.names.ancestors(part.recipient)):
+        for year in years:
+            key = (donor, currency, recipient, year)
+            bucket = wholes.get(key)
+            if not bucket:
+                continue
+            start = bisect_right(nominals[key], nominal)
+            for whole in bucket[start : start + CANDIDATES_PER_PART]:
+                if best is not None and whole.compare_range.nominal >= best_nominal:
+                    break
+                if _holds(normal, whole, part, low, period):
+                    best, best_nominal = whole, whole.compare_range.nominal
+                    break
     return best
+
+
+def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal, period: Period) -> bool:
+    """Whether `whole` (larger) can hold `part`: figures that meet, a period that holds its own, not kept apart."""
+    return (
+        whole.id != part.id
+        and low <= whole.compare_range.high
+        and whole.period.contains(period, SLACK)
+        and period.known == whole.period.known
+        and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
+    )
 
 
 def _finding(
