@@ -274,37 +274,15 @@ def make_pledge(
     """The pledge a group of claims reports: the hull of their ranges, in one currency."""
     if len(members) == 1:
         return _single_pledge(members[0])
-    members = tuple(sorted(members, key=lambda n: n.id))
+    members = tuple(sorted(members, key=_claim_id))
     anchor = members[0]
-    currencies = {m.claim.currency for m in members}
-    converted: tuple[str, ...] = ()
     currency = anchor.claim.currency
-    if len(currencies) == 1:
-        ranges = [m.range for m in members]
-    else:
-        # told in several currencies (compared through the analyst's rates): the pledge keeps the
-        # anchor's currency, the other figures converted into it, so no currency's total holds another's
-        ranges = [
-            m.range
-            if m.claim.currency == currency
-            else m.compare_range
-            if currency == anchor.compare_currency
-            else from_rate(m.compare_range, rates[currency])
-            for m in members
-        ]
-        converted = tuple(sorted(c for c in currencies if c != currency))
-    nominal = _latest(members, ranges) if anchor.all_donors else _lower_median([r.nominal for r in ranges])
-    low = min(r.low for r in ranges)
-    high = max(r.high for r in ranges)
-    instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
-    instrument = (
-        instruments.pop()
-        if len(instruments) == 1
-        else Instrument.MIXED
-        if instruments
-        else Instrument.UNKNOWN
-    )
-    period = next((m.claim.period for m in members if m.claim.period.known), anchor.claim.period)
+    ranges, converted = _in_currency(members, currency, rates)
+    pledge_range = _hull(ranges, _figure(members, ranges))
+    compare = [m.compare_range for m in members]
+    # most groups are compared in their own figures: the same hull, made once
+    same_figures = all(c is r for c, r in zip(compare, ranges, strict=True))
+    compare_range = pledge_range if same_figures else _hull(compare, _figure(members, compare))
     pledge = Pledge(
         id=f"P-{anchor.id}",
         claims=tuple(m.id for m in members),
@@ -312,33 +290,66 @@ def make_pledge(
         recipient=anchor.recipient,
         purpose=next((m.claim.purpose for m in members if m.claim.purpose), ""),
         currency=currency,
-        instrument=instrument,
-        period=period,
-        range=AmountRange(low, min(max(nominal, low), high), high),
+        instrument=_instrument(members),
+        period=next((m.claim.period for m in members if m.claim.period.known), anchor.claim.period),
+        range=pledge_range,
         converted_from=converted,
     )
-    compare = [m.compare_range for m in members]
     return PledgeView(
         pledge=pledge,
         members=members,
         role=anchor.role,
         all_donors=anchor.all_donors,
         compare_currency=anchor.compare_currency,
-        compare_range=AmountRange(
-            min(r.low for r in compare),
-            _clamp(
-                _latest(members, compare)
-                if anchor.all_donors
-                else _lower_median([r.nominal for r in compare]),
-                compare,
-            ),
-            max(r.high for r in compare),
-        ),
+        compare_range=compare_range,
     )
 
 
-def _clamp(value: Decimal, ranges: list[AmountRange]) -> Decimal:
-    return min(max(value, min(r.low for r in ranges)), max(r.high for r in ranges))
+def _claim_id(member: NormalClaim) -> str:
+    return member.id
+
+
+def _in_currency(
+    members: tuple[NormalClaim, ...], currency: str, rates: Mapping[str, Rate]
+) -> tuple[list[AmountRange], tuple[str, ...]]:
+    """The members' ranges in `currency` (the anchor's), and the other currencies converted into it."""
+    currencies = {m.claim.currency for m in members}
+    if len(currencies) == 1:
+        return [m.range for m in members], ()
+    # told in several currencies (compared through the analyst's rates): the pledge keeps the
+    # anchor's currency, the other figures converted into it, so no currency's total holds another's
+    anchor = members[0]
+    ranges = [
+        m.range
+        if m.claim.currency == currency
+        else m.compare_range
+        if currency == anchor.compare_currency
+        else from_rate(m.compare_range, rates[currency])
+        for m in members
+    ]
+    return ranges, tuple(sorted(c for c in currencies if c != currency))
+
+
+def _figure(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Decimal:
+    """The group's nominal figure: a total's latest, else the lower median of the distinct figures."""
+    if members[0].all_donors:
+        return _latest(members, ranges)
+    return _lower_median([r.nominal for r in ranges])
+
+
+def _hull(ranges: list[AmountRange], nominal: Decimal) -> AmountRange:
+    """The range covering every range, its nominal `nominal` held inside it."""
+    low = min(r.low for r in ranges)
+    high = max(r.high for r in ranges)
+    return AmountRange(low, min(max(nominal, low), high), high)
+
+
+def _instrument(members: tuple[NormalClaim, ...]) -> Instrument:
+    """The members' one stated instrument, MIXED for several, UNKNOWN for none."""
+    instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
+    if len(instruments) == 1:
+        return instruments.pop()
+    return Instrument.MIXED if instruments else Instrument.UNKNOWN
 
 
 def group_duplicates(
