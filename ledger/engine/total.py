@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from ledger.core.findings import AggregateFinding, Baseline, Finding
 from ledger.core.model import Contribution, CurrencyTotals, Period
@@ -206,9 +207,9 @@ def _years(
     return tuple(sorted(spread.items())), tuple(sorted(whole.items()))
 
 
-@dataclass(frozen=True, slots=True)
-class _Counted:
-    """A pledge's contribution in the totals' currency, with what the breakdowns sum it by."""
+class _Counted(NamedTuple):
+    """A pledge's contribution in the totals' currency, with what the breakdowns sum it by (a named
+    tuple: one is made for every pledge, in each currency it is totalled in)."""
 
     view: PledgeView
     distinct: AmountRange
