@@ -380,13 +380,12 @@ def group_duplicates(
     pledges: list[PledgeView] = []
     findings: list[Finding] = []
     for group in groups:
-        ids = [m.id for m in group]
         if len(group) == 1:
-            pledges.append(make_pledge(tuple(group), normal.rates))
+            pledges.append(_single_pledge(group[0]))
             continue
         together = make_pledge(tuple(group), normal.rates)
         findings.append(_duplicate_finding(together, normal.sources, decisions, matcher))
-        if is_rejected(FindingKind.DUPLICATE, ids, decisions):
+        if decisions and is_rejected(FindingKind.DUPLICATE, [m.id for m in group], decisions):
             pledges.extend(make_pledge((m,), normal.rates) for m in group)
         else:
             pledges.append(together)
@@ -404,7 +403,10 @@ def _possible_duplicates(
     matcher: Matcher,
 ) -> list[Finding]:
     """A finding for each pair of pledges the evidence says may be one: the analyst decides."""
-    pledge_of = {m.id: view for view in pledges for m in view.members}
+    if not possible:
+        return []
+    wanted = {claim.id for claim, _ in possible} | {members[0].id for _, members in possible}
+    pledge_of = {claim: view for view in pledges for claim in view.pledge.claims if claim in wanted}
     seen: set[tuple[str, str]] = set()
     found: list[Finding] = []
     for claim, members in possible:
