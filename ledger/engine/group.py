@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from types import MappingProxyType
 
 from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate
@@ -68,12 +69,13 @@ ANYWHERE = ""  # the place of a claim that names none, or only describes it
 EXPLAINED = 4
 
 
-def _place(claim: NormalClaim) -> str:
-    """The named place a claim's money goes to, its entity key; ANYWHERE for a blank or a description."""
+def _place(claim: NormalClaim) -> tuple[str, tuple[str, ...]]:
+    """The named place a claim's money goes to (its entity key) and the places around it (its regions and
+    groups, for pledges said of them); ANYWHERE and none for a blank or a description."""
     entity = claim.recipient_entity
     if not claim.claim.recipient or not entity.named:
-        return ANYWHERE
-    return entity.key
+        return ANYWHERE, ()
+    return entity.key, entity.parents
 
 
 class _OpenGroups:
@@ -139,11 +141,8 @@ class _OpenGroups:
                 table[key] = [g for g in table[key] if not g.closed]
 
 
-def _around(claim: NormalClaim) -> tuple[str, ...]:
-    """The places around a claim's named place (its regions and groups), for pledges said of them."""
-    if not claim.claim.recipient or not claim.recipient_entity.named:
-        return ()
-    return claim.recipient_entity.parents
+# claims are swept in order of their low figure, then high figure, then id
+_sweep_order = attrgetter("compare_range.low", "compare_range.high", "id")
 
 
 def _sweep(
@@ -157,7 +156,7 @@ def _sweep(
     claim meets only the open groups of its place, the places around it and places unnamed: each claim
     meets only the groups its figure and place can reach, never all pairs.
     """
-    block.sort(key=lambda n: (n.compare_range.low, n.compare_range.high, n.id))
+    block.sort(key=_sweep_order)
     closed: list[list[NormalClaim]] = []
     possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     groups = _OpenGroups()
@@ -168,7 +167,7 @@ def _sweep(
         home: _Open | None = None
         maybe: _Open | None = None
         nominal = claim.compare_range.nominal
-        place, around = _place(claim), _around(claim)
+        place, around = _place(claim)
         home_distance = Decimal(0)
         for group in groups.candidates(place, around):
             if claim.id in group.forbidden:
