@@ -78,6 +78,10 @@ def _place(claim: NormalClaim) -> tuple[str, tuple[str, ...]]:
     return entity.key, entity.parents
 
 
+# The open groups' lists are cleared of closed groups each time this many more groups have opened or moved.
+PRUNE_EVERY = 256
+
+
 class _OpenGroups:
     """The open groups of one sweep, found by place: a claim meets only the groups that can be its pledge
     (its own place, places around or inside it, and groups that name no place), and groups close in
@@ -88,6 +92,7 @@ class _OpenGroups:
         self.within: dict[str, list[_Open]] = defaultdict(list)  # groups filed under each place around them
         self.reaches: list[tuple[Decimal, int, _Open]] = []
         self.opened = 0
+        self.next_prune = PRUNE_EVERY
 
     def open(self, group: _Open, around: tuple[str, ...]) -> None:
         self.by_place[group.place].append(group)
@@ -100,16 +105,16 @@ class _OpenGroups:
         heapq.heappush(self.reaches, (group.reach, self.opened, group))
         self.opened += 1
 
-    def close_below(self, figure: Decimal) -> list[list[NormalClaim]]:
-        """Close the groups whose every figure lies below `figure` (they can take no later claim)."""
-        closed: list[list[NormalClaim]] = []
-        while self.reaches and self.reaches[0][0] < figure:
-            reach, _, group = heapq.heappop(self.reaches)
+    def close_below(self, figure: Decimal, closed: list[list[NormalClaim]]) -> None:
+        """Close the groups whose every figure lies below `figure` (they can take no later claim), adding
+        their members to `closed`."""
+        reaches = self.reaches
+        while reaches and reaches[0][0] < figure:
+            reach, _, group = heapq.heappop(reaches)
             if group.closed or group.reach != reach:
                 continue  # closed before, or its reach grew and a later entry stands for it
             group.closed = True
             closed.append(group.members)
-        return closed
 
     def candidates(self, place: str, around: tuple[str, ...]) -> list[_Open]:
         if place == ANYWHERE:
@@ -126,16 +131,17 @@ class _OpenGroups:
                 for g in groups
                 if not g.closed
             ]
-        self._prune()
-        return list(dict.fromkeys(found))
+        if self.opened >= self.next_prune:
+            self._prune()
+        # a group filed under two of these places is met once
+        return found if len(found) < 2 else list(dict.fromkeys(found))
 
     def remaining(self) -> list[list[NormalClaim]]:
         return [g.members for groups in self.by_place.values() for g in groups if not g.closed]
 
     def _prune(self) -> None:
         # drop closed groups from the lists now and then, so long sweeps do not rescan them
-        if self.opened % 256:
-            return
+        self.next_prune = self.opened + PRUNE_EVERY
         for table in (self.by_place, self.within):
             for key in list(table):
                 table[key] = [g for g in table[key] if not g.closed]
@@ -163,7 +169,7 @@ def _sweep(
     keep = 1 - max(NEAR, NEAR_TOTALS)
     for claim in block:
         # a group all of whose figures lie below this claim's near band can take no later claim
-        closed.extend(groups.close_below(claim.compare_range.low * keep))
+        groups.close_below(claim.compare_range.low * keep, closed)
         home: _Open | None = None
         maybe: _Open | None = None
         nominal = claim.compare_range.nominal
