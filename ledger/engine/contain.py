@@ -42,10 +42,14 @@ def _first_year(view: PledgeView) -> tuple[int | None, ...]:
 
 def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
     """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
-    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
+    said = normal.relations.part_of
+    if not said:
+        return {}
+    named = {claim for part, whole, _ in said for claim in (part, whole)}
+    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims if claim in named}
     pairs: dict[str, tuple[str, str]] = {}
     # sorted, so that which claim is quoted as saying so never depends on the order of the claims
-    for part_claim, whole_claim, said_by in sorted(normal.relations.part_of):
+    for part_claim, whole_claim, said_by in sorted(said):
         part, whole = pledge_of.get(part_claim), pledge_of.get(whole_claim)
         if part and whole and part != whole:
             pairs.setdefault(part, (whole, said_by))
@@ -114,8 +118,8 @@ def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal
     return (
         whole.id != part.id
         and low <= whole.compare_range.high
-        and whole.period.contains(period, SLACK)
         and period.known == whole.period.known
+        and whole.period.contains(period, SLACK)
         and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
     )
 
