@@ -450,19 +450,18 @@ def _negated(text: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in text)
 
 
+def _publisher(source_id: str, sources: Mapping[str, Source]) -> str:
+    """Who published a source, as findings name it: its publisher, else its id."""
+    source = sources.get(source_id)
+    return (source.publisher or source_id) if source is not None else source_id
+
+
 def _duplicate_finding(
     view: PledgeView, sources: Mapping[str, Source], decisions: Mapping[str, Decision], matcher: Matcher
 ) -> Finding:
     members = view.members
     forced = any(m.claim.targets(QualifierKind.SAME_AS) for m in members)
-    publishers = sorted(
-        {
-            (sources[m.claim.source].publisher or m.claim.source)
-            if m.claim.source in sources
-            else m.claim.source
-            for m in members
-        }
-    )
+    publishers = sorted({_publisher(m.claim.source, sources) for m in members})
     told = f"{len(members)} times" if len(members) > 2 else "twice"
     where = publishers[0] if len(publishers) == 1 else ", ".join(publishers[:-1]) + " and " + publishers[-1]
     if forced:
@@ -476,11 +475,12 @@ def _duplicate_finding(
     )
     # what a naive sum counts too much
     overcount = sum((m.compare_range.nominal for m in members), Decimal(0)) - view.compare_range.nominal
+    claims = view.pledge.claims  # its members' ids
     return Duplicate(
         **evidence(
             FindingKind.DUPLICATE,
-            [m.id for m in members],
-            [m.id for m in members],
+            claims,
+            claims,
             rule,
             message,
             at_stake(view, overcount),
