@@ -36,11 +36,40 @@ class _Open:
     reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
     forbidden: set[str] = field(default_factory=set)  # claims some member is "in addition to"
     closed: bool = False
+    # what its members' periods and instruments allow, so a claim that is apart from one of them (the
+    # evidence never joins different periods, or a loan and a grant) is known apart without weighing
+    latest_start: date | None = None  # the latest start of a member's period
+    earliest_end: date | None = None  # the earliest end of a member's period
+    instruments: set[Instrument] = field(default_factory=set)  # its members' stated ones, not mixed
 
     def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
         self.members.append(claim)
         self.reach = max(self.reach, claim.compare_range.high)
         self.forbidden |= apart.get(claim.id, frozenset())
+        start, end = claim.claim.period.start, claim.claim.period.end
+        if start is not None and (self.latest_start is None or start > self.latest_start):
+            self.latest_start = start
+        if end is not None and (self.earliest_end is None or end < self.earliest_end):
+            self.earliest_end = end
+        if claim.claim.instrument not in _UNSTATED:
+            self.instruments.add(claim.claim.instrument)
+
+    def apart_from(self, claim: NormalClaim) -> bool:
+        """Whether `claim` is apart from some member for certain: a period that ends before that member's
+        starts (or starts after it ends), or another stated instrument. The evidence would say the same."""
+        start, end = claim.claim.period.start, claim.claim.period.end
+        if end is not None and self.latest_start is not None and end < self.latest_start:
+            return True
+        if start is not None and self.earliest_end is not None and self.earliest_end < start:
+            return True
+        instrument = claim.claim.instrument
+        return (
+            bool(self.instruments) and instrument not in _UNSTATED and bool(self.instruments - {instrument})
+        )
+
+
+# Instruments that fit any other (the evidence's rule): none stated, or several.
+_UNSTATED = frozenset({Instrument.UNKNOWN, Instrument.MIXED})
 
 
 def _distance(group: _Open, nominal: Decimal) -> Decimal:
@@ -176,7 +205,7 @@ def _sweep(
         place, around = _place(claim)
         home_distance = Decimal(0)
         for group in groups.candidates(place, around):
-            if claim.id in group.forbidden:
+            if claim.id in group.forbidden or group.apart_from(claim):
                 continue
             fit = _fit(claim, group.members, matcher)
             if fit is Outcome.SAME:
