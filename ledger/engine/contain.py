@@ -75,14 +75,15 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
     # a pair a source relates explicitly is that finding only, never also the other way round
     said = {frozenset((part, whole)) for part, (whole, _) in explicit.items()}
     findings: list[Finding] = []
+    told: dict[str, tuple[str, str]] = {}  # each pledge's words, made once for the pass
     for part in candidates:
         if part.id in explicit:
             continue
         whole = _tightest_whole(normal, part, wholes, nominals)
         if whole is not None and frozenset((part.id, whole.id)) not in said:
-            findings.append(_finding(normal, part, whole, None, decisions))
+            findings.append(_finding(normal, part, whole, None, decisions, told))
     for part_id, (whole_id, said_by) in sorted(explicit.items()):
-        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))
+        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions, told))
     findings.sort(key=lambda f: f.id)
     return tuple(findings)
 
@@ -124,22 +125,34 @@ def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal
     )
 
 
+def _words(normal: Normalised, view: PledgeView, told: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """A pledge in a few words and its claims quoted, each made once per pass (a large pledge holds many
+    parts, and is quoted in each of their findings)."""
+    found = told.get(view.id)
+    if found is None:
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in view.members)
+        found = told[view.id] = (describe_pledge(view), quotes)
+    return found
+
+
 def _finding(
     normal: Normalised,
     part: PledgeView,
     whole: PledgeView,
     said_by: str | None,
     decisions: Mapping[str, Decision],
+    told: dict[str, tuple[str, str]],
 ) -> Finding:
     rule = (
         f'claim {said_by} says so ("part of" / "includes")'
         if said_by
         else "same donor; smaller amount; recipient and period inside the larger pledge's"
     )
-    quotes = "; ".join(describe_claim(m, normal.sources) for m in (*part.members, *whole.members))
+    part_words, part_quotes = _words(normal, part, told)
+    whole_words, whole_quotes = _words(normal, whole, told)
     message = (
-        f"{describe_pledge(part)} probably sits inside {describe_pledge(whole)}; "
-        f"count the larger pledge only. {quotes}"
+        f"{part_words} probably sits inside {whole_words}; count the larger pledge only. "
+        f"{part_quotes}; {whole_quotes}"
     )
     return Contained(
         **evidence(
