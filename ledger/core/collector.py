@@ -13,12 +13,26 @@ def cycle_collection_paused() -> Iterator[None]:
 
     Reading or reconciling 100,000 claims makes millions of frozen, acyclic objects; the collector
     would walk them again and again to find no garbage (a third of the time). Refcounting still frees
-    everything as usual, and anything cyclic is collected once the collector runs again.
+    everything as usual, and anything cyclic is collected at the collector's next full collection.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        _age_young_objects()
         if was_enabled:
             gc.enable()
+
+
+def _age_young_objects() -> None:
+    """Move the objects made while paused to the oldest generation, without walking them.
+
+    Left young, they would all be walked by the first collection after the pause (a quarter of a
+    second at 100,000 claims) only to be found alive. freeze + unfreeze moves every tracked object
+    to the oldest generation in constant time; skipped when the process froze objects of its own
+    (a forking server's), which unfreeze would release.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

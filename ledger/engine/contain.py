@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ledger.core.findings import Contained, Finding, FindingKind
-from ledger.core.model import Decision
+from ledger.core.model import Decision, Period
 from ledger.engine.decide import evidence
 from ledger.engine.normalise import Normalised, Role
 from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
@@ -42,10 +42,14 @@ def _first_year(view: PledgeView) -> tuple[int | None, ...]:
 
 def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
     """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
-    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
+    said = normal.relations.part_of
+    if not said:
+        return {}
+    named = {claim for part, whole, _ in said for claim in (part, whole)}
+    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims if claim in named}
     pairs: dict[str, tuple[str, str]] = {}
     # sorted, so that which claim is quoted as saying so never depends on the order of the claims
-    for part_claim, whole_claim, said_by in sorted(normal.relations.part_of):
+    for part_claim, whole_claim, said_by in sorted(said):
         part, whole = pledge_of.get(part_claim), pledge_of.get(whole_claim)
         # "A part of B" and "B part of A" both said: the first (in sorted order) stands, one finding
         if part and whole and part != whole and pairs.get(whole, ("",))[0] != part:
@@ -72,14 +76,15 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
     # a pair a source relates explicitly is that finding only, never also the other way round
     said = {frozenset((part, whole)) for part, (whole, _) in explicit.items()}
     findings: list[Finding] = []
+    told: dict[str, tuple[str, str]] = {}  # each pledge's words, made once for the pass
     for part in candidates:
         if part.id in explicit:
             continue
         whole = _tightest_whole(normal, part, wholes, nominals)
         if whole is not None and frozenset((part.id, whole.id)) not in said:
-            findings.append(_finding(normal, part, whole, None, decisions))
+            findings.append(_finding(normal, part, whole, None, decisions, told))
     for part_id, (whole_id, said_by) in sorted(explicit.items()):
-        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))
+        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions, told))
     findings.sort(key=lambda f: f.id)
     return tuple(findings)
 
@@ -91,29 +96,44 @@ def _tightest_whole(
     nominals: Mapping[Key, list[Decimal]],
 ) -> PledgeView | None:
     best: PledgeView | None = None
-    keys = [
-        (part.donor, part.compare_currency, recipient, year)
-        for recipient in (part.recipient, *normal.names.ancestors(part.recipient))
-        for year in _first_year(part)
-    ]
-    for key in keys:
-        bucket = wholes.get(key)
-        if not bucket:
-            continue
-        start = bisect_right(nominals[key], part.compare_range.nominal)
-        for whole in bucket[start : start + CANDIDATES_PER_PART]:
-            if best is not None and whole.compare_range.nominal >= best.compare_range.nominal:
-                break
-            if (
-                whole.id != part.id
-                and part.compare_range.low <= whole.compare_range.high
-                and whole.period.contains(part.period, SLACK)
-                and part.period.known == whole.period.known
-                and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
-            ):
-                best = whole
-                break
+    best_nominal = Decimal(0)
+    donor, currency, years = part.donor, part.compare_currency, _first_year(part)
+    nominal, low, period = part.compare_range.nominal, part.compare_range.low, part.period
+    for recipient in (part.recipient, *normal.names.ancestors(part.recipient)):
+        for year in years:
+            key = (donor, currency, recipient, year)
+            bucket = wholes.get(key)
+            if not bucket:
+                continue
+            start = bisect_right(nominals[key], nominal)
+            for whole in bucket[start : start + CANDIDATES_PER_PART]:
+                if best is not None and whole.compare_range.nominal >= best_nominal:
+                    break
+                if _holds(normal, whole, part, low, period):
+                    best, best_nominal = whole, whole.compare_range.nominal
+                    break
     return best
+
+
+def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal, period: Period) -> bool:
+    """Whether `whole` (larger) can hold `part`: figures that meet, a period that holds its own, not kept apart."""
+    return (
+        whole.id != part.id
+        and low <= whole.compare_range.high
+        and period.known == whole.period.known
+        and whole.period.contains(period, SLACK)
+        and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
+    )
+
+
+def _words(normal: Normalised, view: PledgeView, told: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """A pledge in a few words and its claims quoted, each made once per pass (a large pledge holds many
+    parts, and is quoted in each of their findings)."""
+    found = told.get(view.id)
+    if found is None:
+        quotes = "; ".join(describe_claim(m, normal.sources) for m in view.members)
+        found = told[view.id] = (describe_pledge(view), quotes)
+    return found
 
 
 def _finding(
@@ -122,16 +142,18 @@ def _finding(
     whole: PledgeView,
     said_by: str | None,
     decisions: Mapping[str, Decision],
+    told: dict[str, tuple[str, str]],
 ) -> Finding:
     rule = (
         f'claim {said_by} says so ("part of" / "includes")'
         if said_by
         else "same donor; smaller amount; recipient and period inside the larger pledge's"
     )
-    quotes = "; ".join(describe_claim(m, normal.sources) for m in (*part.members, *whole.members))
+    part_words, part_quotes = _words(normal, part, told)
+    whole_words, whole_quotes = _words(normal, whole, told)
     message = (
-        f"{describe_pledge(part)} probably sits inside {describe_pledge(whole)}; "
-        f"count the larger pledge only. {quotes}"
+        f"{part_words} probably sits inside {whole_words}; count the larger pledge only. "
+        f"{part_quotes}; {whole_quotes}"
     )
     return Contained(
         **evidence(

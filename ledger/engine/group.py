@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from types import MappingProxyType
 
 from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate
@@ -35,15 +36,56 @@ class _Open:
     reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
     forbidden: set[str] = field(default_factory=set)  # claims some member is "in addition to"
     closed: bool = False
+    # what its members' periods and instruments allow, so a claim that is apart from one of them (the
+    # evidence never joins different periods, or a loan and a grant) is known apart without weighing
+    latest_start: date | None = None  # the latest start of a member's period
+    earliest_end: date | None = None  # the earliest end of a member's period
+    instruments: set[Instrument] = field(default_factory=set)  # its members' stated ones, not mixed
 
     def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
         self.members.append(claim)
         self.reach = max(self.reach, claim.compare_range.high)
         self.forbidden |= apart.get(claim.id, frozenset())
+        start, end = claim.claim.period.start, claim.claim.period.end
+        if start is not None and (self.latest_start is None or start > self.latest_start):
+            self.latest_start = start
+        if end is not None and (self.earliest_end is None or end < self.earliest_end):
+            self.earliest_end = end
+        if claim.claim.instrument not in _UNSTATED:
+            self.instruments.add(claim.claim.instrument)
+
+    def apart_from(self, claim: NormalClaim) -> bool:
+        """Whether `claim` is apart from some member for certain: a period that ends before that member's
+        starts (or starts after it ends), or another stated instrument. The evidence would say the same."""
+        start, end = claim.claim.period.start, claim.claim.period.end
+        if end is not None and self.latest_start is not None and end < self.latest_start:
+            return True
+        if start is not None and self.earliest_end is not None and self.earliest_end < start:
+            return True
+        instrument = claim.claim.instrument
+        return (
+            bool(self.instruments) and instrument not in _UNSTATED and bool(self.instruments - {instrument})
+        )
+
+
+# Instruments that fit any other (the evidence's rule): none stated, or several.
+_UNSTATED = frozenset({Instrument.UNKNOWN, Instrument.MIXED})
 
 
 def _distance(group: _Open, nominal: Decimal) -> Decimal:
     return min(abs(m.compare_range.nominal - nominal) for m in group.members)
+
+
+def _fit(claim: NormalClaim, members: list[NormalClaim], matcher: Matcher) -> Outcome:
+    """The weakest outcome of `claim` against each member (complete linkage): apart as soon as one is."""
+    fit = Outcome.SAME
+    for member in members:
+        outcome = matcher.outcome(claim, member)
+        if outcome is Outcome.APART:
+            return outcome
+        if outcome is Outcome.POSSIBLE:
+            fit = outcome
+    return fit
 
 
 def _block_key(claim: NormalClaim) -> tuple[str, str, str]:
@@ -56,12 +98,17 @@ ANYWHERE = ""  # the place of a claim that names none, or only describes it
 EXPLAINED = 4
 
 
-def _place(claim: NormalClaim) -> str:
-    """The named place a claim's money goes to, its entity key; ANYWHERE for a blank or a description."""
+def _place(claim: NormalClaim) -> tuple[str, tuple[str, ...]]:
+    """The named place a claim's money goes to (its entity key) and the places around it (its regions and
+    groups, for pledges said of them); ANYWHERE and none for a blank or a description."""
     entity = claim.recipient_entity
     if not claim.claim.recipient or not entity.named:
-        return ANYWHERE
-    return entity.key
+        return ANYWHERE, ()
+    return entity.key, entity.parents
+
+
+# The open groups' lists are cleared of closed groups each time this many more groups have opened or moved.
+PRUNE_EVERY = 256
 
 
 class _OpenGroups:
@@ -74,6 +121,7 @@ class _OpenGroups:
         self.within: dict[str, list[_Open]] = defaultdict(list)  # groups filed under each place around them
         self.reaches: list[tuple[Decimal, int, _Open]] = []
         self.opened = 0
+        self.next_prune = PRUNE_EVERY
 
     def open(self, group: _Open, around: tuple[str, ...]) -> None:
         self.by_place[group.place].append(group)
@@ -86,16 +134,16 @@ class _OpenGroups:
         heapq.heappush(self.reaches, (group.reach, self.opened, group))
         self.opened += 1
 
-    def close_below(self, figure: Decimal) -> list[list[NormalClaim]]:
-        """Close the groups whose every figure lies below `figure` (they can take no later claim)."""
-        closed: list[list[NormalClaim]] = []
-        while self.reaches and self.reaches[0][0] < figure:
-            reach, _, group = heapq.heappop(self.reaches)
+    def close_below(self, figure: Decimal, closed: list[list[NormalClaim]]) -> None:
+        """Close the groups whose every figure lies below `figure` (they can take no later claim), adding
+        their members to `closed`."""
+        reaches = self.reaches
+        while reaches and reaches[0][0] < figure:
+            reach, _, group = heapq.heappop(reaches)
             if group.closed or group.reach != reach:
                 continue  # closed before, or its reach grew and a later entry stands for it
             group.closed = True
             closed.append(group.members)
-        return closed
 
     def candidates(self, place: str, around: tuple[str, ...]) -> list[_Open]:
         if place == ANYWHERE:
@@ -112,26 +160,24 @@ class _OpenGroups:
                 for g in groups
                 if not g.closed
             ]
-        self._prune()
-        return list(dict.fromkeys(found))
+        if self.opened >= self.next_prune:
+            self._prune()
+        # a group filed under two of these places is met once
+        return found if len(found) < 2 else list(dict.fromkeys(found))
 
     def remaining(self) -> list[list[NormalClaim]]:
         return [g.members for groups in self.by_place.values() for g in groups if not g.closed]
 
     def _prune(self) -> None:
         # drop closed groups from the lists now and then, so long sweeps do not rescan them
-        if self.opened % 256:
-            return
+        self.next_prune = self.opened + PRUNE_EVERY
         for table in (self.by_place, self.within):
             for key in list(table):
                 table[key] = [g for g in table[key] if not g.closed]
 
 
-def _around(claim: NormalClaim) -> tuple[str, ...]:
-    """The places around a claim's named place (its regions and groups), for pledges said of them."""
-    if not claim.claim.recipient or not claim.recipient_entity.named:
-        return ()
-    return claim.recipient_entity.parents
+# claims are swept in order of their low figure, then high figure, then id
+_sweep_order = attrgetter("compare_range.low", "compare_range.high", "id")
 
 
 def _sweep(
@@ -145,27 +191,29 @@ def _sweep(
     claim meets only the open groups of its place, the places around it and places unnamed: each claim
     meets only the groups its figure and place can reach, never all pairs.
     """
-    block.sort(key=lambda n: (n.compare_range.low, n.compare_range.high, n.id))
+    block.sort(key=_sweep_order)
     closed: list[list[NormalClaim]] = []
     possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     groups = _OpenGroups()
     keep = 1 - max(NEAR, NEAR_TOTALS)
     for claim in block:
         # a group all of whose figures lie below this claim's near band can take no later claim
-        closed.extend(groups.close_below(claim.compare_range.low * keep))
+        groups.close_below(claim.compare_range.low * keep, closed)
         home: _Open | None = None
         maybe: _Open | None = None
         nominal = claim.compare_range.nominal
-        place, around = _place(claim), _around(claim)
+        place, around = _place(claim)
+        home_distance = Decimal(0)
         for group in groups.candidates(place, around):
-            if claim.id in group.forbidden:
+            if claim.id in group.forbidden or group.apart_from(claim):
                 continue
-            outcomes = {matcher.outcome(claim, member) for member in group.members}
-            if outcomes == {Outcome.SAME}:
+            fit = _fit(claim, group.members, matcher)
+            if fit is Outcome.SAME:
                 # of the groups it could join, the one whose figures lie nearest its own
-                if home is None or _distance(group, nominal) < _distance(home, nominal):
-                    home = group
-            elif maybe is None and Outcome.APART not in outcomes:
+                distance = _distance(group, nominal)
+                if home is None or distance < home_distance:
+                    home, home_distance = group, distance
+            elif maybe is None and fit is Outcome.POSSIBLE:
                 maybe = group
         if home is None:
             if maybe is not None:
@@ -260,37 +308,15 @@ def make_pledge(
     """The pledge a group of claims reports: the hull of their ranges, in one currency."""
     if len(members) == 1:
         return _single_pledge(members[0])
-    members = tuple(sorted(members, key=lambda n: n.id))
+    members = tuple(sorted(members, key=_claim_id))
     anchor = members[0]
-    currencies = {m.claim.currency for m in members}
-    converted: tuple[str, ...] = ()
     currency = anchor.claim.currency
-    if len(currencies) == 1:
-        ranges = [m.range for m in members]
-    else:
-        # told in several currencies (compared through the analyst's rates): the pledge keeps the
-        # anchor's currency, the other figures converted into it, so no currency's total holds another's
-        ranges = [
-            m.range
-            if m.claim.currency == currency
-            else m.compare_range
-            if currency == anchor.compare_currency
-            else from_rate(m.compare_range, rates[currency])
-            for m in members
-        ]
-        converted = tuple(sorted(c for c in currencies if c != currency))
-    nominal = _latest(members, ranges) if anchor.all_donors else _lower_median([r.nominal for r in ranges])
-    low = min(r.low for r in ranges)
-    high = max(r.high for r in ranges)
-    instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
-    instrument = (
-        instruments.pop()
-        if len(instruments) == 1
-        else Instrument.MIXED
-        if instruments
-        else Instrument.UNKNOWN
-    )
-    period = next((m.claim.period for m in members if m.claim.period.known), anchor.claim.period)
+    ranges, converted = _in_currency(members, currency, rates)
+    pledge_range = _hull(ranges, _figure(members, ranges))
+    compare = [m.compare_range for m in members]
+    # most groups are compared in their own figures: the same hull, made once
+    same_figures = all(c is r for c, r in zip(compare, ranges, strict=True))
+    compare_range = pledge_range if same_figures else _hull(compare, _figure(members, compare))
     pledge = Pledge(
         id=f"P-{anchor.id}",
         claims=tuple(m.id for m in members),
@@ -298,33 +324,66 @@ def make_pledge(
         recipient=anchor.recipient,
         purpose=next((m.claim.purpose for m in members if m.claim.purpose), ""),
         currency=currency,
-        instrument=instrument,
-        period=period,
-        range=AmountRange(low, min(max(nominal, low), high), high),
+        instrument=_instrument(members),
+        period=next((m.claim.period for m in members if m.claim.period.known), anchor.claim.period),
+        range=pledge_range,
         converted_from=converted,
     )
-    compare = [m.compare_range for m in members]
     return PledgeView(
         pledge=pledge,
         members=members,
         role=anchor.role,
         all_donors=anchor.all_donors,
         compare_currency=anchor.compare_currency,
-        compare_range=AmountRange(
-            min(r.low for r in compare),
-            _clamp(
-                _latest(members, compare)
-                if anchor.all_donors
-                else _lower_median([r.nominal for r in compare]),
-                compare,
-            ),
-            max(r.high for r in compare),
-        ),
+        compare_range=compare_range,
     )
 
 
-def _clamp(value: Decimal, ranges: list[AmountRange]) -> Decimal:
-    return min(max(value, min(r.low for r in ranges)), max(r.high for r in ranges))
+def _claim_id(member: NormalClaim) -> str:
+    return member.id
+
+
+def _in_currency(
+    members: tuple[NormalClaim, ...], currency: str, rates: Mapping[str, Rate]
+) -> tuple[list[AmountRange], tuple[str, ...]]:
+    """The members' ranges in `currency` (the anchor's), and the other currencies converted into it."""
+    currencies = {m.claim.currency for m in members}
+    if len(currencies) == 1:
+        return [m.range for m in members], ()
+    # told in several currencies (compared through the analyst's rates): the pledge keeps the
+    # anchor's currency, the other figures converted into it, so no currency's total holds another's
+    anchor = members[0]
+    ranges = [
+        m.range
+        if m.claim.currency == currency
+        else m.compare_range
+        if currency == anchor.compare_currency
+        else from_rate(m.compare_range, rates[currency])
+        for m in members
+    ]
+    return ranges, tuple(sorted(c for c in currencies if c != currency))
+
+
+def _figure(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Decimal:
+    """The group's nominal figure: a total's latest, else the lower median of the distinct figures."""
+    if members[0].all_donors:
+        return _latest(members, ranges)
+    return _lower_median([r.nominal for r in ranges])
+
+
+def _hull(ranges: list[AmountRange], nominal: Decimal) -> AmountRange:
+    """The range covering every range, its nominal `nominal` held inside it."""
+    low = min(r.low for r in ranges)
+    high = max(r.high for r in ranges)
+    return AmountRange(low, min(max(nominal, low), high), high)
+
+
+def _instrument(members: tuple[NormalClaim, ...]) -> Instrument:
+    """The members' one stated instrument, MIXED for several, UNKNOWN for none."""
+    instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
+    if len(instruments) == 1:
+        return instruments.pop()
+    return Instrument.MIXED if instruments else Instrument.UNKNOWN
 
 
 def group_duplicates(
@@ -355,13 +414,12 @@ def group_duplicates(
     pledges: list[PledgeView] = []
     findings: list[Finding] = []
     for group in groups:
-        ids = [m.id for m in group]
         if len(group) == 1:
-            pledges.append(make_pledge(tuple(group), normal.rates))
+            pledges.append(_single_pledge(group[0]))
             continue
         together = make_pledge(tuple(group), normal.rates)
         findings.append(_duplicate_finding(together, normal.sources, decisions, matcher))
-        if is_rejected(FindingKind.DUPLICATE, ids, decisions):
+        if decisions and is_rejected(FindingKind.DUPLICATE, [m.id for m in group], decisions):
             pledges.extend(make_pledge((m,), normal.rates) for m in group)
         else:
             pledges.append(together)
@@ -379,7 +437,10 @@ def _possible_duplicates(
     matcher: Matcher,
 ) -> list[Finding]:
     """A finding for each pair of pledges the evidence says may be one: the analyst decides."""
-    pledge_of = {m.id: view for view in pledges for m in view.members}
+    if not possible:
+        return []
+    wanted = {claim.id for claim, _ in possible} | {members[0].id for _, members in possible}
+    pledge_of = {claim: view for view in pledges for claim in view.pledge.claims if claim in wanted}
     seen: set[tuple[str, str]] = set()
     found: list[Finding] = []
     for claim, members in possible:
@@ -418,19 +479,18 @@ def _negated(text: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in text)
 
 
+def _publisher(source_id: str, sources: Mapping[str, Source]) -> str:
+    """Who published a source, as findings name it: its publisher, else its id."""
+    source = sources.get(source_id)
+    return (source.publisher or source_id) if source is not None else source_id
+
+
 def _duplicate_finding(
     view: PledgeView, sources: Mapping[str, Source], decisions: Mapping[str, Decision], matcher: Matcher
 ) -> Finding:
     members = view.members
     forced = any(m.claim.targets(QualifierKind.SAME_AS) for m in members)
-    publishers = sorted(
-        {
-            (sources[m.claim.source].publisher or m.claim.source)
-            if m.claim.source in sources
-            else m.claim.source
-            for m in members
-        }
-    )
+    publishers = sorted({_publisher(m.claim.source, sources) for m in members})
     told = f"{len(members)} times" if len(members) > 2 else "twice"
     where = publishers[0] if len(publishers) == 1 else ", ".join(publishers[:-1]) + " and " + publishers[-1]
     if forced:
@@ -444,11 +504,12 @@ def _duplicate_finding(
     )
     # what a naive sum counts too much
     overcount = sum((m.compare_range.nominal for m in members), Decimal(0)) - view.compare_range.nominal
+    claims = view.pledge.claims  # its members' ids
     return Duplicate(
         **evidence(
             FindingKind.DUPLICATE,
-            [m.id for m in members],
-            [m.id for m in members],
+            claims,
+            claims,
             rule,
             message,
             at_stake(view, overcount),

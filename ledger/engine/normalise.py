@@ -71,8 +71,10 @@ class Normalised:
 
 def role_of(claim: Claim, donor: Entity) -> Role:
     """A total over donors (said so, or given by a collective donor), past money, or an ordinary pledge."""
-    if claim.has(QualifierKind.AGGREGATE) or donor.kind is EntityKind.COLLECTIVE:
+    if donor.kind is EntityKind.COLLECTIVE or claim.has(QualifierKind.AGGREGATE):
         return Role.AGGREGATE
+    if not claim.qualifiers:  # most claims: nothing more to ask
+        return Role.PLEDGE
     if claim.has(QualifierKind.ALREADY_PROVIDED) or claim.has(QualifierKind.BASELINE):
         return Role.PAST
     return Role.PLEDGE
@@ -130,11 +132,13 @@ def normalise(ledger: Ledger) -> Normalised:
     rates = choose_rates(ledger.rates, settings.base_currency)
     problems = reference_problems(ledger)
     normal: list[NormalClaim] = []
-    shown_donors: dict[str, str] = {}
-    shown_recipients: dict[str, str] = {}
+    # ledgers repeat a few hundred names over many thousand claims: each is resolved and shown once
+    donors: dict[str, tuple[Entity, str]] = {}
+    recipients: dict[str, tuple[Entity, str]] = {}
+    tolerance = settings.tolerance
     for claim in ledger.claims:
-        stated = amount_range(claim.value, claim.approximation, settings.tolerance)
-        if claim.has(QualifierKind.PER_YEAR):
+        stated = amount_range(claim.value, claim.approximation, tolerance)
+        if claim.qualifiers and claim.has(QualifierKind.PER_YEAR):
             years = period_years(claim.period)
             if years is None:
                 problems.append(
@@ -153,14 +157,16 @@ def normalise(ledger: Ledger) -> Normalised:
         if rate is not None:
             compare_currency, compare_range = rate.base, stated.scaled(rate.rate)
         source = sources.get(claim.source)
-        donor, recipient = names.resolve(claim.donor), names.resolve(claim.recipient)
-        # ledgers repeat a few hundred names over many thousand claims: each is shown once
-        shown_donor = shown_donors.get(claim.donor)
-        if shown_donor is None:
-            shown_donor = shown_donors[claim.donor] = _shown_donor(names, claim.donor, donor)
-        shown_recipient = shown_recipients.get(claim.recipient)
-        if shown_recipient is None:
-            shown_recipient = shown_recipients[claim.recipient] = _shown(names, claim.recipient, recipient)
+        known_donor = donors.get(claim.donor)
+        if known_donor is None:
+            entity = names.resolve(claim.donor)
+            known_donor = donors[claim.donor] = (entity, _shown_donor(names, claim.donor, entity))
+        known_recipient = recipients.get(claim.recipient)
+        if known_recipient is None:
+            entity = names.resolve(claim.recipient)
+            known_recipient = recipients[claim.recipient] = (entity, _shown(names, claim.recipient, entity))
+        donor, shown_donor = known_donor
+        recipient, shown_recipient = known_recipient
         normal.append(
             NormalClaim(
                 claim=claim,

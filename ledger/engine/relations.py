@@ -29,8 +29,11 @@ class Relations:
 
     def kept_apart(self, these: Iterable[str], those: Iterable[str]) -> bool:
         """Whether any claim of `these` is "in addition to" any claim of `those` (either way round)."""
+        kept = [self.apart[claim] for claim in these if claim in self.apart]
+        if not kept:  # most claims: no "in addition to" at all
+            return False
         others = set(those)
-        return any(self.apart.get(claim, frozenset()) & others for claim in these)
+        return any(apart & others for apart in kept)
 
 
 def _targets(claims: Iterable[Claim], kind: QualifierKind, known: frozenset[str]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from ledger.core.findings import AggregateFinding, Baseline, Finding
 from ledger.core.model import Contribution, CurrencyTotals, Period
@@ -174,11 +175,21 @@ def _spread(
     return tuple((label, part) for (label, _), part in zip(shares, parts, strict=True))
 
 
+def _sum_ranges(ranges: Iterable[AmountRange]) -> AmountRange:
+    """The sum of ranges bound by bound (the same additions as `+`, without a range made at each step)."""
+    low = nominal = high = Decimal(0)
+    for r in ranges:
+        low += r.low
+        nominal += r.nominal
+        high += r.high
+    return AmountRange(low, nominal, high)
+
+
 def _sum_by(items: Iterable[tuple[str, AmountRange]], currency: str) -> tuple[tuple[str, AmountRange], ...]:
-    sums: dict[str, AmountRange] = defaultdict(AmountRange.zero)
+    grouped: dict[str, list[AmountRange]] = defaultdict(list)
     for key, r in items:
-        sums[key] = sums[key] + r
-    return tuple((k, sums[k].quantized(currency)) for k in sorted(sums))
+        grouped[key].append(r)
+    return tuple((k, _sum_ranges(grouped[k]).quantized(currency)) for k in sorted(grouped))
 
 
 def _years(
@@ -196,9 +207,9 @@ def _years(
     return tuple(sorted(spread.items())), tuple(sorted(whole.items()))
 
 
-@dataclass(frozen=True, slots=True)
-class _Counted:
-    """A pledge's contribution in the totals' currency, with what the breakdowns sum it by."""
+class _Counted(NamedTuple):
+    """A pledge's contribution in the totals' currency, with what the breakdowns sum it by (a named
+    tuple: one is made for every pledge, in each currency it is totalled in)."""
 
     view: PledgeView
     distinct: AmountRange
@@ -214,8 +225,8 @@ def currency_totals(
     rates: tuple[str, ...] = (),
 ) -> CurrencyTotals:
     counted = tuple(counted)
-    distinct = sum((c.distinct for c in counted), ZERO)
-    new_money = sum((c.new_money for c in counted), ZERO)
+    distinct = _sum_ranges(c.distinct for c in counted)
+    new_money = _sum_ranges(c.new_money for c in counted)
     by_year, by_year_whole = _years(counted)
     return CurrencyTotals(
         currency=currency,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -27,22 +27,18 @@ class PledgeView:
     all_donors: bool
     compare_currency: str
     compare_range: AmountRange
+    # the pledge's own, which every pass reads many times over: copied once, not looked up each time
+    id: str = field(init=False, repr=False, compare=False)
+    donor: str = field(init=False, repr=False, compare=False)
+    recipient: str = field(init=False, repr=False, compare=False)
+    period: Period = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return self.pledge.id
-
-    @property
-    def donor(self) -> str:
-        return self.pledge.donor
-
-    @property
-    def recipient(self) -> str:
-        return self.pledge.recipient
-
-    @property
-    def period(self) -> Period:
-        return self.pledge.period
+    def __post_init__(self) -> None:
+        pledge = self.pledge
+        object.__setattr__(self, "id", pledge.id)
+        object.__setattr__(self, "donor", pledge.donor)
+        object.__setattr__(self, "recipient", pledge.recipient)
+        object.__setattr__(self, "period", pledge.period)
 
 
 def in_pledge_currency(view: PledgeView, amount: Decimal) -> Decimal:
