@@ -155,7 +155,8 @@ def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]
                 i = bisect_right(bucket, (view.period.start, "")) - 1
                 if i >= 0 and by_id[bucket[i][1]].id != view.id:
                     pairs.setdefault((bucket[i][1], view.id), member.id)
-    return pairs
+    # "A is an increase from B" and "B is an increase from A" both said: one baseline, the first in order
+    return {pair: said for pair, said in pairs.items() if pair[::-1] not in pairs or pair < pair[::-1]}
 
 
 def find_baselines(stage: Stage) -> tuple[Finding, ...]:

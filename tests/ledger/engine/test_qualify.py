@@ -40,6 +40,16 @@ def test_an_increase_without_a_target_finds_the_donors_earlier_level() -> None:
     assert len(result.findings_of(Baseline)) == 1
 
 
+def test_two_claims_each_said_an_increase_from_the_other_are_one_baseline() -> None:
+    # contradictory words: one baseline finding (one id for a decision to name), never two
+    result = reconciled(
+        claim("A1", qualifiers="increase from A2"),
+        claim("A2", amount="260000000", period="2010", qualifiers="increase from A1"),
+    )
+    (baseline,) = result.findings_of(Baseline)
+    assert {baseline.pledge, baseline.baseline} == {pledge_of(result, "A1").id, pledge_of(result, "A2").id}
+
+
 def test_repackaged_money_is_a_pledge_but_not_new_money() -> None:
     claims = (claim("A1", qualifiers="repackaged"),)
     result = reconciled(*claims)
