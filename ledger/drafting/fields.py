@@ -15,6 +15,7 @@ from ledger.core.model import Instrument, Period
 from ledger.core.problems import ParseError
 from ledger.drafting.parties import COLLECTIVE, COUNTRY, ORGANISATION, REGION, Party
 from ledger.drafting.people import Mention, Person
+from ledger.drafting.tokens import Token
 from ledger.drafting.values import Span
 from ledger.drafting.view import SentenceView
 from ledger.names import ALL_DONORS
@@ -58,6 +59,13 @@ _VERBS_AFTER = frozenset(
             "pledged",
         ),
         *("promised", "committed", "offered", "gave", "donated", "announced", "provided", "pledge", "give"),
+    }
+)
+# Words between a subject and its verb of giving: "40 countries pledged to provide", "Japan has agreed to give".
+_VERB_CHAIN = frozenset(
+    {
+        *("pledged", "promised", "committed", "agreed", "vowed", "offered", "decided", "undertook", "to"),
+        *("would", "will", "has", "have", "had", "also", "jointly", "together", "then", "now", "is", "are"),
     }
 )
 # Words that may stand between a donor and its figure in a list: "the EU and the US a combined $780m".
@@ -278,14 +286,15 @@ def _subject_before(
         party = view.party_at(index)
         if party is not None:
             following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
-            right_before_verb = anchor - party.last <= 2 and anchor < view.figures[number].first
+            right_before_verb = (
+                anchor - party.last <= 2
+                or {t.bare for t in view.tokens[party.last + 1 : anchor]} <= _VERB_CHAIN
+            ) and anchor < view.figures[number].first
             if (
                 party.name == receiver
                 or (not right_before_verb and _after_preposition(view, party))
-                or (
-                    following is not None
-                    and following.bare in _EVENT_NOUNS | {"appeal", "pledging", "response"}
-                )
+                or _led_by(view, party)
+                or (following is not None and _names_an_event(view, following, party.last + 1))
             ):
                 index = party.first - 1
                 continue
@@ -327,6 +336,23 @@ def _subject_before(
             Found(ALL_DONORS, words, "pledged, by no one named: donors together"),
         )
     return None, None, Found("")
+
+
+def _names_an_event(view: SentenceView, following: Token, index: int) -> bool:
+    """ "the Japan donors conference", "the UK appeal", "a donors pledging session": the party names an
+    event, not a giver; "donors pledging $5 billion" is donors giving."""
+    if following.bare == "pledging":
+        after = view.tokens[index + 1].bare if index + 1 < len(view.tokens) else ""
+        return after in _EVENT_NOUNS | {"session", "drive", "round"}
+    return following.bare in _EVENT_NOUNS | {"appeal", "response"}
+
+
+def _led_by(view: SentenceView, party: Party) -> bool:
+    """ "Donors led by the United States pledged": the leader is not the subject, the donors are."""
+    return party.first >= 2 and view.words(party.first - 2, party.first - 1).lower() in (
+        "led by",
+        "headed by",
+    )
 
 
 def _skip_determiners(view: SentenceView, index: int) -> int:
