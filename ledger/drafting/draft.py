@@ -279,7 +279,7 @@ def _drafts_for(
         context=context,
         figure=figure,
         evidence=_figure_evidence(view, verdict, figure),
-        announced=_announced_by(view, mention),
+        announced=_announced_by(view, mention, given),
         past=bool(_ALREADY_PROVIDED.search(view.words(start, end))),
         confidence=confidence,
     )
@@ -470,13 +470,27 @@ def _fallback_donor(view: SentenceView, context: _Context) -> tuple[str, Found] 
     return None
 
 
-def _announced_by(view: SentenceView, subject: Mention | None) -> Found:
+def _announced_by(view: SentenceView, subject: Mention | None, number: int) -> Found:
     if subject is not None:
         return Found(subject.person.name, subject.how, "the person who pledged")
-    speaker = next((m for m in view.mentions if m.speaks), None)
+    speaker = next((m for m in view.mentions if m.speaks and _speaks_of(view, m, number)), None)
     if speaker is not None:
         return Found(speaker.person.name, speaker.how, "the person quoted or reported")
     return Found("", "", "no person named")
+
+
+def _speaks_of(view: SentenceView, mention: Mention, number: int) -> bool:
+    """Whether a person who speaks in the sentence speaks of figure `number`: not one in another clause
+    with a figure of their own ("X announced $33m while Sweden pledged $40m"), nor one named after it
+    who then gives a later figure ("... €450 million and John Kerry announced $212 million")."""
+    placed = view.figures[number]
+    others = [f for i, f in enumerate(view.figures) if i != number and f.converts is None]
+    if mention.last < placed.first:
+        clause = view.clause_bounds(mention.first)
+        if clause == view.clause_bounds(placed.first):
+            return True
+        return not any(clause[0] <= f.first <= clause[1] for f in others)
+    return not any(f.first > mention.last for f in others)
 
 
 def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Found:

@@ -50,3 +50,50 @@ def test_a_donors_pledging_session_is_an_event_not_a_giver() -> None:
 def test_the_leader_of_donors_is_not_the_giver_of_their_total() -> None:
     drafts = drafts_of("Donors led by the United States pledged about $20 billion in aid to Afghanistan.")
     assert drafts["$20 billion"].donor == ALL_DONORS
+
+
+def test_a_speaker_with_a_word_before_the_verb_of_saying_announced_it() -> None:
+    drafts = drafts_of(
+        "Foreign donors have pledged $7.6bn in aid for Lebanon, French President Jacques Chirac has said."
+    )
+    assert drafts["$7.6bn"].announced_by == "Jacques Chirac"
+
+
+def test_a_name_in_apposition_after_a_title_is_the_speaker() -> None:
+    drafts = drafts_of(
+        "The EU will give €700m next year, said the Italian Foreign Minister, Franco Frattini."
+    )
+    assert drafts["€700m"].announced_by == "Franco Frattini"
+
+
+def test_a_name_then_a_title_between_commas_then_said() -> None:
+    drafts = drafts_of(
+        "Margaret Beckett, the British foreign secretary, said Britain would offer about $48m."
+    )
+    assert drafts["$48m"].announced_by == "Margaret Beckett"
+
+
+def test_a_title_in_apposition_gives_the_country_of_the_speaker() -> None:
+    drafts = drafts_of(
+        "The Japanese foreign minister, Yoriko Kawaguchi, tabled a pledge, offering $1.5bn in grants."
+    )
+    assert (drafts["$1.5bn"].donor, drafts["$1.5bn"].announced_by) == ("Japan", "Yoriko Kawaguchi")
+
+
+def test_a_speaker_who_announces_a_later_figure_did_not_announce_the_earlier() -> None:
+    drafts = drafts_of(
+        "EU member states made a combined pledge for €450 million ($570 million) and US Secretary of State"
+        " John Kerry announced $212 million in new aid."
+    )
+    assert drafts["€450 million"].announced_by == ""
+    assert drafts["$570 million"].announced_by == ""
+    assert drafts["$212 million"].announced_by == "John Kerry"
+
+
+def test_a_speaker_in_another_clause_with_a_figure_of_their_own() -> None:
+    drafts = drafts_of(
+        "German deputy foreign minister Gernot Erler announced 33.7 million euros while Sweden pledged"
+        " 40 million euros."
+    )
+    assert drafts["33.7 million euros"].announced_by == "Gernot Erler"
+    assert drafts["40 million euros"].announced_by == ""
