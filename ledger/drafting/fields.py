@@ -68,6 +68,14 @@ _VERB_CHAIN = frozenset(
         *("would", "will", "has", "have", "had", "also", "jointly", "together", "then", "now", "is", "are"),
     }
 )
+# Approximation words between a listed donor's colon and its figure.
+_LIST_APPROXIMATIONS = frozenset(
+    {"up", "to", "over", "about", "around", "some", "nearly", "almost", "more", "than"}
+)
+_AID_NOUNS = frozenset({"aid", "assistance", "funding", "money", "support", "grants", "loans"})
+_BE = frozenset({"is", "was", "are", "were", "been", "be", "being"})
+# Nouns after a demonym that make it the giver: "the British government", "the Japanese foreign ministry".
+_GIVER_NOUNS = frozenset({"government", "administration", "ministry", "embassy", "authorities", "taxpayers"})
 # Words that may stand between a donor and its figure in a list: "the EU and the US a combined $780m".
 _BETWEEN_DONOR_AND_FIGURE = frozenset(
     {"a", "an", "combined", "total", "of", "additional", "further", "extra", "another"}
@@ -251,6 +259,11 @@ def _named_just_before(giving: _Giving) -> _Subject | None:
         before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3
     ):
         before -= 1
+    listed = before
+    while listed >= 0 and view.tokens[listed].bare in _LIST_APPROXIMATIONS and placed.first - listed <= 3:
+        listed -= 1
+    if listed >= 0 and view.tokens[listed].text == ":":
+        before = listed  # "Japan: Up to $500m", "Canada: over $150 million": a list of donors
     if before >= 0 and view.tokens[before].text in (":", "("):
         before -= 1
     if before < 0 or view.figure_at(before) is not None:
@@ -266,10 +279,26 @@ def _named_just_before(giving: _Giving) -> _Subject | None:
     return None
 
 
+def _aid_of_a_country(giving: _Giving) -> _Subject | None:
+    """ "£5 million of British aid", "$1 billion in U.S. aid": the country whose aid the figure is (not
+    the place the text is about, whose aid it would be: "Afghan aid")."""
+    view, first = giving.view, giving.first
+    if first + 2 >= len(view.tokens) or view.tokens[first].bare not in ("of", "in"):
+        return None
+    party = view.party_at(first + 1)
+    if party is None or party.first != first + 1 or party.kind != COUNTRY or party.name == giving.receiver:
+        return None
+    noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+    if noun not in _AID_NOUNS:
+        return None
+    return party, None, _party_found(view, party, f'"{view.words(first, party.last + 1)}": whose aid it is')
+
+
 # Who gives, the first rule that finds someone; failing all, the subject of the verb of giving.
 _SUBJECT_RULES: tuple[Callable[[_Giving], _Subject | None], ...] = (
     _received_from_many,
     _named_after,
+    _aid_of_a_country,
     _giver_after,
     _named_just_before,
 )
@@ -302,7 +331,8 @@ def _subject_before(
                 party.adjective
                 and following is not None
                 and not following.capitalized
-                and following.bare not in _VERBS_AFTER
+                and following.bare not in _VERBS_AFTER | _GIVER_NOUNS
+                and not _giving_ministry(view, party.last + 1)
             ):
                 index = party.first - 1  # "Afghan aid", "Central American security": what, not who
                 continue
@@ -338,6 +368,11 @@ def _subject_before(
     return None, None, Found("")
 
 
+def _giving_ministry(view: SentenceView, index: int) -> bool:
+    """ "the Japanese foreign ministry": a demonym, a word, then a giver noun."""
+    return index + 1 < len(view.tokens) and view.tokens[index + 1].bare in _GIVER_NOUNS
+
+
 def _names_an_event(view: SentenceView, following: Token, index: int) -> bool:
     """ "the Japan donors conference", "the UK appeal", "a donors pledging session": the party names an
     event, not a giver; "donors pledging $5 billion" is donors giving."""
@@ -367,6 +402,13 @@ def _skip_determiners(view: SentenceView, index: int) -> int:
 def _after_preposition(view: SentenceView, party: Party) -> bool:
     """ "for Gaza", "between Hamas and Israel", "led by the United States": a party that is not the subject."""
     index = party.first - 1
+    if (
+        index >= 0
+        and view.tokens[index].text == ","
+        and party.last + 1 < len(view.tokens)
+        and view.tokens[party.last + 1].bare in _VERBS_AFTER | _BE
+    ):
+        return False  # "After the US, Japan was the biggest donor": the phrase ended at the comma
     steps = 0
     while index >= 0 and steps < 8:
         token = view.tokens[index]
@@ -381,6 +423,21 @@ def _after_preposition(view: SentenceView, party: Party) -> bool:
         index -= 1
         steps += 1
     return False
+
+
+def _a_giving_body(view: SentenceView, party: Party) -> bool:
+    """ "The British government has pledged": a country's government as a subject gives; "to the
+    Lebanese government" after a preposition receives."""
+    noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+    return noun in _GIVER_NOUNS and not _object_of_preposition(view, party)
+
+
+def _object_of_preposition(view: SentenceView, party: Party) -> bool:
+    """ "of the Philippines", "to Gaza": the party right after a preposition (past "the")."""
+    index = party.first - 1
+    if index >= 0 and view.tokens[index].bare == "the":
+        index -= 1
+    return index >= 0 and view.tokens[index].bare in _NOT_SUBJECT_AFTER
 
 
 def _mention_at(view: SentenceView, index: int) -> Mention | None:
@@ -428,7 +485,11 @@ def donor_group(view: SentenceView, party: Party) -> tuple[Party, ...]:
     while index >= 0:
         candidate = ordered[index]
         between = [t.bare for t in view.tokens[candidate.last + 1 : group[0].first]]
-        if between in ([","], ["and"], [",", "and"]) and candidate.kind in (COUNTRY, ORGANISATION):
+        if (
+            between in ([","], ["and"], [",", "and"])
+            and candidate.kind in (COUNTRY, ORGANISATION)
+            and not (between == [","] and _object_of_preposition(view, candidate))
+        ):
             group.insert(0, candidate)
             index -= 1
             continue
@@ -537,7 +598,11 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
             and party.kind in (COUNTRY, REGION)
         ):
             noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
-            if (party.possessive or party.adjective) and noun in _FOR_NOUNS:
+            if (
+                (party.possessive or party.adjective)
+                and noun in _FOR_NOUNS
+                and not _a_giving_body(view, party)
+            ):
                 candidates.append(
                     (
                         abs(index - placed.first) + 2,
@@ -573,7 +638,7 @@ def recipients_named(view: SentenceView) -> list[str]:
                 continue
             party = view.party_at(target)
             if party is not None:
-                if party.kind in (COUNTRY, REGION) and party.first == target:
+                if party.kind in (COUNTRY, REGION) and party.first <= target:  # "to the Philippines"
                     names.append(party.name)
                 continue
             if (
@@ -601,7 +666,7 @@ def recipients_named(view: SentenceView) -> list[str]:
             and (party.possessive or party.adjective)
         ):
             noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
-            if noun in _FOR_NOUNS:
+            if noun in _FOR_NOUNS and not _a_giving_body(view, party):
                 names.append(party.name)
     return names
 

@@ -97,3 +97,56 @@ def test_a_speaker_in_another_clause_with_a_figure_of_their_own() -> None:
     )
     assert drafts["33.7 million euros"].announced_by == "Gernot Erler"
     assert drafts["40 million euros"].announced_by == ""
+
+
+def test_a_place_after_a_preposition_does_not_join_the_givers() -> None:
+    drafts = drafts_of(
+        "After the storm hit the centre of the Philippines, USAID announced $20 million in aid."
+    )
+    assert drafts["$20 million"].donor == "United States"
+
+
+def test_a_subject_after_an_opening_phrase_and_a_comma_gives() -> None:
+    drafts = drafts_of(
+        "Donors met to help Iraq. After the US, Japan was the biggest donor, pledging $1.5bn for grants for 2004."
+    )
+    assert drafts["$1.5bn"].donor == "Japan"
+
+
+def test_a_listed_donor_before_an_approximate_figure() -> None:
+    drafts = drafts_of("Pledges to Iraq\nCanada: over $150 million\nJapan: up to $500m by 2004")
+    assert (drafts["$150 million"].donor, drafts["$500m"].donor) == ("Canada", "Japan")
+
+
+def test_a_countrys_government_as_subject_gives_and_to_a_government_receives() -> None:
+    text = (
+        "Britain will send aid to the Philippines after the typhoon. The British government has pledged"
+        " £50 million to the relief effort."
+    )
+    drafts = drafts_of(text)
+    assert (drafts["£50 million"].donor, drafts["£50 million"].recipient) == ("United Kingdom", "Philippines")
+    drafts = drafts_of("Saudi Arabia gave $100 million to the Lebanese government.")
+    assert (drafts["$100 million"].donor, drafts["$100 million"].recipient) == ("Saudi Arabia", "Lebanon")
+
+
+def test_the_articles_subject_counts_places_written_with_the() -> None:
+    text = (
+        "Britain is to send six planeloads of aid to the Philippines. The planes will carry tents to the"
+        " Philippines. Some £5 million of British aid will be invested."
+    )
+    assert drafts_of(text)["£5 million"].recipient == "Philippines"
+
+
+def test_countries_joined_by_and_after_of_give_together() -> None:
+    drafts = drafts_of(
+        "We thank the governments of Saudi Arabia and the United Arab Emirates for their combined"
+        " $930 million contribution to Yemen."
+    )
+    assert drafts["$930 million"].donor == "Saudi Arabia and United Arab Emirates"
+
+
+def test_a_figure_of_a_countrys_aid_is_given_by_it() -> None:
+    drafts = drafts_of(
+        "Britain sent tents to the Philippines. Some £5 million of British aid will be invested in flood defences."
+    )
+    assert (drafts["£5 million"].donor, drafts["£5 million"].recipient) == ("United Kingdom", "Philippines")
