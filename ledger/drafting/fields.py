@@ -180,7 +180,26 @@ def find_subject(
     placed = view.figures[number]
     start, _ = view.clause_bounds(placed.first)
     anchor = cue if 0 <= cue < placed.first else placed.first
-    return _subject_before(view, anchor, start, previous_person, number, receiver)
+    found = _subject_before(view, anchor, start, previous_person, number, receiver)
+    opening = _aside_before(view, start)
+    if found[0] is None and found[1] is None and opening is not None:
+        # "Kuwait, which was invaded by Iraq - leading to the Gulf war - offered $0.5bn": past the aside
+        outer, _ = view.clause_bounds(opening - 1)
+        return _subject_before(view, opening, outer, previous_person, number, receiver)
+    return found
+
+
+_DASHES = frozenset({"-", "—", "–"})
+
+
+def _aside_before(view: SentenceView, start: int) -> int | None:
+    """The opening dash of an aside that closes just before the clause at `start`: "A - an aside - gave"."""
+    if start < 2 or view.tokens[start - 1].text not in _DASHES:
+        return None
+    opening = start - 2
+    while opening > 0 and view.tokens[opening].text not in _DASHES and start - opening < 25:
+        opening -= 1
+    return opening if opening > 0 and view.tokens[opening].text in _DASHES else None
 
 
 def _received_from_many(giving: _Giving) -> _Subject | None:
@@ -465,7 +484,7 @@ def _pronoun(
         return None
     for party in sorted((p for p in view.parties if p.last < index), key=lambda p: p.last, reverse=True):
         if party.kind in (COUNTRY, ORGANISATION, COLLECTIVE) and not (
-            party.first > 0 and view.tokens[party.first - 1].bare in ("to", "for", "in")
+            party.first > 0 and view.tokens[party.first - 1].bare in ("to", "for", "in", "by", "from", "of")
         ):
             found = _party_found(view, party, f'"{view.tokens[index].text}": {party.name}, named before')
             return party, None, found

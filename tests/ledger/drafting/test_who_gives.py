@@ -150,3 +150,11 @@ def test_a_figure_of_a_countrys_aid_is_given_by_it() -> None:
         "Britain sent tents to the Philippines. Some £5 million of British aid will be invested in flood defences."
     )
     assert (drafts["£5 million"].donor, drafts["£5 million"].recipient) == ("United Kingdom", "Philippines")
+
+
+def test_the_giver_before_an_aside_between_dashes() -> None:
+    drafts = drafts_of(
+        "Kuwait, which was invaded by Iraq - leading to the 1991 Gulf war - offered $0.5bn in new money to"
+        " Iraq, on top of the $1bn it has already spent."
+    )
+    assert (drafts["$0.5bn"].donor, drafts["$1bn"].donor) == ("Kuwait", "Kuwait")
