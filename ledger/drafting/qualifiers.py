@@ -254,19 +254,42 @@ def _in_addition_to(sentence: _Sentence, figure: _Figure, addition: re.Match[str
 
 
 def _more_of_the_same(sentence: _Sentence, figure: _Figure) -> None:
-    """ "an additional $50 million" from the donor of the figure before: more money on top of it."""
+    """ "an additional $50 million" from the donor of the figure before: more money on top of it. With
+    no figure before it in the sentence, the same donor's last claim in the sentence before ("The bank
+    gave $23m. An additional $500m ..."), else its later figure in the sentence ("a further $1.6m ...
+    after its initial $100,000")."""
     another = _ANOTHER.search(figure.before[-40:])
-    if another is None or not figure.earlier:
+    if another is None:
         return
     item = sentence.out[figure.position]
-    source = sentence.out[sentence.by_number[figure.earlier[-1]]]
-    if source.draft.donor == item.draft.donor:
+    source = _the_money_before(sentence, figure, item.draft.donor)
+    if source is not None and source.draft.donor == item.draft.donor:
         sentence.out[figure.position] = _add(
             item,
             Qualifier(QualifierKind.IN_ADDITION_TO, source.draft.id),
             another.group().strip(),
             f"more money on top of {source.draft.figure.text}",
         )
+
+
+def _the_money_before(sentence: _Sentence, figure: _Figure, donor: str) -> Drafted | None:
+    """The claim "an additional" figure is on top of: see `_more_of_the_same`."""
+    if figure.earlier:
+        return sentence.out[sentence.by_number[figure.earlier[-1]]]
+    if not donor:
+        return None
+    earlier = [
+        d for d in sentence.previous if d.draft.donor == donor and d.view.figures[d.number].converts is None
+    ]
+    if earlier:
+        return earlier[-1]
+    number = sentence.out[figure.position].number
+    later = [
+        sentence.out[p]
+        for n, p in sorted(sentence.by_number.items())
+        if n > number and sentence.view.figures[n].converts is None and sentence.out[p].draft.donor == donor
+    ]
+    return later[0] if later else None
 
 
 def _increase_from_earlier(sentence: _Sentence, figure: _Figure) -> bool:

@@ -1,0 +1,41 @@
+"""How figures relate across a sentence and the one before: more money, parts of a whole (written for
+these tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger import QualifierKind, draft_claims
+from ledger.drafting import Draft, DraftSource
+
+DAY = date(2013, 11, 20)
+
+
+def drafts_of(text: str) -> dict[str, Draft]:
+    """The drafts of `text` by their figure as written."""
+    return {d.figure.text: d for d in draft_claims(text, DraftSource(publisher="Test Wire", date=DAY)).drafts}
+
+
+def targets(draft: Draft, kind: QualifierKind) -> set[str | None]:
+    return {q.target for q in draft.qualifiers if q.kind is kind}
+
+
+def test_an_additional_figure_is_on_top_of_the_same_donors_claim_the_sentence_before() -> None:
+    drafts = drafts_of(
+        "The Asian Development Bank has announced $23 million in grants for the Philippines."
+        " An additional $500 million worth of emergency loans is ready, the bank said."
+    )
+    assert targets(drafts["$500 million"], QualifierKind.IN_ADDITION_TO) == {drafts["$23 million"].id}
+
+
+def test_a_further_figure_is_on_top_of_the_donors_initial_one_later_in_the_sentence() -> None:
+    drafts = drafts_of(
+        "China said it would provide a further $1.6 million aid to the Philippines, after criticism of"
+        " its initial response of a $100,000 government donation."
+    )
+    assert targets(drafts["$1.6 million"], QualifierKind.IN_ADDITION_TO) == {drafts["$100,000"].id}
+
+
+def test_another_figure_of_another_donor_is_not_on_top_of_the_first() -> None:
+    drafts = drafts_of("Japan gave $10 million to the Philippines. Another $5 million came from Norway.")
+    assert targets(drafts["$5 million"], QualifierKind.IN_ADDITION_TO) == set()
