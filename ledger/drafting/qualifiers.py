@@ -366,6 +366,43 @@ def _part_of(sentence: _Sentence, figure: _Figure) -> bool:
     return False
 
 
+_OF_THE_WHOLE = re.compile(r"^\W*(?:Of|From|Out\sof)\s(?:the\s)?$")
+_AS_PART_OF = re.compile(r"\b(?:as\s)?(?:a\s)?part\sof\b", re.IGNORECASE)
+
+
+def _share_of_a_whole(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "Of the 4.5 billion dollars pledged, 2 billion will be grants", "From the $23 million, $20 million
+    came from ...": a part of the figure the sentence opens with; "$250 million ... as part of the
+    United States' $1 billion package": a part of the figure the phrase names."""
+    view = sentence.view
+    number = sentence.out[figure.position].number
+    if figure.earlier:
+        whole_number = figure.earlier[0]
+        lead = view.text[view.span.start : view.figures[whole_number].found.span.start]
+        between = view.text[view.figures[whole_number].found.span.end : figure.placed.found.span.start]
+        if _OF_THE_WHOLE.search(lead) and "," in between and len(between) <= 60:
+            _whole_and_part(sentence, sentence.by_number[whole_number], figure.position, lead.strip())
+            return False
+    for later, position in sorted(sentence.by_number.items()):
+        if later <= number or view.figures[later].converts is not None:
+            continue
+        between = view.text[figure.placed.found.span.end : view.figures[later].found.span.start]
+        if (part := _AS_PART_OF.search(between)) is not None and len(between) - part.end() <= 30:
+            _whole_and_part(sentence, position, figure.position, part.group())
+        break
+    return False
+
+
+def _whole_and_part(sentence: _Sentence, whole_position: int, part_position: int, words: str) -> None:
+    whole, part = sentence.out[whole_position], sentence.out[part_position]
+    sentence.out[part_position] = _add(
+        part, Qualifier(QualifierKind.PART_OF, whole.draft.id), words, f"a part of {whole.draft.figure.text}"
+    )
+    sentence.out[whole_position] = _add(
+        whole, Qualifier(QualifierKind.INCLUDES, part.draft.id), words, f"includes {part.draft.figure.text}"
+    )
+
+
 def _running_total(sentence: _Sentence, figure: _Figure) -> bool:
     """ "bring its total to $2 billion": a running total holding the donor's figure before (in this
     sentence or the one before)."""
@@ -391,6 +428,7 @@ _RELATION_RULES: tuple[Callable[[_Sentence, _Figure], bool], ...] = (
     _increase_from_earlier,
     _increase_to,
     _part_of,
+    _share_of_a_whole,
     _running_total,
 )
 

@@ -39,3 +39,31 @@ def test_a_further_figure_is_on_top_of_the_donors_initial_one_later_in_the_sente
 def test_another_figure_of_another_donor_is_not_on_top_of_the_first() -> None:
     drafts = drafts_of("Japan gave $10 million to the Philippines. Another $5 million came from Norway.")
     assert targets(drafts["$5 million"], QualifierKind.IN_ADDITION_TO) == set()
+
+
+def test_the_figure_a_sentence_opens_with_holds_the_next() -> None:
+    drafts = drafts_of(
+        "Of the 4.5 billion dollars donors pledged to Georgia on Wednesday, 2 billion dollars will be in"
+        " grants, officials said."
+    )
+    whole, part = drafts["4.5 billion dollars"], drafts["2 billion dollars"]
+    assert targets(part, QualifierKind.PART_OF) == {whole.id}
+    assert targets(whole, QualifierKind.INCLUDES) == {part.id}
+
+
+def test_a_figure_as_part_of_a_package_is_a_part_of_it() -> None:
+    drafts = drafts_of(
+        "The United States signed an agreement to provide $250 million in budgetary support to Georgia"
+        " as part of the United States' $1 billion economic support package."
+    )
+    part, whole = drafts["$250 million"], drafts["$1 billion"]
+    assert targets(part, QualifierKind.PART_OF) == {whole.id}
+    assert targets(whole, QualifierKind.INCLUDES) == {part.id}
+
+
+def test_a_figure_far_before_part_of_is_not_a_part() -> None:
+    drafts = drafts_of(
+        "Japan gave $10 million to the Philippines, and Norway said that the work in Tacloban was part of"
+        " a wider plan costing $300 million."
+    )
+    assert targets(drafts["$10 million"], QualifierKind.PART_OF) == set()
