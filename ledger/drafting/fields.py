@@ -448,7 +448,13 @@ def _a_giving_body(view: SentenceView, party: Party) -> bool:
     """ "The British government has pledged": a country's government as a subject gives; "to the
     Lebanese government" after a preposition receives."""
     noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
-    return noun in _GIVER_NOUNS and not _object_of_preposition(view, party)
+    if noun not in _GIVER_NOUNS:
+        return False
+    index = party.first - 1
+    if index >= 0 and view.tokens[index].bare == "the":
+        index -= 1
+    # "to the Lebanese government" receives; "financed by the Japanese government" gives
+    return not (index >= 0 and view.tokens[index].bare in _TO_WORDS | {"of", "into", "with", "at", "in"})
 
 
 def _object_of_preposition(view: SentenceView, party: Party) -> bool:
@@ -539,7 +545,17 @@ _EVENT_NOUNS = frozenset({"meeting", "conference", "summit", "talks", "event", "
 _TITLE_WORDS = frozenset(
     {"president", "minister", "secretary", "director", "commissioner", "envoy", "coordinator"}
 )
+# "the Japan Fund for Poverty Reduction", "the Arab Fund for Economic and Social Development": "for" inside
+# an institution's name, not the place the money is for.
+_NAME_ENDS = frozenset(
+    {"fund", "bank", "facility", "programme", "program", "agency", "organization", "council"}
+)
 _PLACE_STOP = frozenset({"the", "a", "an", "help", "rebuild", "support", "fight", "fund", "be", "its"})
+
+
+def _inside_a_name(view: SentenceView, index: int) -> bool:
+    """ "Fund for Poverty Reduction": the "for" at `index` is part of an institution's name."""
+    return index > 0 and view.tokens[index - 1].capitalized and view.tokens[index - 1].bare in _NAME_ENDS
 
 
 def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
@@ -551,6 +567,8 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
         word = view.tokens[index].bare
         if index > 0 and view.tokens[index - 1].bare in _TITLE_WORDS:
             continue  # "vice president for Latin America": an office, not who receives
+        if _inside_a_name(view, index):
+            continue
         if word in _TO_WORDS or (word == "of" and view.tokens[index - 1].bare == "people"):
             target = index + 1
             if (
@@ -642,7 +660,7 @@ def recipients_named(view: SentenceView) -> list[str]:
     """The places a sentence says money is for: "to Haiti", "for Gaza", "Afghan aid", "Lebanon's needs"."""
     names: list[str] = []
     for index, token in enumerate(view.tokens):
-        if token.bare in _TO_WORDS or (
+        if (token.bare in _TO_WORDS and not _inside_a_name(view, index)) or (
             token.bare in ("rebuild", "reconstruct") and index > 0 and view.tokens[index - 1].bare == "to"
         ):
             target = index + 1

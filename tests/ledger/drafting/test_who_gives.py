@@ -158,3 +158,18 @@ def test_the_giver_before_an_aside_between_dashes() -> None:
         " Iraq, on top of the $1bn it has already spent."
     )
     assert (drafts["$0.5bn"].donor, drafts["$1bn"].donor) == ("Kuwait", "Kuwait")
+
+
+def test_for_inside_an_institutions_name_names_no_recipient() -> None:
+    drafts = drafts_of(
+        "Lebanon's friends met in Paris. The Arab Fund for Economic and Social Development pledged $700m."
+    )
+    assert drafts["$700m"].recipient == "Lebanon"
+
+
+def test_a_government_after_by_gives_rather_than_receives() -> None:
+    drafts = drafts_of(
+        "MANILA, Philippines - The bank said $20 million came from a trust fund financed by the Japanese"
+        " government."
+    )
+    assert drafts["$20 million"].recipient == "Philippines"
