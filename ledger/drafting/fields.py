@@ -73,6 +73,7 @@ _LIST_APPROXIMATIONS = frozenset(
     {"up", "to", "over", "about", "around", "some", "nearly", "almost", "more", "than"}
 )
 _AID_NOUNS = frozenset({"aid", "assistance", "funding", "money", "support", "grants", "loans"})
+_RAISING = frozenset({"raises", "raised", "raise", "collects", "collected", "mobilised", "mobilized"})
 _BE = frozenset({"is", "was", "are", "were", "been", "be", "being"})
 # Nouns after a demonym that make it the giver: "the British government", "the Japanese foreign ministry".
 _GIVER_NOUNS = frozenset({"government", "administration", "ministry", "embassy", "authorities", "taxpayers"})
@@ -205,7 +206,7 @@ def _aside_before(view: SentenceView, start: int) -> int | None:
 def _received_from_many(giving: _Giving) -> _Subject | None:
     """ "Haiti won $100 million": a verb of receiving means what many donors gave, none of them named."""
     view, cue = giving.view, giving.cue
-    if not (0 <= cue < len(view.tokens) and view.tokens[cue].bare in _RECEIVING):
+    if not (0 <= cue < len(view.tokens) and (view.tokens[cue].bare in _RECEIVING or _raises(giving))):
         return None
     word = view.tokens[cue].text
     return (
@@ -213,6 +214,16 @@ def _received_from_many(giving: _Giving) -> _Subject | None:
         None,
         Found(ALL_DONORS, word, f'"{word}": what a recipient got from many donors'),
     )
+
+
+def _raises(giving: _Giving) -> bool:
+    """ "UN raises $2 billion in Yemen appeal", "conference raises $4.55 billion": money raised straight
+    from others (not "raised its aid to ..."), the gift of many donors."""
+    view, cue = giving.view, giving.cue
+    between = {t.bare for t in view.tokens[cue + 1 : view.figures[giving.number].first]}
+    if "to" in between and "up" not in between:
+        return False  # "raised to almost $1 billion": an increase, not money raised from others
+    return view.tokens[cue].bare in _RAISING and between <= _LIST_APPROXIMATIONS
 
 
 def _named_after(giving: _Giving) -> _Subject | None:

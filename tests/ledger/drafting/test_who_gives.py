@@ -173,3 +173,17 @@ def test_a_government_after_by_gives_rather_than_receives() -> None:
         " government."
     )
     assert drafts["$20 million"].recipient == "Philippines"
+
+
+def test_money_raised_in_an_appeal_is_the_gift_of_many_donors() -> None:
+    drafts = drafts_of(
+        "UN raises $2 billion in Yemen appeal\nBrussels, Belgium, conference raises $4.55 billion"
+    )
+    assert (drafts["$2 billion"].donor, drafts["$4.55 billion"].donor) == (ALL_DONORS, ALL_DONORS)
+
+
+def test_aid_raised_to_a_level_is_an_increase_by_the_giver() -> None:
+    drafts = drafts_of(
+        "The World Bank said it raised to almost $1 billion its aid package for the Philippines."
+    )
+    assert drafts["$1 billion"].donor == "World Bank"
