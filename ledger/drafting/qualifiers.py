@@ -127,7 +127,9 @@ def _own(item: Drafted) -> Drafted:
         item = _add(item, Qualifier(QualifierKind.AGGREGATE), draft.donor, "a total over several donors")
     elif (total := _TOTAL_WORDS.search(before[-60:])) is not None and _is_union(draft.donor):
         item = _add(item, Qualifier(QualifierKind.AGGREGATE), total.group(), "a total of a union's members")
-    if (already := _ALREADY_PROVIDED.search(clause)) is not None:
+    if (already := _ALREADY_PROVIDED.search(clause)) is not None and _speaks_of_figure(
+        view, number, view.tokens[start].start + already.start(), view.tokens[start].start + already.end()
+    ):
         item = _add(item, Qualifier(QualifierKind.ALREADY_PROVIDED), already.group(), "money provided before")
     elif (announced := _ANNOUNCED_BEFORE.search(after[:80] + " " + before[-80:])) is not None:
         item = _add(item, Qualifier(QualifierKind.REPACKAGED), announced.group(), "announced before: not new")
@@ -137,6 +139,18 @@ def _own(item: Drafted) -> Drafted:
     if _PROPOSED.search(before[-60:]):
         item = _note(item, "proposed")
     return item
+
+
+def _speaks_of_figure(view: SentenceView, number: int, phrase_start: int, phrase_end: int) -> bool:
+    """Whether words of the clause (at those offsets) speak of figure `number`: not when another figure
+    stands between them ("$0.5bn in new money, on top of the $1bn it has already spent")."""
+    here = view.figures[number].found.span
+    low, high = (here.end, phrase_start) if here.end <= phrase_start else (phrase_end, here.start)
+    return not any(
+        low <= other.found.span.start and other.found.span.end <= high
+        for other in view.figures
+        if other.converts is None and other.found.kind == "money"
+    )
 
 
 def _is_union(donor: str) -> bool:

@@ -67,3 +67,9 @@ def test_a_figure_far_before_part_of_is_not_a_part() -> None:
         " a wider plan costing $300 million."
     )
     assert targets(drafts["$10 million"], QualifierKind.PART_OF) == set()
+
+
+def test_already_spent_speaks_of_the_figure_it_follows_not_the_new_money() -> None:
+    drafts = drafts_of("Kuwait offered $0.5bn in new money to Iraq, on top of the $1bn it has already spent.")
+    assert QualifierKind.ALREADY_PROVIDED in {q.kind for q in drafts["$1bn"].qualifiers}
+    assert QualifierKind.ALREADY_PROVIDED not in {q.kind for q in drafts["$0.5bn"].qualifiers}
