@@ -37,7 +37,7 @@ from ledger.drafting.values import (
     SkippedFigure,
     Span,
 )
-from ledger.drafting.view import SentenceView, place_figures
+from ledger.drafting.view import Placed, SentenceView, place_figures
 
 __all__ = ["draft_claims"]
 
@@ -80,7 +80,7 @@ def draft_claims(text: str, source: DraftSource | None = None) -> Drafts:
                     as_claim = _drafts_for(view, number, verdict, context, 0)
                     skipped.append(_skipped(view, number, verdict, as_claim[0].draft if as_claim else None))
                 continue
-            new = _drafts_for(view, number, verdict, context, len(drafted))
+            new = _drafts_for(view, number, verdict, context, len(drafted), verdicts)
             drafted.extend(new)
             if new:
                 context = replace(context, last_donor=(view.number, new[-1].draft.donor))
@@ -117,13 +117,17 @@ def _views(text: str) -> list[SentenceView]:
             (f.figure.currency for f in reversed(found) if f.figure is not None and f.figure.currency),
             currency,
         )
-        parties = find_parties(tokens, seen[-12:])
+        placed = place_figures(tokens, found)
+        parties = _outside_figures(find_parties(tokens, seen[-12:]), placed)
         seen.extend(parties)
         mentions = find_people(tokens, parties, people)
-        views.append(
-            SentenceView(text, span, number, tokens, place_figures(tokens, found), parties, mentions)
-        )
+        views.append(SentenceView(text, span, number, tokens, placed, parties, mentions))
     return views
+
+
+def _outside_figures(parties: tuple[Party, ...], placed: tuple[Placed, ...]) -> tuple[Party, ...]:
+    """The parties not written inside a money figure: the "US" of "US$1 billion" is its currency."""
+    return tuple(p for p in parties if not any(f.first <= p.first and p.last <= f.last for f in placed))
 
 
 def _verdict(view: SentenceView, number: int, verdicts: dict[int, Verdict]) -> Verdict:
@@ -239,18 +243,31 @@ _FIGURE_DOUBTS: tuple[tuple[Callable[[Verdict, Figure], bool], int, str], ...] =
 
 
 def _drafts_for(
-    view: SentenceView, number: int, verdict: Verdict, context: _Context, count: int
+    view: SentenceView,
+    number: int,
+    verdict: Verdict,
+    context: _Context,
+    count: int,
+    verdicts: dict[int, Verdict] | None = None,
 ) -> list[Drafted]:
-    """The drafts of one money figure: one per donor it is given by ("each", "respectively"), else one."""
+    """The drafts of one money figure: one per donor it is given by ("each", "respectively"), else one.
+
+    An outlet's conversion ("US$1 billion (€770 million)") is the same money: its giver is read at the
+    figure it restates, with that figure's verb (`verdicts`, the sentence's figures decided so far).
+    """
     placed = view.figures[number]
     figure = placed.found.figure
     if figure is None:
         return []
     confidence = _figure_confidence(verdict, figure)
-    party, mention, found = find_subject(
-        view, number, verdict.first, context.last_person, context.subject.value
+    given = (
+        placed.converts
+        if placed.converts is not None and verdicts and placed.converts in verdicts
+        else number
     )
-    donors = _donors_named(view, number, party, mention, found)
+    cue = verdicts[given].first if verdicts and given in verdicts else verdict.first
+    party, mention, found = find_subject(view, given, cue, context.last_person, context.subject.value)
+    donors = _donors_named(view, given, party, mention, found)
     if not donors:
         unnamed, confidence = _donor_not_named(view, context, confidence)
         donors = [unnamed]
@@ -262,7 +279,7 @@ def _drafts_for(
         context=context,
         figure=figure,
         evidence=_figure_evidence(view, verdict, figure),
-        announced=_announced_by(view, mention),
+        announced=_announced_by(view, mention, given),
         past=bool(_ALREADY_PROVIDED.search(view.words(start, end))),
         confidence=confidence,
     )
@@ -453,13 +470,27 @@ def _fallback_donor(view: SentenceView, context: _Context) -> tuple[str, Found] 
     return None
 
 
-def _announced_by(view: SentenceView, subject: Mention | None) -> Found:
+def _announced_by(view: SentenceView, subject: Mention | None, number: int) -> Found:
     if subject is not None:
         return Found(subject.person.name, subject.how, "the person who pledged")
-    speaker = next((m for m in view.mentions if m.speaks), None)
+    speaker = next((m for m in view.mentions if m.speaks and _speaks_of(view, m, number)), None)
     if speaker is not None:
         return Found(speaker.person.name, speaker.how, "the person quoted or reported")
     return Found("", "", "no person named")
+
+
+def _speaks_of(view: SentenceView, mention: Mention, number: int) -> bool:
+    """Whether a person who speaks in the sentence speaks of figure `number`: not one in another clause
+    with a figure of their own ("X announced $33m while Sweden pledged $40m"), nor one named after it
+    who then gives a later figure ("... €450 million and John Kerry announced $212 million")."""
+    placed = view.figures[number]
+    others = [f for i, f in enumerate(view.figures) if i != number and f.converts is None]
+    if mention.last < placed.first:
+        clause = view.clause_bounds(mention.first)
+        if clause == view.clause_bounds(placed.first):
+            return True
+        return not any(clause[0] <= f.first <= clause[1] for f in others)
+    return not any(f.first > mention.last for f in others)
 
 
 def _article_subject(views: Sequence[SentenceView], source: DraftSource) -> Found:

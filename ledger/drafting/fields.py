@@ -15,6 +15,7 @@ from ledger.core.model import Instrument, Period
 from ledger.core.problems import ParseError
 from ledger.drafting.parties import COLLECTIVE, COUNTRY, ORGANISATION, REGION, Party
 from ledger.drafting.people import Mention, Person
+from ledger.drafting.tokens import Token
 from ledger.drafting.values import Span
 from ledger.drafting.view import SentenceView
 from ledger.names import ALL_DONORS
@@ -60,6 +61,22 @@ _VERBS_AFTER = frozenset(
         *("promised", "committed", "offered", "gave", "donated", "announced", "provided", "pledge", "give"),
     }
 )
+# Words between a subject and its verb of giving: "40 countries pledged to provide", "Japan has agreed to give".
+_VERB_CHAIN = frozenset(
+    {
+        *("pledged", "promised", "committed", "agreed", "vowed", "offered", "decided", "undertook", "to"),
+        *("would", "will", "has", "have", "had", "also", "jointly", "together", "then", "now", "is", "are"),
+    }
+)
+# Approximation words between a listed donor's colon and its figure.
+_LIST_APPROXIMATIONS = frozenset(
+    {"up", "to", "over", "about", "around", "some", "nearly", "almost", "more", "than"}
+)
+_AID_NOUNS = frozenset({"aid", "assistance", "funding", "money", "support", "grants", "loans"})
+_RAISING = frozenset({"raises", "raised", "raise", "collects", "collected", "mobilised", "mobilized"})
+_BE = frozenset({"is", "was", "are", "were", "been", "be", "being"})
+# Nouns after a demonym that make it the giver: "the British government", "the Japanese foreign ministry".
+_GIVER_NOUNS = frozenset({"government", "administration", "ministry", "embassy", "authorities", "taxpayers"})
 # Words that may stand between a donor and its figure in a list: "the EU and the US a combined $780m".
 _BETWEEN_DONOR_AND_FIGURE = frozenset(
     {"a", "an", "combined", "total", "of", "additional", "further", "extra", "another"}
@@ -164,13 +181,32 @@ def find_subject(
     placed = view.figures[number]
     start, _ = view.clause_bounds(placed.first)
     anchor = cue if 0 <= cue < placed.first else placed.first
-    return _subject_before(view, anchor, start, previous_person, number, receiver)
+    found = _subject_before(view, anchor, start, previous_person, number, receiver)
+    opening = _aside_before(view, start)
+    if found[0] is None and found[1] is None and opening is not None:
+        # "Kuwait, which was invaded by Iraq - leading to the Gulf war - offered $0.5bn": past the aside
+        outer, _ = view.clause_bounds(opening - 1)
+        return _subject_before(view, opening, outer, previous_person, number, receiver)
+    return found
+
+
+_DASHES = frozenset({"-", "—", "–"})
+
+
+def _aside_before(view: SentenceView, start: int) -> int | None:
+    """The opening dash of an aside that closes just before the clause at `start`: "A - an aside - gave"."""
+    if start < 2 or view.tokens[start - 1].text not in _DASHES:
+        return None
+    opening = start - 2
+    while opening > 0 and view.tokens[opening].text not in _DASHES and start - opening < 25:
+        opening -= 1
+    return opening if opening > 0 and view.tokens[opening].text in _DASHES else None
 
 
 def _received_from_many(giving: _Giving) -> _Subject | None:
     """ "Haiti won $100 million": a verb of receiving means what many donors gave, none of them named."""
     view, cue = giving.view, giving.cue
-    if not (0 <= cue < len(view.tokens) and view.tokens[cue].bare in _RECEIVING):
+    if not (0 <= cue < len(view.tokens) and (view.tokens[cue].bare in _RECEIVING or _raises(giving))):
         return None
     word = view.tokens[cue].text
     return (
@@ -178,6 +214,16 @@ def _received_from_many(giving: _Giving) -> _Subject | None:
         None,
         Found(ALL_DONORS, word, f'"{word}": what a recipient got from many donors'),
     )
+
+
+def _raises(giving: _Giving) -> bool:
+    """ "UN raises $2 billion in Yemen appeal", "conference raises $4.55 billion": money raised straight
+    from others (not "raised its aid to ..."), the gift of many donors."""
+    view, cue = giving.view, giving.cue
+    between = {t.bare for t in view.tokens[cue + 1 : view.figures[giving.number].first]}
+    if "to" in between and "up" not in between:
+        return False  # "raised to almost $1 billion": an increase, not money raised from others
+    return view.tokens[cue].bare in _RAISING and between <= _LIST_APPROXIMATIONS
 
 
 def _named_after(giving: _Giving) -> _Subject | None:
@@ -243,6 +289,11 @@ def _named_just_before(giving: _Giving) -> _Subject | None:
         before >= 0 and view.tokens[before].bare in _BETWEEN_DONOR_AND_FIGURE and placed.first - before <= 3
     ):
         before -= 1
+    listed = before
+    while listed >= 0 and view.tokens[listed].bare in _LIST_APPROXIMATIONS and placed.first - listed <= 3:
+        listed -= 1
+    if listed >= 0 and view.tokens[listed].text == ":":
+        before = listed  # "Japan: Up to $500m", "Canada: over $150 million": a list of donors
     if before >= 0 and view.tokens[before].text in (":", "("):
         before -= 1
     if before < 0 or view.figure_at(before) is not None:
@@ -258,10 +309,26 @@ def _named_just_before(giving: _Giving) -> _Subject | None:
     return None
 
 
+def _aid_of_a_country(giving: _Giving) -> _Subject | None:
+    """ "£5 million of British aid", "$1 billion in U.S. aid": the country whose aid the figure is (not
+    the place the text is about, whose aid it would be: "Afghan aid")."""
+    view, first = giving.view, giving.first
+    if first + 2 >= len(view.tokens) or view.tokens[first].bare not in ("of", "in"):
+        return None
+    party = view.party_at(first + 1)
+    if party is None or party.first != first + 1 or party.kind != COUNTRY or party.name == giving.receiver:
+        return None
+    noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+    if noun not in _AID_NOUNS:
+        return None
+    return party, None, _party_found(view, party, f'"{view.words(first, party.last + 1)}": whose aid it is')
+
+
 # Who gives, the first rule that finds someone; failing all, the subject of the verb of giving.
 _SUBJECT_RULES: tuple[Callable[[_Giving], _Subject | None], ...] = (
     _received_from_many,
     _named_after,
+    _aid_of_a_country,
     _giver_after,
     _named_just_before,
 )
@@ -278,14 +345,15 @@ def _subject_before(
         party = view.party_at(index)
         if party is not None:
             following = view.tokens[party.last + 1] if party.last + 1 < len(view.tokens) else None
-            right_before_verb = anchor - party.last <= 2 and anchor < view.figures[number].first
+            right_before_verb = (
+                anchor - party.last <= 2
+                or {t.bare for t in view.tokens[party.last + 1 : anchor]} <= _VERB_CHAIN
+            ) and anchor < view.figures[number].first
             if (
                 party.name == receiver
                 or (not right_before_verb and _after_preposition(view, party))
-                or (
-                    following is not None
-                    and following.bare in _EVENT_NOUNS | {"appeal", "pledging", "response"}
-                )
+                or _led_by(view, party)
+                or (following is not None and _names_an_event(view, following, party.last + 1))
             ):
                 index = party.first - 1
                 continue
@@ -293,7 +361,8 @@ def _subject_before(
                 party.adjective
                 and following is not None
                 and not following.capitalized
-                and following.bare not in _VERBS_AFTER
+                and following.bare not in _VERBS_AFTER | _GIVER_NOUNS
+                and not _giving_ministry(view, party.last + 1)
             ):
                 index = party.first - 1  # "Afghan aid", "Central American security": what, not who
                 continue
@@ -329,6 +398,28 @@ def _subject_before(
     return None, None, Found("")
 
 
+def _giving_ministry(view: SentenceView, index: int) -> bool:
+    """ "the Japanese foreign ministry": a demonym, a word, then a giver noun."""
+    return index + 1 < len(view.tokens) and view.tokens[index + 1].bare in _GIVER_NOUNS
+
+
+def _names_an_event(view: SentenceView, following: Token, index: int) -> bool:
+    """ "the Japan donors conference", "the UK appeal", "a donors pledging session": the party names an
+    event, not a giver; "donors pledging $5 billion" is donors giving."""
+    if following.bare == "pledging":
+        after = view.tokens[index + 1].bare if index + 1 < len(view.tokens) else ""
+        return after in _EVENT_NOUNS | {"session", "drive", "round"}
+    return following.bare in _EVENT_NOUNS | {"appeal", "response"}
+
+
+def _led_by(view: SentenceView, party: Party) -> bool:
+    """ "Donors led by the United States pledged": the leader is not the subject, the donors are."""
+    return party.first >= 2 and view.words(party.first - 2, party.first - 1).lower() in (
+        "led by",
+        "headed by",
+    )
+
+
 def _skip_determiners(view: SentenceView, index: int) -> int:
     """The first token from `index` that is not "the", "its" or a number: "by the 15 EU members"."""
     while index < len(view.tokens) and (
@@ -341,6 +432,13 @@ def _skip_determiners(view: SentenceView, index: int) -> int:
 def _after_preposition(view: SentenceView, party: Party) -> bool:
     """ "for Gaza", "between Hamas and Israel", "led by the United States": a party that is not the subject."""
     index = party.first - 1
+    if (
+        index >= 0
+        and view.tokens[index].text == ","
+        and party.last + 1 < len(view.tokens)
+        and view.tokens[party.last + 1].bare in _VERBS_AFTER | _BE
+    ):
+        return False  # "After the US, Japan was the biggest donor": the phrase ended at the comma
     steps = 0
     while index >= 0 and steps < 8:
         token = view.tokens[index]
@@ -355,6 +453,27 @@ def _after_preposition(view: SentenceView, party: Party) -> bool:
         index -= 1
         steps += 1
     return False
+
+
+def _a_giving_body(view: SentenceView, party: Party) -> bool:
+    """ "The British government has pledged": a country's government as a subject gives; "to the
+    Lebanese government" after a preposition receives."""
+    noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
+    if noun not in _GIVER_NOUNS:
+        return False
+    index = party.first - 1
+    if index >= 0 and view.tokens[index].bare == "the":
+        index -= 1
+    # "to the Lebanese government" receives; "financed by the Japanese government" gives
+    return not (index >= 0 and view.tokens[index].bare in _TO_WORDS | {"of", "into", "with", "at", "in"})
+
+
+def _object_of_preposition(view: SentenceView, party: Party) -> bool:
+    """ "of the Philippines", "to Gaza": the party right after a preposition (past "the")."""
+    index = party.first - 1
+    if index >= 0 and view.tokens[index].bare == "the":
+        index -= 1
+    return index >= 0 and view.tokens[index].bare in _NOT_SUBJECT_AFTER
 
 
 def _mention_at(view: SentenceView, index: int) -> Mention | None:
@@ -382,7 +501,7 @@ def _pronoun(
         return None
     for party in sorted((p for p in view.parties if p.last < index), key=lambda p: p.last, reverse=True):
         if party.kind in (COUNTRY, ORGANISATION, COLLECTIVE) and not (
-            party.first > 0 and view.tokens[party.first - 1].bare in ("to", "for", "in")
+            party.first > 0 and view.tokens[party.first - 1].bare in ("to", "for", "in", "by", "from", "of")
         ):
             found = _party_found(view, party, f'"{view.tokens[index].text}": {party.name}, named before')
             return party, None, found
@@ -402,7 +521,11 @@ def donor_group(view: SentenceView, party: Party) -> tuple[Party, ...]:
     while index >= 0:
         candidate = ordered[index]
         between = [t.bare for t in view.tokens[candidate.last + 1 : group[0].first]]
-        if between in ([","], ["and"], [",", "and"]) and candidate.kind in (COUNTRY, ORGANISATION):
+        if (
+            between in ([","], ["and"], [",", "and"])
+            and candidate.kind in (COUNTRY, ORGANISATION)
+            and not (between == [","] and _object_of_preposition(view, candidate))
+        ):
             group.insert(0, candidate)
             index -= 1
             continue
@@ -433,7 +556,17 @@ _EVENT_NOUNS = frozenset({"meeting", "conference", "summit", "talks", "event", "
 _TITLE_WORDS = frozenset(
     {"president", "minister", "secretary", "director", "commissioner", "envoy", "coordinator"}
 )
+# "the Japan Fund for Poverty Reduction", "the Arab Fund for Economic and Social Development": "for" inside
+# an institution's name, not the place the money is for.
+_NAME_ENDS = frozenset(
+    {"fund", "bank", "facility", "programme", "program", "agency", "organization", "council"}
+)
 _PLACE_STOP = frozenset({"the", "a", "an", "help", "rebuild", "support", "fight", "fund", "be", "its"})
+
+
+def _inside_a_name(view: SentenceView, index: int) -> bool:
+    """ "Fund for Poverty Reduction": the "for" at `index` is part of an institution's name."""
+    return index > 0 and view.tokens[index - 1].capitalized and view.tokens[index - 1].bare in _NAME_ENDS
 
 
 def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
@@ -445,6 +578,8 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
         word = view.tokens[index].bare
         if index > 0 and view.tokens[index - 1].bare in _TITLE_WORDS:
             continue  # "vice president for Latin America": an office, not who receives
+        if _inside_a_name(view, index):
+            continue
         if word in _TO_WORDS or (word == "of" and view.tokens[index - 1].bare == "people"):
             target = index + 1
             if (
@@ -511,7 +646,11 @@ def find_recipient(view: SentenceView, number: int, donor: str) -> Found:
             and party.kind in (COUNTRY, REGION)
         ):
             noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
-            if (party.possessive or party.adjective) and noun in _FOR_NOUNS:
+            if (
+                (party.possessive or party.adjective)
+                and noun in _FOR_NOUNS
+                and not _a_giving_body(view, party)
+            ):
                 candidates.append(
                     (
                         abs(index - placed.first) + 2,
@@ -532,7 +671,7 @@ def recipients_named(view: SentenceView) -> list[str]:
     """The places a sentence says money is for: "to Haiti", "for Gaza", "Afghan aid", "Lebanon's needs"."""
     names: list[str] = []
     for index, token in enumerate(view.tokens):
-        if token.bare in _TO_WORDS or (
+        if (token.bare in _TO_WORDS and not _inside_a_name(view, index)) or (
             token.bare in ("rebuild", "reconstruct") and index > 0 and view.tokens[index - 1].bare == "to"
         ):
             target = index + 1
@@ -547,7 +686,7 @@ def recipients_named(view: SentenceView) -> list[str]:
                 continue
             party = view.party_at(target)
             if party is not None:
-                if party.kind in (COUNTRY, REGION) and party.first == target:
+                if party.kind in (COUNTRY, REGION) and party.first <= target:  # "to the Philippines"
                     names.append(party.name)
                 continue
             if (
@@ -575,7 +714,7 @@ def recipients_named(view: SentenceView) -> list[str]:
             and (party.possessive or party.adjective)
         ):
             noun = view.tokens[party.last + 1].bare if party.last + 1 < len(view.tokens) else ""
-            if noun in _FOR_NOUNS:
+            if noun in _FOR_NOUNS and not _a_giving_body(view, party):
                 names.append(party.name)
     return names
 

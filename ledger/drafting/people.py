@@ -72,6 +72,10 @@ _NOT_NAMES = frozenset(
         *("there", "then", "also", "both", "each", "all", "only", "more", "some", "however", "meanwhile"),
     }
 )
+# Lower-case words of a title between a country and its title word: "the British foreign secretary".
+_TITLE_QUALIFIERS = frozenset(
+    {"foreign", "prime", "deputy", "finance", "state", "development", "vice", "top", "chief", "defence"}
+)
 _PARTICLES = frozenset({"al", "bin", "ibn", "de", "van", "von", "da", "le", "la", "del", "der", "el"})
 _PRONOUNS = frozenset({"he", "she"})
 
@@ -150,11 +154,46 @@ def _is_name_token(token: Token, party_at: dict[int, Party], index: int) -> bool
     ) or (word in _PARTICLES and not token.capitalized)
 
 
+# Words that may stand between a speaker and the verb of saying: "Chirac has said", "Kharrazi also said".
+_BEFORE_SPEECH = frozenset(
+    {"has", "have", "had", "also", "initially", "later", "then", "earlier", "further", "reportedly", "again"}
+)
+
+
+def _speech_at(tokens: Sequence[Token], index: int) -> bool:
+    """A verb of saying at `index`, or one word such as "has" or "also" before it."""
+    if index >= len(tokens):
+        return False
+    if tokens[index].lower in SPEECH_VERBS:
+        return True
+    return (
+        tokens[index].lower in _BEFORE_SPEECH
+        and index + 1 < len(tokens)
+        and tokens[index + 1].lower in SPEECH_VERBS
+    )
+
+
+def _appositive_then_speaks(tokens: Sequence[Token], last: int) -> bool:
+    """ "Margaret Beckett, the British foreign secretary, said": a title between commas, then the verb."""
+    if last + 1 >= len(tokens) or tokens[last + 1].text != ",":
+        return False
+    for close in range(last + 2, min(len(tokens), last + 10)):
+        if tokens[close].text == ",":
+            titled = any(t.bare in _TITLE_WORDS for t in tokens[last + 2 : close])
+            return titled and _speech_at(tokens, close + 1)
+    return False
+
+
 def _speaks_near(tokens: Sequence[Token], first: int, last: int) -> bool:
     after = tokens[last + 1].lower if last + 1 < len(tokens) else ""
-    before = tokens[first - 1].lower if first > 0 else ""
+    before = first - 1
+    while (
+        before >= 0 and first - before <= 3 and (tokens[before].bare == "the" or tokens[before].capitalized)
+    ):
+        before -= 1  # "said the Italian Foreign Minister"
+    said_before = before >= 0 and tokens[before].lower in SPEECH_VERBS
     before_two = " ".join(t.lower for t in tokens[max(0, first - 2) : first])
-    return after in SPEECH_VERBS or before in SPEECH_VERBS or before_two == "according to" or after == ","
+    return _speech_at(tokens, last + 1) or said_before or before_two == "according to" or after == ","
 
 
 def _titled(
@@ -174,6 +213,8 @@ def _titled(
     ):
         title_end += 1
     first = title_end + 1
+    if _named_after_comma(tokens, first, party_at):
+        first += 1  # "the Italian Foreign Minister, Franco Frattini": the name in apposition
     last = first
     while last < len(tokens) and _is_name_token(tokens[last], party_at, last) and last - first < 4:
         last += 1
@@ -202,8 +243,21 @@ def _titled(
     return Mention(person, title_start, last, _speaks_near(tokens, title_start, last), f"{title} {name}")
 
 
+def _named_after_comma(tokens: Sequence[Token], comma: int, party_at: dict[int, Party]) -> bool:
+    """A comma after a title followed by two or more name words and a comma or the sentence's end."""
+    if comma >= len(tokens) or tokens[comma].text != ",":
+        return False
+    end = comma + 1
+    while end < len(tokens) and _is_name_token(tokens[end], party_at, end) and end - comma <= 4:
+        end += 1
+    closing = tokens[end].text if end < len(tokens) else "."
+    return end - comma >= 3 and closing in (",", ".", ";")
+
+
 def _title_country(tokens: Sequence[Token], title_start: int, last: int, party_at: dict[int, Party]) -> str:
     """The country (or institution) a title names: "U.S. Secretary", "Norway's minister", "Sarkozy of France"."""
+    while title_start > 0 and tokens[title_start - 1].bare in _TITLE_QUALIFIERS:
+        title_start -= 1  # "the Japanese foreign minister": the country before the whole title
     before = party_at.get(title_start - 1)
     if before is not None and before.kind in (COUNTRY, ORGANISATION):
         return before.name
@@ -255,7 +309,7 @@ def _speaking(
             return None  # a lone capitalised word is a person only once the text has named them in full
         person = people.meet(known)
         return Mention(person, index, last, True, f"{name} (named before)" if known.name != name else name)
-    if after == ",":
+    if after == "," and not _appositive_then_speaks(tokens, last):
         return None
     person = people.meet(Person(name))
     return Mention(person, index, last, True, name)

@@ -127,7 +127,9 @@ def _own(item: Drafted) -> Drafted:
         item = _add(item, Qualifier(QualifierKind.AGGREGATE), draft.donor, "a total over several donors")
     elif (total := _TOTAL_WORDS.search(before[-60:])) is not None and _is_union(draft.donor):
         item = _add(item, Qualifier(QualifierKind.AGGREGATE), total.group(), "a total of a union's members")
-    if (already := _ALREADY_PROVIDED.search(clause)) is not None:
+    if (already := _ALREADY_PROVIDED.search(clause)) is not None and _speaks_of_figure(
+        view, number, view.tokens[start].start + already.start(), view.tokens[start].start + already.end()
+    ):
         item = _add(item, Qualifier(QualifierKind.ALREADY_PROVIDED), already.group(), "money provided before")
     elif (announced := _ANNOUNCED_BEFORE.search(after[:80] + " " + before[-80:])) is not None:
         item = _add(item, Qualifier(QualifierKind.REPACKAGED), announced.group(), "announced before: not new")
@@ -137,6 +139,18 @@ def _own(item: Drafted) -> Drafted:
     if _PROPOSED.search(before[-60:]):
         item = _note(item, "proposed")
     return item
+
+
+def _speaks_of_figure(view: SentenceView, number: int, phrase_start: int, phrase_end: int) -> bool:
+    """Whether words of the clause (at those offsets) speak of figure `number`: not when another figure
+    stands between them ("$0.5bn in new money, on top of the $1bn it has already spent")."""
+    here = view.figures[number].found.span
+    low, high = (here.end, phrase_start) if here.end <= phrase_start else (phrase_end, here.start)
+    return not any(
+        low <= other.found.span.start and other.found.span.end <= high
+        for other in view.figures
+        if other.converts is None and other.found.kind == "money"
+    )
 
 
 def _is_union(donor: str) -> bool:
@@ -254,19 +268,42 @@ def _in_addition_to(sentence: _Sentence, figure: _Figure, addition: re.Match[str
 
 
 def _more_of_the_same(sentence: _Sentence, figure: _Figure) -> None:
-    """ "an additional $50 million" from the donor of the figure before: more money on top of it."""
+    """ "an additional $50 million" from the donor of the figure before: more money on top of it. With
+    no figure before it in the sentence, the same donor's last claim in the sentence before ("The bank
+    gave $23m. An additional $500m ..."), else its later figure in the sentence ("a further $1.6m ...
+    after its initial $100,000")."""
     another = _ANOTHER.search(figure.before[-40:])
-    if another is None or not figure.earlier:
+    if another is None:
         return
     item = sentence.out[figure.position]
-    source = sentence.out[sentence.by_number[figure.earlier[-1]]]
-    if source.draft.donor == item.draft.donor:
+    source = _the_money_before(sentence, figure, item.draft.donor)
+    if source is not None and source.draft.donor == item.draft.donor:
         sentence.out[figure.position] = _add(
             item,
             Qualifier(QualifierKind.IN_ADDITION_TO, source.draft.id),
             another.group().strip(),
             f"more money on top of {source.draft.figure.text}",
         )
+
+
+def _the_money_before(sentence: _Sentence, figure: _Figure, donor: str) -> Drafted | None:
+    """The claim "an additional" figure is on top of: see `_more_of_the_same`."""
+    if figure.earlier:
+        return sentence.out[sentence.by_number[figure.earlier[-1]]]
+    if not donor:
+        return None
+    earlier = [
+        d for d in sentence.previous if d.draft.donor == donor and d.view.figures[d.number].converts is None
+    ]
+    if earlier:
+        return earlier[-1]
+    number = sentence.out[figure.position].number
+    later = [
+        sentence.out[p]
+        for n, p in sorted(sentence.by_number.items())
+        if n > number and sentence.view.figures[n].converts is None and sentence.out[p].draft.donor == donor
+    ]
+    return later[0] if later else None
 
 
 def _increase_from_earlier(sentence: _Sentence, figure: _Figure) -> bool:
@@ -343,6 +380,43 @@ def _part_of(sentence: _Sentence, figure: _Figure) -> bool:
     return False
 
 
+_OF_THE_WHOLE = re.compile(r"^\W*(?:Of|From|Out\sof)\s(?:the\s)?$")
+_AS_PART_OF = re.compile(r"\b(?:as\s)?(?:a\s)?part\sof\b", re.IGNORECASE)
+
+
+def _share_of_a_whole(sentence: _Sentence, figure: _Figure) -> bool:
+    """ "Of the 4.5 billion dollars pledged, 2 billion will be grants", "From the $23 million, $20 million
+    came from ...": a part of the figure the sentence opens with; "$250 million ... as part of the
+    United States' $1 billion package": a part of the figure the phrase names."""
+    view = sentence.view
+    number = sentence.out[figure.position].number
+    if figure.earlier:
+        whole_number = figure.earlier[0]
+        lead = view.text[view.span.start : view.figures[whole_number].found.span.start]
+        between = view.text[view.figures[whole_number].found.span.end : figure.placed.found.span.start]
+        if _OF_THE_WHOLE.search(lead) and "," in between and len(between) <= 60:
+            _whole_and_part(sentence, sentence.by_number[whole_number], figure.position, lead.strip())
+            return False
+    for later, position in sorted(sentence.by_number.items()):
+        if later <= number or view.figures[later].converts is not None:
+            continue
+        between = view.text[figure.placed.found.span.end : view.figures[later].found.span.start]
+        if (part := _AS_PART_OF.search(between)) is not None and len(between) - part.end() <= 30:
+            _whole_and_part(sentence, position, figure.position, part.group())
+        break
+    return False
+
+
+def _whole_and_part(sentence: _Sentence, whole_position: int, part_position: int, words: str) -> None:
+    whole, part = sentence.out[whole_position], sentence.out[part_position]
+    sentence.out[part_position] = _add(
+        part, Qualifier(QualifierKind.PART_OF, whole.draft.id), words, f"a part of {whole.draft.figure.text}"
+    )
+    sentence.out[whole_position] = _add(
+        whole, Qualifier(QualifierKind.INCLUDES, part.draft.id), words, f"includes {part.draft.figure.text}"
+    )
+
+
 def _running_total(sentence: _Sentence, figure: _Figure) -> bool:
     """ "bring its total to $2 billion": a running total holding the donor's figure before (in this
     sentence or the one before)."""
@@ -368,6 +442,7 @@ _RELATION_RULES: tuple[Callable[[_Sentence, _Figure], bool], ...] = (
     _increase_from_earlier,
     _increase_to,
     _part_of,
+    _share_of_a_whole,
     _running_total,
 )
 
