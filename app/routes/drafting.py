@@ -115,13 +115,20 @@ def _drafts_page(
     return page, status
 
 
-def _draft(ledger_id: str | None) -> Page:
+def _posted(ledger_id: str | None) -> tuple[Target, Article | Page]:
+    """Where the drafts go, and the article the form posted (or the form again, with its problems)."""
     where = _target(ledger_id)
     sent = _posted_article()
     try:
-        article = read_article_form(sent)
+        return where, read_article_form(sent)
     except DraftingProblems as refused:
-        return _form_page(where, sent, refused.fields, refused.detail, refused.status)
+        return where, _form_page(where, sent, refused.fields, refused.detail, refused.status)
+
+
+def _draft(ledger_id: str | None) -> Page:
+    where, article = _posted(ledger_id)
+    if isinstance(article, tuple):
+        return article
     try:
         drafts = draft_article(article)
     except UnsupportedLanguage as unread:
@@ -130,12 +137,9 @@ def _draft(ledger_id: str | None) -> Page:
 
 
 def _add(ledger_id: str | None) -> BaseResponse | Page:
-    where = _target(ledger_id)
-    sent = _posted_article()
-    try:
-        article = read_article_form(sent)
-    except DraftingProblems as refused:
-        return _form_page(where, sent, refused.fields, refused.detail, refused.status)
+    where, article = _posted(ledger_id)
+    if isinstance(article, tuple):
+        return article
     choices = Choices(
         ticked=tuple(request.form.getlist("take")), edits=edits_from_form(request.form.items(multi=True))
     )
@@ -173,12 +177,9 @@ def _add(ledger_id: str | None) -> BaseResponse | Page:
 
 def _edit(ledger_id: str | None) -> Page:
     """The article form again, filled in with the text and source the drafts page carried."""
-    where = _target(ledger_id)
-    sent = _posted_article()
-    try:
-        article = read_article_form(sent)
-    except DraftingProblems as refused:
-        return _form_page(where, sent, refused.fields, refused.detail, refused.status)
+    where, article = _posted(ledger_id)
+    if isinstance(article, tuple):
+        return article
     return _form_page(where, article.form)
 
 
