@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Mapping
 
+from flask import Flask
 from huey.consumer import Consumer
 
 from . import create_app
@@ -36,6 +38,19 @@ def consumer(jobs: JobQueue, workers: int) -> Consumer:
     )
 
 
+def worker_app(environ: Mapping[str, str] | None = None) -> Flask:
+    """The app as a queue worker runs it: configured from the environment, with no thread of its own.
+
+    The consumer forks its worker processes from this one. A thread inside SQLite at the moment of a fork
+    leaves the locks it holds held for ever in the child (SQLite: never carry a connection across a fork),
+    and the child then keeps the database's write lock; so no warmer thread here (a worker serves no pages,
+    there is nothing to warm), and the connections the start-up opened are closed before the fork.
+    """
+    app = create_app({"WARM_FROM_OTHER_WORKERS": False}, environ=environ)
+    app.extensions["ledger.db"].engine.dispose()
+    return app
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the consumer until it is stopped (SIGINT or SIGTERM: the jobs running are finished first)."""
     parser = argparse.ArgumentParser(
@@ -46,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
     )
-    app = create_app()
+    app = worker_app()
     jobs: JobQueue = app.extensions["ledger.jobs"]
     workers = args.workers or int(app.config["JOB_WORKERS"])
     consumer(jobs, workers).run()
