@@ -1,0 +1,1 @@
+"""Tests of benchmarks/: the accuracy and drafting floors on the real events, and the corpus reader."""

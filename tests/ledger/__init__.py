@@ -1,0 +1,1 @@
+"""Tests of ledger/, one file per module."""

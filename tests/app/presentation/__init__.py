@@ -1,0 +1,1 @@
+"""Tests of app/presentation/, one file per module."""

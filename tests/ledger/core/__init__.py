@@ -1,0 +1,1 @@
+"""Tests of ledger/core/, one file per module."""

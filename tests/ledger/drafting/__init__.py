@@ -1,0 +1,1 @@
+"""Tests of ledger/drafting/, one file per module."""

@@ -72,8 +72,8 @@ def test_approximation_words(words: str, approximation: Approximation) -> None:
 
 
 def test_francs_take_the_country_the_text_names() -> None:
-    draft = only("Switzerland announced a contribution of 13 million francs for 2018.")
-    assert (draft.currency, draft.amount) == ("CHF", Decimal("13000000"))
+    draft = only("Switzerland announced a gift of 8 million francs for 2016.")
+    assert (draft.currency, draft.amount) == ("CHF", Decimal("8000000"))
 
 
 def test_a_figure_with_no_currency_takes_its_sentences_currency() -> None:
@@ -147,8 +147,8 @@ def test_the_bank_after_the_world_bank_was_named() -> None:
 
 def test_donors_from_a_list_with_from_and_by() -> None:
     drafts = drafted(
-        "Other pledges included $1.3 billion from the Asian Development Bank and $1.2 billion from Britain. "
-        "A further $20 billion was promised by Washington."
+        "Further pledges included $700 million from the Asian Development Bank and $450 million from Britain. "
+        "Another $3 billion was promised by Washington."
     )
     assert [d.donor for d in drafts.drafts] == ["Asian Development Bank", "United Kingdom", "United States"]
 
@@ -166,8 +166,8 @@ def test_each_and_respectively_give_one_draft_per_donor() -> None:
 
 
 def test_donors_named_together_make_a_combined_aggregate() -> None:
-    draft = only("Saudi Arabia and the United Arab Emirates pledged a combined $930 million.")
-    assert draft.donor == "Saudi Arabia and United Arab Emirates"
+    draft = only("Norway and the Netherlands pledged a combined $210 million.")
+    assert draft.donor == "Norway and Netherlands"
     assert QualifierKind.AGGREGATE in kinds(draft)
 
 
@@ -263,8 +263,8 @@ def test_in_total_donors_pledged_is_an_aggregate() -> None:
 
 def test_repackaging_said_in_another_sentence() -> None:
     drafts = drafted(
-        "US Secretary of State Hillary Clinton said the United States would give $300 million to Haiti. "
-        'An official said Clinton may announce "repackaging" some assistance.'
+        "US Secretary of State Ann Porter told reporters the United States would give $300 million to Haiti. "
+        'An official said Porter may announce "repackaging" some assistance.'
     )
     assert QualifierKind.REPACKAGED in kinds(drafts.drafts[0])
     assert "may be repackaged" in drafts.drafts[0].notes

@@ -17,173 +17,159 @@ def drafts_of(text: str) -> dict[str, Draft]:
 
 
 def test_the_us_of_a_currency_sign_is_not_a_donor() -> None:
-    drafts = drafts_of("Saudi Arabia said it would add an additional US$100 million grant for Lebanon.")
-    assert drafts["US$100 million"].donor == "Saudi Arabia"
+    drafts = drafts_of("Norway said it would add a further US$40 million grant for Jordan.")
+    assert drafts["US$40 million"].donor == "Norway"
 
 
 def test_a_conversion_in_brackets_has_the_donor_of_the_figure_it_restates() -> None:
-    drafts = drafts_of(
-        "Saudi Arabia said it would channel US$1 billion (€770 million) in development funding."
-    )
-    assert drafts["US$1 billion"].donor == "Saudi Arabia"
-    assert drafts["€770 million"].donor == "Saudi Arabia"
+    drafts = drafts_of("Qatar said it would channel US$2 billion (€1.6 billion) in reconstruction funding.")
+    assert drafts["US$2 billion"].donor == "Qatar"
+    assert drafts["€1.6 billion"].donor == "Qatar"
 
 
 def test_a_collective_subject_before_a_chain_of_verbs_gives() -> None:
     drafts = drafts_of(
-        "At a conference held today in Brussels, 38 countries and 15 international organizations pledged"
-        " to provide approximately $4.5 billion to Georgia."
+        "At a meeting held on Monday in Oslo, 41 countries and 12 international organisations pledged"
+        " to provide roughly $3.2 billion to Moldova."
     )
-    assert drafts["$4.5 billion"].donor == ALL_DONORS
+    assert drafts["$3.2 billion"].donor == ALL_DONORS
 
 
 def test_donors_pledging_a_figure_are_the_donors() -> None:
-    drafts = drafts_of("The conference ended in Tokyo with donors pledging as much as $4.5 billion.")
-    assert drafts["$4.5 billion"].donor == ALL_DONORS
+    drafts = drafts_of("The meeting closed in Geneva with donors pledging as much as $2.8 billion.")
+    assert drafts["$2.8 billion"].donor == ALL_DONORS
 
 
 def test_a_donors_pledging_session_is_an_event_not_a_giver() -> None:
-    drafts = drafts_of("At the donors pledging session, Japan pledged $500 million.")
-    assert drafts["$500 million"].donor == "Japan"
+    drafts = drafts_of("At the donors pledging session, Canada pledged $80 million.")
+    assert drafts["$80 million"].donor == "Canada"
 
 
 def test_the_leader_of_donors_is_not_the_giver_of_their_total() -> None:
-    drafts = drafts_of("Donors led by the United States pledged about $20 billion in aid to Afghanistan.")
-    assert drafts["$20 billion"].donor == ALL_DONORS
+    drafts = drafts_of("Donors led by Germany pledged about $6 billion in aid to Sudan.")
+    assert drafts["$6 billion"].donor == ALL_DONORS
 
 
 def test_a_speaker_with_a_word_before_the_verb_of_saying_announced_it() -> None:
     drafts = drafts_of(
-        "Foreign donors have pledged $7.6bn in aid for Lebanon, French President Jacques Chirac has said."
+        "Foreign donors have pledged $3.1bn in aid for Jordan, Danish Prime Minister Karin Holm has said."
     )
-    assert drafts["$7.6bn"].announced_by == "Jacques Chirac"
+    assert drafts["$3.1bn"].announced_by == "Karin Holm"
 
 
 def test_a_name_in_apposition_after_a_title_is_the_speaker() -> None:
-    drafts = drafts_of(
-        "The EU will give €700m next year, said the Italian Foreign Minister, Franco Frattini."
-    )
-    assert drafts["€700m"].announced_by == "Franco Frattini"
+    drafts = drafts_of("The EU will give €250m next year, said the Spanish Foreign Minister, Luis Ortega.")
+    assert drafts["€250m"].announced_by == "Luis Ortega"
 
 
 def test_a_name_then_a_title_between_commas_then_said() -> None:
-    drafts = drafts_of(
-        "Margaret Beckett, the British foreign secretary, said Britain would offer about $48m."
-    )
-    assert drafts["$48m"].announced_by == "Margaret Beckett"
+    drafts = drafts_of("Helen Marsh, the British development secretary, said Britain would offer about $35m.")
+    assert drafts["$35m"].announced_by == "Helen Marsh"
 
 
 def test_a_title_in_apposition_gives_the_country_of_the_speaker() -> None:
-    drafts = drafts_of(
-        "The Japanese foreign minister, Yoriko Kawaguchi, tabled a pledge, offering $1.5bn in grants."
-    )
-    assert (drafts["$1.5bn"].donor, drafts["$1.5bn"].announced_by) == ("Japan", "Yoriko Kawaguchi")
+    drafts = drafts_of("The Japanese finance minister, Kenji Mori, made a pledge, offering $900m in grants.")
+    assert (drafts["$900m"].donor, drafts["$900m"].announced_by) == ("Japan", "Kenji Mori")
 
 
 def test_a_speaker_who_announces_a_later_figure_did_not_announce_the_earlier() -> None:
     drafts = drafts_of(
-        "EU member states made a combined pledge for €450 million ($570 million) and US Secretary of State"
-        " John Kerry announced $212 million in new aid."
+        "EU member states made a joint pledge of €300 million ($380 million) and US Secretary of State"
+        " Paul Reed announced $150 million in new aid."
     )
-    assert drafts["€450 million"].announced_by == ""
-    assert drafts["$570 million"].announced_by == ""
-    assert drafts["$212 million"].announced_by == "John Kerry"
+    assert drafts["€300 million"].announced_by == ""
+    assert drafts["$380 million"].announced_by == ""
+    assert drafts["$150 million"].announced_by == "Paul Reed"
 
 
 def test_a_speaker_in_another_clause_with_a_figure_of_their_own() -> None:
     drafts = drafts_of(
-        "German deputy foreign minister Gernot Erler announced 33.7 million euros while Sweden pledged"
-        " 40 million euros."
+        "Austrian deputy foreign minister Eva Brandt announced 12.5 million euros while Finland pledged"
+        " 15 million euros."
     )
-    assert drafts["33.7 million euros"].announced_by == "Gernot Erler"
-    assert drafts["40 million euros"].announced_by == ""
+    assert drafts["12.5 million euros"].announced_by == "Eva Brandt"
+    assert drafts["15 million euros"].announced_by == ""
 
 
 def test_a_place_after_a_preposition_does_not_join_the_givers() -> None:
-    drafts = drafts_of(
-        "After the storm hit the centre of the Philippines, USAID announced $20 million in aid."
-    )
-    assert drafts["$20 million"].donor == "United States"
+    drafts = drafts_of("After the cyclone hit the south of Bangladesh, USAID announced $12 million in aid.")
+    assert drafts["$12 million"].donor == "United States"
 
 
 def test_a_subject_after_an_opening_phrase_and_a_comma_gives() -> None:
     drafts = drafts_of(
-        "Donors met to help Iraq. After the US, Japan was the biggest donor, pledging $1.5bn for grants for 2004."
+        "Donors met to help Sudan. After the EU, Norway was the biggest donor, pledging $400m in grants for 2015."
     )
-    assert drafts["$1.5bn"].donor == "Japan"
+    assert drafts["$400m"].donor == "Norway"
 
 
 def test_a_listed_donor_before_an_approximate_figure() -> None:
-    drafts = drafts_of("Pledges to Iraq\nCanada: over $150 million\nJapan: up to $500m by 2004")
-    assert (drafts["$150 million"].donor, drafts["$500m"].donor) == ("Canada", "Japan")
+    drafts = drafts_of("Pledges to Sudan\nIreland: over $30 million\nKorea: up to $90m by 2016")
+    assert (drafts["$30 million"].donor, drafts["$90m"].donor) == ("Ireland", "South Korea")
 
 
 def test_a_countrys_government_as_subject_gives_and_to_a_government_receives() -> None:
     text = (
-        "Britain will send aid to the Philippines after the typhoon. The British government has pledged"
-        " £50 million to the relief effort."
+        "Britain will send aid to Bangladesh after the cyclone. The British government has pledged"
+        " £20 million to the relief work."
     )
     drafts = drafts_of(text)
-    assert (drafts["£50 million"].donor, drafts["£50 million"].recipient) == ("United Kingdom", "Philippines")
-    drafts = drafts_of("Saudi Arabia gave $100 million to the Lebanese government.")
-    assert (drafts["$100 million"].donor, drafts["$100 million"].recipient) == ("Saudi Arabia", "Lebanon")
+    assert (drafts["£20 million"].donor, drafts["£20 million"].recipient) == ("United Kingdom", "Bangladesh")
+    drafts = drafts_of("Qatar gave $60 million to the Jordanian government.")
+    assert (drafts["$60 million"].donor, drafts["$60 million"].recipient) == ("Qatar", "Jordan")
 
 
 def test_the_articles_subject_counts_places_written_with_the() -> None:
     text = (
-        "Britain is to send six planeloads of aid to the Philippines. The planes will carry tents to the"
-        " Philippines. Some £5 million of British aid will be invested."
+        "Britain is to send four shiploads of aid to the Bahamas. The ships will carry water to the"
+        " Bahamas. Some £3 million of British aid will be spent."
     )
-    assert drafts_of(text)["£5 million"].recipient == "Philippines"
+    assert drafts_of(text)["£3 million"].recipient == "Bahamas"
 
 
 def test_countries_joined_by_and_after_of_give_together() -> None:
     drafts = drafts_of(
-        "We thank the governments of Saudi Arabia and the United Arab Emirates for their combined"
-        " $930 million contribution to Yemen."
+        "We thank the governments of Norway and the Netherlands for their joint"
+        " $210 million contribution to Somalia."
     )
-    assert drafts["$930 million"].donor == "Saudi Arabia and United Arab Emirates"
+    assert drafts["$210 million"].donor == "Norway and Netherlands"
 
 
 def test_a_figure_of_a_countrys_aid_is_given_by_it() -> None:
     drafts = drafts_of(
-        "Britain sent tents to the Philippines. Some £5 million of British aid will be invested in flood defences."
+        "Britain sent tents to Bangladesh. Some £4 million of British aid will be spent on sea walls."
     )
-    assert (drafts["£5 million"].donor, drafts["£5 million"].recipient) == ("United Kingdom", "Philippines")
+    assert (drafts["£4 million"].donor, drafts["£4 million"].recipient) == ("United Kingdom", "Bangladesh")
 
 
 def test_the_giver_before_an_aside_between_dashes() -> None:
     drafts = drafts_of(
-        "Kuwait, which was invaded by Iraq - leading to the 1991 Gulf war - offered $0.5bn in new money to"
-        " Iraq, on top of the $1bn it has already spent."
+        "Oman, which was hit by floods - and lost a harvest to them - offered $0.2bn in new money to"
+        " Yemen, on top of the $0.4bn it has already spent."
     )
-    assert (drafts["$0.5bn"].donor, drafts["$1bn"].donor) == ("Kuwait", "Kuwait")
+    assert (drafts["$0.2bn"].donor, drafts["$0.4bn"].donor) == ("Oman", "Oman")
 
 
 def test_for_inside_an_institutions_name_names_no_recipient() -> None:
     drafts = drafts_of(
-        "Lebanon's friends met in Paris. The Arab Fund for Economic and Social Development pledged $700m."
+        "Jordan's friends met in Rome. The Arab Fund for Economic and Social Development pledged $150m."
     )
-    assert drafts["$700m"].recipient == "Lebanon"
+    assert drafts["$150m"].recipient == "Jordan"
 
 
 def test_a_government_after_by_gives_rather_than_receives() -> None:
     drafts = drafts_of(
-        "MANILA, Philippines - The bank said $20 million came from a trust fund financed by the Japanese"
+        "DHAKA, Bangladesh - The bank said $8 million came from a trust fund financed by the Korean"
         " government."
     )
-    assert drafts["$20 million"].recipient == "Philippines"
+    assert drafts["$8 million"].recipient == "Bangladesh"
 
 
 def test_money_raised_in_an_appeal_is_the_gift_of_many_donors() -> None:
-    drafts = drafts_of(
-        "UN raises $2 billion in Yemen appeal\nBrussels, Belgium, conference raises $4.55 billion"
-    )
-    assert (drafts["$2 billion"].donor, drafts["$4.55 billion"].donor) == (ALL_DONORS, ALL_DONORS)
+    drafts = drafts_of("UN raises $1 billion in Somalia appeal\nLondon conference raises $2.4 billion")
+    assert (drafts["$1 billion"].donor, drafts["$2.4 billion"].donor) == (ALL_DONORS, ALL_DONORS)
 
 
 def test_aid_raised_to_a_level_is_an_increase_by_the_giver() -> None:
-    drafts = drafts_of(
-        "The World Bank said it raised to almost $1 billion its aid package for the Philippines."
-    )
-    assert drafts["$1 billion"].donor == "World Bank"
+    drafts = drafts_of("The World Bank said it raised to almost $600 million its aid package for Bangladesh.")
+    assert drafts["$600 million"].donor == "World Bank"

@@ -1,0 +1,1 @@
+"""Tests of ledger/engine/, one file per module."""

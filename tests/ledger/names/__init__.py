@@ -1,0 +1,1 @@
+"""Tests of ledger/names/, one file per module."""

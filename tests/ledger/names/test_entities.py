@@ -248,8 +248,8 @@ def test_a_country_has_its_m49_regions_and_groups() -> None:
         ("all donors (conference total)", "conference total"),
         ("all donors, grant share (aggregate)", "grant share; aggregate"),
         (
-            "all donors: foreign governments and international aid agencies (tally)",
-            "foreign governments and international aid agencies; tally",
+            "all donors: governments and relief agencies (tally)",
+            "governments and relief agencies; tally",
         ),
     ],
 )

@@ -1,0 +1,1 @@
+"""Tests of ledger/parsing/, one file per module."""

@@ -1,0 +1,1 @@
+"""Tests of ledger/render/, one file per module."""

@@ -1,0 +1,1 @@
+"""Tests of ledger/workbook/, one file per module."""
