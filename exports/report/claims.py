@@ -5,9 +5,7 @@ with the pledge it belongs to, the figure it adds to the naive sum, and the find
 from __future__ import annotations
 
 from ledger.core.money import quantize
-from ledger.parsing.vocabulary import format_qualifiers
-from ledger.workbook.layout import approximation_word, instrument_word
-from ledger.workbook.writer import period_text
+from ledger.workbook.writer import claim_row
 
 from .book import Book, Sheet
 from .cells import Kind, Spec
@@ -42,24 +40,12 @@ def write_claims(book: Book, plan: Plan) -> None:
     sources = {s.id: s for s in result.ledger.sources}
     fiscal = result.ledger.settings.fiscal_year_start
     for row, claim in enumerate(claims, start=1):
-        source = sources.get(claim.source)
         pledge = plan.claim_pledge.get(claim.id)
         rows.write(
             row,
             [
-                claim.id,
-                claim.source,
-                claim.donor,
-                claim.announced_by,
-                claim.recipient,
-                claim.purpose,
-                claim.value,
-                claim.currency,
-                approximation_word(claim.approximation),
-                period_text(claim.period, source.date if source else None, fiscal),
-                instrument_word(claim.instrument),
-                format_qualifiers(claim.qualifiers),
-                claim.quote,
+                # the ledger's own columns, as the ledger workbook writes them
+                *claim_row(claim, sources, fiscal),
                 pledge.id if pledge else "",
                 pledge.donor if pledge else claim.donor,
                 quantize(naive_figure(claim), claim.currency),

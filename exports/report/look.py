@@ -49,14 +49,8 @@ SCALED_WIDTH = 14.5  # "USD 999.99bn", "USD 1,000.00tn" in the scaled one
 # (header, width) of each table's columns, in order. Helper columns (what formulas read, grouped and
 # folded away in the sheet) follow the columns people read, the first of them never empty: LibreOffice
 # draws the first filled cell beyond a printed range, clipped away, and a number there reads as ###.
-PLEDGE_COLUMNS: Columns = (
-    ("Pledge ID", 12),
-    ("Donor", 20),
-    ("Recipient", 20),
-    ("Purpose", 26),
-    ("Period", 14),
-    ("Instrument", 11),
-    ("Currency", 9),
+# a figure's range, what it counts as decided, and its new money: on Pledges and on Claims apart alike
+RANGE_COLUMNS: Columns = (
     ("Low", MONEY_WIDTH),
     ("Nominal", MONEY_WIDTH),
     ("High", MONEY_WIDTH),
@@ -66,6 +60,16 @@ PLEDGE_COLUMNS: Columns = (
     ("New money low", MONEY_WIDTH),
     ("New money nominal", MONEY_WIDTH),
     ("New money high", MONEY_WIDTH),
+)
+PLEDGE_COLUMNS: Columns = (
+    ("Pledge ID", 12),
+    ("Donor", 20),
+    ("Recipient", 20),
+    ("Purpose", 26),
+    ("Period", 14),
+    ("Instrument", 11),
+    ("Currency", 9),
+    *RANGE_COLUMNS,
     ("Counts as", 16),
     ("Sources", 8),
     ("Claims", 22),
@@ -107,15 +111,7 @@ CLAIM_COLUMNS: Columns = (
 APART_COLUMNS: Columns = (
     ("Claim", 10),
     ("Pledge", 12),
-    ("Low", MONEY_WIDTH),
-    ("Nominal", MONEY_WIDTH),
-    ("High", MONEY_WIDTH),
-    ("Counted low", MONEY_WIDTH),
-    ("Counted nominal", MONEY_WIDTH),
-    ("Counted high", MONEY_WIDTH),
-    ("New money low", MONEY_WIDTH),
-    ("New money nominal", MONEY_WIDTH),
-    ("New money high", MONEY_WIDTH),
+    *RANGE_COLUMNS,
 )
 APART_HELPERS: Columns = (
     ("Duplicate", 24),

@@ -10,7 +10,7 @@ and the totals over donors apart, and two charts below: by donor, and by year.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -221,39 +221,16 @@ def _flag_formula() -> str:
 def _totals_row(book: Book, sheet: Sheet, row: int, totals: CurrencyTotals, plan: Plan) -> None:
     cur = totals.currency
     key = xl_rowcol_to_cell(row, 0)
-    by_instrument = dict(totals.by_instrument)
 
-    def instrument(word: str) -> Decimal:
-        found = by_instrument.get(word)
-        return found.nominal if found else Decimal(0)
+    def pledges(column: str, instrument: str = "") -> str:
+        of = f',{PLEDGES_TABLE}[Instrument],"{instrument}"' if instrument else ""
+        return f"=SUMIFS({PLEDGES_TABLE}[{column}],{PLEDGES_TABLE}[Currency],{key}{of})"
 
-    def pledges(column: str, *criteria: str) -> str:
-        extra = "".join(f",{c}" for c in criteria)
-        return f"=SUMIFS({PLEDGES_TABLE}[{column}],{PLEDGES_TABLE}[Currency],{key}{extra})"
-
-    grants, loans, unknown = instrument("grant"), instrument("loan"), instrument("unknown")
-    values: list[object] = [
-        cur,
-        Formula(f"=SUMIFS({CLAIMS_TABLE}[Naive figure],{CLAIMS_TABLE}[Currency],{key})", totals.naive),
-        Formula(pledges("Counted low"), totals.distinct.low),
-        Formula(pledges("Counted nominal"), totals.distinct.nominal),
-        Formula(pledges("Counted high"), totals.distinct.high),
-        Formula(pledges("New money low"), totals.new_money.low),
-        Formula(pledges("New money nominal"), totals.new_money.nominal),
-        Formula(pledges("New money high"), totals.new_money.high),
-        Formula(pledges("Counted nominal", f'{PLEDGES_TABLE}[Instrument],"grant"'), grants),
-        Formula(pledges("Counted nominal", f'{PLEDGES_TABLE}[Instrument],"loan"'), loans),
-        Formula(
-            f"={xl_rowcol_to_cell(row, 3)}-{xl_rowcol_to_cell(row, 8)}-{xl_rowcol_to_cell(row, 9)}-{xl_rowcol_to_cell(row, 11)}",
-            totals.distinct.nominal - grants - loans - unknown,
-        ),
-        Formula(pledges("Counted nominal", f'{PLEDGES_TABLE}[Instrument],"unknown"'), unknown),
-    ]
+    naive = Formula(f"=SUMIFS({CLAIMS_TABLE}[Naive figure],{CLAIMS_TABLE}[Currency],{key})", totals.naive)
+    values = [cur, *_figures(totals, row, naive, pledges)]
     if plan.base is not None:
         values.append(Decimal(1) if cur == plan.base else plan.rates.get(cur))
-    money = book.scaled(cur)
-    for column, value in enumerate(values):
-        sheet.write(row, column, value, money if isinstance(value, Formula) else book.top())
+    _write_figures(book, sheet, row, cur, values)
     _define_names(book, cur, row)
 
 
@@ -262,41 +239,55 @@ def _base_row(book: Book, sheet: Sheet, row: int, base: CurrencyTotals, plan: Pl
     currencies = len(plan.result.totals)
     naive_cells = f"{xl_rowcol_to_cell(first, 1)}:{xl_rowcol_to_cell(first + currencies - 1, 1)}"
     rate_cells = f"{xl_rowcol_to_cell(first, 12)}:{xl_rowcol_to_cell(first + currencies - 1, 12)}"
-    by_instrument = dict(base.by_instrument)
+
+    def pledges(column: str, instrument: str = "") -> str:
+        if not instrument:
+            return f"=SUM({PLEDGES_TABLE}[{column} (base)])"
+        return f'=SUMIFS({PLEDGES_TABLE}[{column} (base)],{PLEDGES_TABLE}[Instrument],"{instrument}")'
+
+    naive = Formula(
+        f"=ROUND(SUMPRODUCT({naive_cells},{rate_cells}),{minor_unit(cur)})", quantize(base.naive, cur)
+    )
+    _write_figures(book, sheet, row, cur, [cur, *_figures(base, row, naive, pledges)])
+    _define_names(book, "base", row)
+
+
+def _figures(
+    totals: CurrencyTotals, row: int, naive: Formula, pledges: Callable[[str, str], str]
+) -> list[object]:
+    """A totals row after its currency: every report added up, the distinct and new-money bounds, then grants,
+    loans, other instruments and instrument not stated; each a live formula (`pledges` sums a Pledges column,
+    of one instrument when given) with the engine's figure stored beside it."""
+    by_instrument = dict(totals.by_instrument)
 
     def instrument(word: str) -> Decimal:
         found = by_instrument.get(word)
         return found.nominal if found else Decimal(0)
 
-    def pledges(column: str, word: str = "") -> str:
-        if not word:
-            return f"=SUM({PLEDGES_TABLE}[{column} (base)])"
-        return f'=SUMIFS({PLEDGES_TABLE}[{column} (base)],{PLEDGES_TABLE}[Instrument],"{word}")'
-
     grants, loans, unknown = instrument("grant"), instrument("loan"), instrument("unknown")
-    values: list[object] = [
-        cur,
-        Formula(
-            f"=ROUND(SUMPRODUCT({naive_cells},{rate_cells}),{minor_unit(cur)})", quantize(base.naive, cur)
-        ),
-        Formula(pledges("Counted low"), base.distinct.low),
-        Formula(pledges("Counted nominal"), base.distinct.nominal),
-        Formula(pledges("Counted high"), base.distinct.high),
-        Formula(pledges("New money low"), base.new_money.low),
-        Formula(pledges("New money nominal"), base.new_money.nominal),
-        Formula(pledges("New money high"), base.new_money.high),
+    distinct, new_money = totals.distinct, totals.new_money
+    return [
+        naive,
+        Formula(pledges("Counted low", ""), distinct.low),
+        Formula(pledges("Counted nominal", ""), distinct.nominal),
+        Formula(pledges("Counted high", ""), distinct.high),
+        Formula(pledges("New money low", ""), new_money.low),
+        Formula(pledges("New money nominal", ""), new_money.nominal),
+        Formula(pledges("New money high", ""), new_money.high),
         Formula(pledges("Counted nominal", "grant"), grants),
         Formula(pledges("Counted nominal", "loan"), loans),
-        Formula(
+        Formula(  # other instruments: what the distinct nominal holds beyond grants, loans and not stated
             f"={xl_rowcol_to_cell(row, 3)}-{xl_rowcol_to_cell(row, 8)}-{xl_rowcol_to_cell(row, 9)}-{xl_rowcol_to_cell(row, 11)}",
-            base.distinct.nominal - grants - loans - unknown,
+            distinct.nominal - grants - loans - unknown,
         ),
         Formula(pledges("Counted nominal", "unknown"), unknown),
     ]
-    money = book.scaled(cur)
+
+
+def _write_figures(book: Book, sheet: Sheet, row: int, currency: str, values: Sequence[object]) -> None:
+    money = book.scaled(currency)
     for column, value in enumerate(values):
         sheet.write(row, column, value, money if isinstance(value, Formula) else book.top())
-    _define_names(book, "base", row)
 
 
 def _define_names(book: Book, key: str, row: int) -> None:

@@ -20,6 +20,7 @@ from exports.live import counted, current_states, live_pledges, state_of
 from exports.report import FORMULA_COLUMNS, UnwritableValue, write, write_report
 from exports.report.look import SHEET_COLUMNS, read_look, scaled_format
 from exports.report.reading import is_report, read_report_decisions, report_decisions
+from exports.report.summary import FIGURE_NAMES
 from exports.report_template import build_report_template
 from ledger import AmountRange, Claim, Ledger, Source, Verdict, make_money
 from ledger.render.sentences import headline
@@ -56,19 +57,7 @@ def _named(workbook: openpyxl.Workbook, name: str) -> object:
 
 def summary_figures(workbook: openpyxl.Workbook, key: str) -> dict[str, Decimal]:
     """The headline figures by their defined names (key: a currency code, or "base")."""
-    names = (
-        "Naive",
-        "Distinct_low",
-        "Distinct_nominal",
-        "Distinct_high",
-        "New_money_low",
-        "New_money_nominal",
-        "New_money_high",
-        "Grants",
-        "Loans",
-        "Other_instruments",
-        "Not_stated",
-    )
+    names = FIGURE_NAMES
     prefix, suffix = ("Base_", "") if key == "base" else ("", f"_{key}")
     return {name: _cents(_named(workbook, f"{prefix}{name}{suffix}")) for name in names}
 
