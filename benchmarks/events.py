@@ -44,7 +44,7 @@ __all__ = [
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 # The analyst's qualifier words (as the corpus writes them, `word` or `word:claim id`) and the
-# template's words for them. Every other word is left out and listed: misreport, private_included,
+# template's words for them. Every other word is left out and listed: private_included,
 # debt_deferral (the template has no word for them: an analyst's workbook would not
 # say them either).
 TEMPLATE_QUALIFIERS: Mapping[str, str] = MappingProxyType(
@@ -68,6 +68,7 @@ TEMPLATE_QUALIFIERS: Mapping[str, str] = MappingProxyType(
         "interim tally": "interim tally",
         "converted": "converted",
         "proposed": "proposed",
+        "misreport": "misreport",
     }
 )
 # Words that take a claim id after them.

@@ -64,6 +64,7 @@ plain_qualifiers = st.lists(
             Qualifier(QualifierKind.TALLY),
             Qualifier(QualifierKind.CONVERTED),
             Qualifier(QualifierKind.PROPOSED),
+            Qualifier(QualifierKind.MISREPORT),
         ]
     ),
     max_size=1,

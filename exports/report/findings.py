@@ -44,6 +44,7 @@ KIND_COLOURS = {
     FindingKind.PREVIOUSLY_ANNOUNCED: "#F6EEFA",
     FindingKind.CONVERTED: "#FFF8DC",
     FindingKind.PROPOSED: "#DDF2EF",
+    FindingKind.MISREPORT: "#F4CCCC",
 }
 DECISION_FILL = "#FFF9C4"
 _WRAPPED = ("Note", "Explanation", "What it does", "Claims", "Pledges", "Rule", "Finding ID", "Kind")

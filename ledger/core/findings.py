@@ -24,6 +24,7 @@ __all__ = [
     "Duplicate",
     "Finding",
     "FindingKind",
+    "Misreport",
     "OtherCurrency",
     "PossibleDuplicate",
     "PreviouslyAnnounced",
@@ -55,6 +56,7 @@ class FindingKind(StrEnum):
     OTHER_CURRENCY = "other_currency"
     CONVERTED = "converted"
     PROPOSED = "proposed"
+    MISREPORT = "misreport"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -267,6 +269,18 @@ class Proposed(Finding):
         return self.pledge
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Misreport(Finding):
+    """A figure the analyst marked misreported: a slip in one report that the other sources do not share."""
+
+    kind: ClassVar[FindingKind] = FindingKind.MISREPORT
+    pledge: str
+
+    @property
+    def target(self) -> str:
+        return self.pledge
+
+
 # Every kind's type, in the order of FindingKind.
 FINDING_TYPES: tuple[type[Finding], ...] = (
     Duplicate,
@@ -282,4 +296,5 @@ FINDING_TYPES: tuple[type[Finding], ...] = (
     OtherCurrency,
     Converted,
     Proposed,
+    Misreport,
 )

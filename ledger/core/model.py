@@ -69,6 +69,7 @@ class QualifierKind(StrEnum):
     TALLY = "tally"  # a running total or interim tally of a collective total: the latest one counts
     CONVERTED = "converted"  # an outlet's conversion of a figure stated in another currency
     PROPOSED = "proposed"  # money proposed, sought or aimed at, not (yet) pledged
+    MISREPORT = "misreport"  # a figure the analyst judges misreported (a slip the other sources do not share)
 
 
 # Qualifiers that must name another claim, and those that may.

@@ -268,6 +268,16 @@ EFFECTS: Mapping[FindingKind, Effect] = MappingProxyType(
                 "the proposal counts as a pledge",
                 distinct=ByState(Cut.ALL, Cut.HIGH_ONLY, Cut.NONE),
             ),
+            Effect(
+                FindingKind.MISREPORT,
+                "Misreported figures",
+                "a misreported figure",
+                "a figure the analyst marked misreported: a slip in one report that the other sources do not share",
+                "the misreported figure counts nothing",
+                "the misreported figure counts nothing",
+                "the figure counts as reported",
+                distinct=ByState(Cut.ALL, Cut.ALL, Cut.NONE),
+            ),
         )
     }
 )

@@ -166,6 +166,8 @@ def normalise(ledger: Ledger) -> Normalised:
             entity = names.resolve(claim.recipient)
             known_recipient = recipients[claim.recipient] = (entity, _shown(names, claim.recipient, entity))
         donor, shown_donor = known_donor
+        # a country's groups as they stood when the source told it (the EU's members change over time)
+        donor = names.on(donor, source.date if source and source.date else claim.period.start)
         recipient, shown_recipient = known_recipient
         normal.append(
             NormalClaim(

@@ -19,6 +19,7 @@ from ledger.core.findings import (
     Converted,
     Finding,
     FindingKind,
+    Misreport,
     PreviouslyAnnounced,
     Proposed,
     Repackaged,
@@ -37,7 +38,7 @@ def _said_of_pledges(
     views: tuple[PledgeView, ...],
     decisions: Mapping[str, Decision],
     qualifier: QualifierKind,
-    kind: type[Repackaged] | type[AlreadyProvided] | type[Proposed],
+    kind: type[Repackaged] | type[AlreadyProvided] | type[Proposed] | type[Misreport],
     rule: str,
     meaning: str,
     roles: frozenset[Role],
@@ -126,6 +127,23 @@ def find_proposed(stage: Stage) -> tuple[Finding, ...]:
         Proposed,
         "a source says this money is proposed, sought or aimed at, not pledged",
         "is proposed, not (yet) pledged: undecided, it counts only in the high bound.",
+        frozenset(Role),
+    )
+
+
+def find_misreported(stage: Stage) -> tuple[Finding, ...]:
+    """Figures the analyst marked misreported: a slip in one report (a unit, period or currency the other
+    sources do not share). Only a pledge every report of which is so marked: a figure other reports
+    confirm stands on them."""
+    marked = tuple(v for v in stage.views if all(m.claim.has(QualifierKind.MISREPORT) for m in v.members))
+    return _said_of_pledges(
+        stage.normal,
+        marked,
+        stage.decisions,
+        QualifierKind.MISREPORT,
+        Misreport,
+        'the analyst marked this figure "misreport": a slip the other sources do not share',
+        "is marked misreported: it counts nothing unless the mark is rejected.",
         frozenset(Role),
     )
 

@@ -23,6 +23,7 @@ from ledger.engine.qualify import (
     find_already_provided,
     find_baselines,
     find_converted,
+    find_misreported,
     find_previously_announced,
     find_proposed,
     find_repackaged,
@@ -43,6 +44,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("previously announced", find_previously_announced),
     ("conversions", find_converted),
     ("proposed", find_proposed),
+    ("misreports", find_misreported),
     ("unit errors", find_unit_errors),
     ("other currencies", find_other_currency),
 )

@@ -85,10 +85,12 @@ def _beyond_parts(
         )
         held = held + to_compare_currency(part, distinct)
     whole = total.compare_range
-    low = max(whole.low - held.low, Decimal(0))
-    high = max(whole.high - held.high, Decimal(0))
-    nominal = min(max(whole.nominal - held.nominal, low), max(high, low))
-    rest = AmountRange(low, nominal, max(high, nominal))
+    # the nominal first: the total's parts and its rest add up to its nominal figure. Bound by bound the
+    # rest can come out of order (parts told as ranges, a total told exactly): each bound is then held to it
+    nominal = max(whole.nominal - held.nominal, Decimal(0))
+    low = min(max(whole.low - held.low, Decimal(0)), nominal)
+    high = max(whole.high - held.high, nominal)
+    rest = AmountRange(low, nominal, high)
     return to_pledge_currency(total, rest).quantized(total.pledge.currency)
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -26,6 +27,7 @@ import pycountry
 
 from ledger.core.model import Alias
 from ledger.core.problems import ParseError
+from ledger.names.countries import eu_members_on
 from ledger.names.entities import (
     Entity,
     EntityIndex,
@@ -64,6 +66,11 @@ ALL_DONOR_NAMES = (
     "multiple donors",
 )
 
+# The group of the EU's member states, and the family it belongs to (ledger/names/data/entities.csv): the
+# groups a country is dated by (`Names.on`).
+EU_MEMBERS = "EU27"
+EU_FAMILY = "European Union and member states"
+
 # Rank of an entry in the alias graph: shipped data, or the index of a ledger's own alias.
 _SHIPPED = -1
 
@@ -83,6 +90,7 @@ class _Shipped:
     # match key -> the name it points at (possibly itself, possibly another alias)
     edges: Mapping[str, str]
     codes: Mapping[str, str]  # ISO alpha-2 / alpha-3 in capitals -> canonical country
+    alpha3: Mapping[str, str]  # canonical country -> its ISO alpha-3 code
     ancestry: Mapping[str, tuple[str, ...]]  # canonical country or region -> regions, nearest first
     regions: frozenset[str]
 
@@ -154,6 +162,24 @@ class Names:
                 cache.resolved.clear()
             cache.resolved[name] = found
         return found
+
+    def on(self, entity: Entity, day: date | None) -> Entity:
+        """`entity` as it stood on `day`: a country is one of the EU's member states when it was one that day
+        (the shipped groups are today's: the UK's pledge of 2003 was a member's, Poland's was not). Other
+        entities, and any entity on an unknown day, are returned as they are."""
+        if day is None or entity.kind is not EntityKind.COUNTRY:
+            return entity
+        code = self.shipped.alpha3.get(entity.key)
+        if code is None:
+            return entity
+        member = code in eu_members_on(day)
+        if member == (EU_MEMBERS in entity.member_of):
+            return entity
+        if member:
+            return replace(entity, member_of=(*entity.member_of, EU_MEMBERS, EU_FAMILY))
+        return replace(
+            entity, member_of=tuple(g for g in entity.member_of if g not in (EU_MEMBERS, EU_FAMILY))
+        )
 
     def entity_index(self) -> EntityIndex:
         """The index `resolve` reads names with: the shipped entities and this ledger's aliases."""
@@ -286,6 +312,7 @@ def _shipped() -> _Shipped:
     return _Shipped(
         edges=MappingProxyType(edges),
         codes=MappingProxyType(codes),
+        alpha3=MappingProxyType({name: code for code, name in codes.items() if len(code) == 3}),
         ancestry=MappingProxyType(ancestry),
         regions=frozenset(regions),
     )

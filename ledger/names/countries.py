@@ -14,11 +14,12 @@ import csv
 import importlib.util
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["COCO_GROUPS", "adjectives", "group_members", "un_members"]
+__all__ = ["COCO_GROUPS", "adjectives", "eu_members_on", "group_members", "un_members"]
 
 # Our group key -> country-converter's column. coco counts every EU member in the G20 (the EU is a
 # member); of them only France, Germany and Italy are members in their own right (see group_members).
@@ -48,6 +49,37 @@ def group_members() -> Mapping[str, frozenset[str]]:
     # A country of the EU is in coco's G20 through the EU; only the G7's are members in their own right.
     found["G20"] = found["G20"] - (found["EU27"] - found["G7"])
     return MappingProxyType(found)
+
+
+# The European Union's member states changed with each enlargement and with the United Kingdom's leaving:
+# coco's column for each membership, from the day it took effect (the EU of twelve stands for any earlier day).
+EU_MEMBERSHIPS: tuple[tuple[date, str], ...] = (
+    (date(1986, 1, 1), "EU12"),
+    (date(1995, 1, 1), "EU15"),
+    (date(2004, 5, 1), "EU25"),
+    (date(2007, 1, 1), "EU27_2007"),
+    (date(2013, 7, 1), "EU28"),
+    (date(2020, 2, 1), "EU27"),
+)
+
+
+@cache
+def _eu_memberships() -> tuple[tuple[date, frozenset[str]], ...]:
+    rows = _coco_rows()
+    return tuple(
+        (start, frozenset(row["ISO3"] for row in rows if row.get(column, "").strip()))
+        for start, column in EU_MEMBERSHIPS
+    )
+
+
+def eu_members_on(day: date) -> frozenset[str]:
+    """The alpha-3 codes of the EU's member states on `day` (a 2003 pledge of the UK was a member's)."""
+    found = _eu_memberships()[0][1]
+    for start, members in _eu_memberships():
+        if start > day:
+            break
+        found = members
+    return found
 
 
 @cache

@@ -178,6 +178,10 @@ _PLAIN_QUALIFIERS: Mapping[str, Qualifier] = MappingProxyType(
         "sought": Qualifier(QualifierKind.PROPOSED),
         "to be sought": Qualifier(QualifierKind.PROPOSED),
         "subject to approval": Qualifier(QualifierKind.PROPOSED),
+        "misreport": Qualifier(QualifierKind.MISREPORT),
+        "misreported": Qualifier(QualifierKind.MISREPORT),
+        "misprint": Qualifier(QualifierKind.MISREPORT),
+        "reporting error": Qualifier(QualifierKind.MISREPORT),
         "conversion": Qualifier(QualifierKind.CONVERTED),
         "outlet's conversion": Qualifier(QualifierKind.CONVERTED),
         "so far": Qualifier(QualifierKind.TALLY),
@@ -249,7 +253,7 @@ _REMARKED_QUALIFIERS: Mapping[str, Qualifier] = MappingProxyType(
 
 _EXPECTED_QUALIFIERS = (
     "repackaged, previously announced, aggregate, running total, already provided, baseline, per year, "
-    "new and additional, converted, proposed, increase, "
+    "new and additional, converted, proposed, misreport, increase, "
     "in addition to <claim id>, part of <claim id>, includes <claim id>, same as <claim id>, "
     "increase from <claim id>, or an instrument (grant, loan, guarantee, debt relief, in kind, mixed)"
 )

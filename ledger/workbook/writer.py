@@ -401,7 +401,7 @@ _NOTES = (
         "Write what the source says about the money's relation to other money, items separated by semicolons, "
         "naming other claims by their ID: loan; in addition to CNN-2. Understood: repackaged, previously "
         "announced, aggregate, running total, already provided, baseline, per year, new and additional, "
-        "converted, proposed, increase, in addition to <claim ID>, converted from <claim ID>, "
+        "converted, proposed, misreport, increase, in addition to <claim ID>, converted from <claim ID>, "
         "part of <claim ID>, includes <claim ID>, same as <claim ID>, increase from <claim ID>, and an "
         "instrument word (grant, loan, guarantee, debt relief, in-kind).",
     ),

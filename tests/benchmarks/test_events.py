@@ -35,7 +35,7 @@ def test_analyst_words_become_template_words() -> None:
 
 
 def test_words_the_template_lacks_are_left_out() -> None:
-    for word in ("misreport", "private_included", "debt_deferral"):
+    for word in ("private_included", "debt_deferral"):
         assert template_qualifier(word) is None
     # words the template gained for what analysts write
     assert template_qualifier("previously_announced") == "previously announced"
@@ -43,6 +43,7 @@ def test_words_the_template_lacks_are_left_out() -> None:
     assert template_qualifier("running_total") == "running total"
     assert template_qualifier("interim_tally") == "interim tally"
     assert template_qualifier("converted") == "converted"
+    assert template_qualifier("misreport") == "misreport"
     assert template_qualifier("proposed") == "proposed"
     # a word that needs a claim and names none is not a qualifier the template can take
     assert template_qualifier("includes") is None
@@ -142,7 +143,7 @@ def test_claims_keep_the_analyst_fields(corpus: tuple[Case, ...]) -> None:
 
 def test_left_out_words_are_listed(corpus: tuple[Case, ...]) -> None:
     words = {item.word.partition(":")[0] for case in corpus for item in case.left_out}
-    assert {"misreport", "private_included"} <= words
+    assert "private_included" in words and "misreport" not in words
     assert not words & set(TEMPLATE_QUALIFIERS)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import ledger
 from ledger import AggregateFinding, AggregateTooSmall
 
 from .small import claim, pledge_of, reconciled
@@ -59,3 +60,43 @@ def test_a_contained_pledge_is_not_a_part_again() -> None:
     )
     (aggregate,) = result.findings_of(AggregateFinding)
     assert aggregate.parts == (pledge_of(result, "A1").id,)
+
+
+def test_a_total_and_its_parts_add_up_to_its_own_figure_when_a_part_is_told_as_a_range() -> None:
+    # a part told as "about $300m" (a range around it) and a total told exactly: the total's nominal is
+    # its parts' nominal and its rest's, whatever the bounds of the part
+    result = reconciled(
+        claim("A1", amount="about 300000000"),
+        claim("B1", source="B", amount="1000000000", **TOTAL),
+    )
+    (usd,) = result.totals
+    assert usd.distinct.nominal == Decimal("1000000000.00")
+    assert usd.distinct.low <= usd.distinct.nominal <= usd.distinct.high
+
+
+EU_TOTAL = {"donor": "EU and its member states", "qualifiers": "aggregate", "currency": "EUR"}
+
+
+def test_a_member_state_sits_inside_an_eu_total_of_the_years_it_was_a_member() -> None:
+    def told(day: str) -> AggregateFinding:
+        sources = [
+            {"id": "A", "publisher": "Agence", "date": day},
+            {"id": "B", "publisher": "Bulletin", "date": day},
+        ]
+        result = ledger.reconcile(
+            ledger.ledger_from_dict(
+                {
+                    "sources": sources,
+                    "claims": [
+                        claim("A1", donor="United Kingdom", currency="EUR", amount="375000000", period=""),
+                        claim("A2", donor="Germany", currency="EUR", amount="100000000", period=""),
+                        claim("B1", source="B", amount="1300000000", period="", **EU_TOTAL),
+                    ],
+                }
+            )
+        )
+        (aggregate,) = result.findings_of(AggregateFinding)
+        return aggregate
+
+    assert set(told("2003-10-24").parts) == {"P-A1", "P-A2"}  # the UK was a member in 2003
+    assert set(told("2022-03-01").parts) == {"P-A2"}  # and no longer in 2022

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ledger.names.countries import adjectives, group_members, un_members
+from datetime import date
+
+from ledger.names.countries import adjectives, eu_members_on, group_members, un_members
 
 
 def test_groupings_from_country_converter() -> None:
@@ -24,3 +26,10 @@ def test_adjectives_from_countryinfo() -> None:
     assert words["filipino"] == "PHL"
     assert words["chinese"] == "CHN"  # not Hong Kong or Macao: the UN member among them
     assert "congolese" not in words  # two UN members share it: left out, not guessed
+
+
+def test_the_eu_members_are_the_ones_of_the_day() -> None:
+    assert "GBR" in eu_members_on(date(2003, 10, 24)) and "GBR" not in eu_members_on(date(2021, 1, 1))
+    assert "POL" not in eu_members_on(date(2003, 10, 24)) and "POL" in eu_members_on(date(2004, 5, 1))
+    assert "HRV" in eu_members_on(date(2013, 7, 1)) and "HRV" not in eu_members_on(date(2013, 6, 30))
+    assert len(eu_members_on(date(1990, 1, 1))) == 12 and len(eu_members_on(date(2026, 1, 1))) == 27

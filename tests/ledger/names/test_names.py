@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from importlib import resources
 
 import pycountry
@@ -349,3 +350,15 @@ def test_canonical_is_idempotent_with_ledger_aliases(
     for written in (known, text, *(name for name, _ in extra)):
         once = names.canonical(written)
         assert names.canonical(once) == once
+
+
+def test_a_country_is_dated_by_its_eu_membership_and_nothing_else_changes() -> None:
+    names = Names.default()
+    uk, poland, japan = (names.resolve(n) for n in ("Britain", "Poland", "Japan"))
+    in_2003 = names.on(uk, date(2003, 10, 24))
+    assert "EU27" in in_2003.member_of and "European Union and member states" in in_2003.member_of
+    assert in_2003.key == uk.key and set(uk.member_of) < set(in_2003.member_of)
+    assert names.on(uk, date(2024, 1, 1)) is uk  # today's groups already say so
+    assert "EU27" not in names.on(poland, date(2003, 10, 24)).member_of  # it joined in May 2004
+    assert names.on(japan, date(2003, 10, 24)) is japan
+    assert names.on(uk, None) is uk

@@ -276,3 +276,10 @@ def test_format_then_parse_gives_the_qualifiers_back(
     assert parsed.problems == ()
     assert parsed.qualifiers == qualifiers
     assert parsed.instrument == (parse_instrument(instrument) if instrument else None)
+
+
+@pytest.mark.parametrize("text", ["misreport", "Misreported", "misprint", "reporting error"])
+def test_a_misreported_figure_has_a_word(text: str) -> None:
+    parsed = parse_qualifiers(text)
+    assert parsed.qualifiers == (Qualifier(K.MISREPORT),) and parsed.problems == ()
+    assert format_qualifiers(parsed.qualifiers) == "misreport"
