@@ -101,13 +101,15 @@ class _EntityCache:
     Mutable, but owned by one frozen `Names` value: a cache of a pure function of that value.
     """
 
-    __slots__ = ("index", "resolved")
+    __slots__ = ("dated", "index", "resolved")
 
     LIMIT = 200_000  # distinct names are few; a long-running service must not grow without bound
 
     def __init__(self) -> None:
         self.index: EntityIndex | None = None
         self.resolved: dict[str, Entity] = {}
+        # (the name as typed, whether an EU member that day) -> the entity so dated: one value per name and era
+        self.dated: dict[tuple[str, bool], Entity] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,11 +177,20 @@ class Names:
         member = code in eu_members_on(day)
         if member == (EU_MEMBERS in entity.member_of):
             return entity
-        if member:
-            return replace(entity, member_of=(*entity.member_of, EU_MEMBERS, EU_FAMILY))
-        return replace(
-            entity, member_of=tuple(g for g in entity.member_of if g not in (EU_MEMBERS, EU_FAMILY))
-        )
+        # one dated value per name and era, so what is remembered per entity stays remembered
+        dated = self.entity_cache.dated
+        found = dated.get((entity.text, member))
+        if found is None:
+            groups = (
+                (*entity.member_of, EU_MEMBERS, EU_FAMILY)
+                if member
+                else tuple(g for g in entity.member_of if g not in (EU_MEMBERS, EU_FAMILY))
+            )
+            found = replace(entity, member_of=groups)
+            if len(dated) >= self.entity_cache.LIMIT:
+                dated.clear()
+            dated[(entity.text, member)] = found
+        return found
 
     def entity_index(self) -> EntityIndex:
         """The index `resolve` reads names with: the shipped entities and this ledger's aliases."""

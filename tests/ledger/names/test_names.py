@@ -362,3 +362,9 @@ def test_a_country_is_dated_by_its_eu_membership_and_nothing_else_changes() -> N
     assert "EU27" not in names.on(poland, date(2003, 10, 24)).member_of  # it joined in May 2004
     assert names.on(japan, date(2003, 10, 24)) is japan
     assert names.on(uk, None) is uk
+
+
+def test_a_dated_entity_is_made_once_per_name_and_era() -> None:
+    names = Names.default()
+    uk = names.resolve("Britain")
+    assert names.on(uk, date(2003, 10, 24)) is names.on(uk, date(2010, 5, 1))
