@@ -40,6 +40,10 @@ def _first_year(view: PledgeView) -> tuple[int | None, ...]:
     return (None,) if start is None else (start.year, None)
 
 
+def _size(view: PledgeView) -> tuple[Decimal, str]:
+    return (view.compare_range.nominal, view.id)
+
+
 def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
     """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
     said = normal.relations.part_of
@@ -70,7 +74,8 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
         for year in _years_covered(view):
             wholes[(view.donor, view.compare_currency, view.recipient, year)].append(view)
     for bucket in wholes.values():
-        bucket.sort(key=lambda v: (v.compare_range.nominal, v.id))
+        if len(bucket) > 1:
+            bucket.sort(key=_size)
     nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in wholes.items()}
 
     # a pair a source relates explicitly is that finding only, never also the other way round

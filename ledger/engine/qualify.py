@@ -148,20 +148,38 @@ def find_misreported(stage: Stage) -> tuple[Finding, ...]:
     )
 
 
+def _said(view: PledgeView) -> frozenset[QualifierKind]:
+    """The qualifiers any claim of the pledge says (most say none)."""
+    members = view.members
+    if len(members) == 1:
+        qualifiers = members[0].claim.qualifiers
+        return frozenset(q.kind for q in qualifiers) if qualifiers else _NONE
+    return frozenset(q.kind for m in members for q in m.claim.qualifiers)
+
+
+_NONE: frozenset[QualifierKind] = frozenset()
+
+
 def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]:
     """(baseline pledge, new pledge) -> the claim that said "increase from"."""
-    pledge_of = {claim: v for v in views for claim in v.pledge.claims}
-    by_id = {v.id: v for v in views}
     pairs: dict[tuple[str, str], str] = {}
     # Baselines a pledge may be measured from when its claims just say "increase": same donor,
     # recipient and currency, ending before the pledge starts.
     baselines: dict[tuple[str, str, str], list[tuple[date, str]]] = defaultdict(list)
+    increases: list[PledgeView] = []
     for view in views:
-        if any(m.claim.has(QualifierKind.BASELINE) for m in view.members) and view.period.end:
+        said = _said(view)
+        if QualifierKind.BASELINE in said and view.period.end:
             baselines[(view.donor, view.recipient, view.compare_currency)].append((view.period.end, view.id))
+        if QualifierKind.INCREASE_FROM in said:
+            increases.append(view)
+    if not increases:
+        return pairs
     for bucket in baselines.values():
         bucket.sort()
-    for view in views:
+    pledge_of = {claim: v for v in views for claim in v.pledge.claims}
+    by_id = {v.id: v for v in views}
+    for view in increases:
         for member in view.members:
             targets = member.claim.targets(QualifierKind.INCREASE_FROM)
             for target in targets:
@@ -219,11 +237,12 @@ def find_baselines(stage: Stage) -> tuple[Finding, ...]:
 def find_converted(stage: Stage) -> tuple[Finding, ...]:
     """A pledge every claim of which is an outlet's conversion: it counts in the original's currency only."""
     normal, views, decisions = stage.normal, stage.views, stage.decisions
+    conversions = [v for v in views if all(m.claim.has(QualifierKind.CONVERTED) for m in v.members)]
+    if not conversions:
+        return ()
     pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
     findings: list[Finding] = []
-    for view in views:
-        if not all(m.claim.has(QualifierKind.CONVERTED) for m in view.members):
-            continue
+    for view in conversions:
         original = tuple(
             sorted(
                 {
@@ -268,9 +287,12 @@ def find_previously_announced(stage: Stage) -> tuple[Finding, ...]:
     if not saying:
         return ()
     matcher = Matcher()
+    wanted = {(v.members[0].family, v.compare_currency) for v in saying}
     by_family: dict[tuple[str, str], list[PledgeView]] = defaultdict(list)
     for view in views:
-        by_family[(view.members[0].family, view.compare_currency)].append(view)
+        key = (view.members[0].family, view.compare_currency)
+        if key in wanted:
+            by_family[key].append(view)
     for bucket in by_family.values():
         bucket.sort(key=lambda v: (v.compare_range.nominal, v.id))
     nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in by_family.items()}
