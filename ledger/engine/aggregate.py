@@ -118,13 +118,21 @@ def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
     wanted_donors = {key for a in aggregates for key in _holders(a.members[0])}
     wanted_places = {key for a in aggregates for key in _places(a.members[0])}
     index: dict[Key, list[PledgeView]] = defaultdict(list)
+    # the keys depend only on the donor and recipient, which many pledges share: worked out once for each
+    keys_of: dict[tuple[Entity, Entity, bool], tuple[list[str], list[str]]] = {}
     for view in views:
         if view.role is Role.PAST or view.id in contained_parts:
             continue
         year = view.period.start.year if view.period.start else None
         first = view.members[0]
-        donors = [key for key in dict.fromkeys(_donor_keys(first)) if key in wanted_donors]
-        places = [key for key in dict.fromkeys(_place_keys(first)) if key in wanted_places]
+        told = (first.donor_entity, first.recipient_entity, not first.claim.recipient)
+        found = keys_of.get(told)
+        if found is None:
+            found = keys_of[told] = (
+                [key for key in dict.fromkeys(_donor_keys(first)) if key in wanted_donors],
+                [key for key in dict.fromkeys(_place_keys(first)) if key in wanted_places],
+            )
+        donors, places = found
         for donor in donors:
             for place in places:
                 index[(donor, place, year)].append(view)
