@@ -47,8 +47,11 @@ def find_unit_errors(stage: Stage) -> tuple[Finding, ...]:
             continue
         block.sort(key=lambda v: (v.compare_range.nominal, v.id))
         nominals = [v.compare_range.nominal for v in block]
+        largest = nominals[-1]
         for small in block:
             target = small.compare_range.nominal * THOUSAND
+            if target * (1 - tolerance) > largest:
+                break  # the block is in order of figure: no later pledge has one 1,000 times larger either
             lo = bisect_left(nominals, target * (1 - tolerance))
             hi = bisect_right(nominals, target * (1 + tolerance))
             big = next(

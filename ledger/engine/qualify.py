@@ -33,6 +33,24 @@ from ledger.engine.views import PledgeView, Stage, at_stake, in_pledge_currency
 from ledger.engine.wording import describe_claim, describe_pledge
 
 
+def _said(view: PledgeView) -> frozenset[QualifierKind]:
+    """The qualifiers any claim of the pledge says (most say none)."""
+    members = view.members
+    if len(members) == 1:
+        qualifiers = members[0].claim.qualifiers
+        return frozenset(q.kind for q in qualifiers) if qualifiers else _NONE
+    return frozenset(q.kind for m in members for q in m.claim.qualifiers)
+
+
+_NONE: frozenset[QualifierKind] = frozenset()
+
+
+def _silent(view: PledgeView) -> bool:
+    """A pledge one claim reports with no qualifier (most pledges): no rule here reads it."""
+    members = view.members
+    return len(members) == 1 and not members[0].claim.qualifiers
+
+
 def _said_of_pledges(
     normal: Normalised,
     views: tuple[PledgeView, ...],
@@ -46,6 +64,8 @@ def _said_of_pledges(
     """A finding for each pledge (of the given roles) that one of its claims qualifies so."""
     findings = []
     for view in views:
+        if _silent(view):
+            continue
         saying = [m for m in view.members if m.claim.has(qualifier)]
         if not saying or view.role not in roles:
             continue
@@ -86,7 +106,8 @@ def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
     unpaired = tuple(
         v
         for v in views
-        if v.id not in paired
+        if not _silent(v)
+        and v.id not in paired
         and v.id not in told
         and any(m.claim.has(QualifierKind.BASELINE) for m in v.members)
     )
@@ -135,7 +156,11 @@ def find_misreported(stage: Stage) -> tuple[Finding, ...]:
     """Figures the analyst marked misreported: a slip in one report (a unit, period or currency the other
     sources do not share). Only a pledge every report of which is so marked: a figure other reports
     confirm stands on them."""
-    marked = tuple(v for v in stage.views if all(m.claim.has(QualifierKind.MISREPORT) for m in v.members))
+    marked = tuple(
+        v
+        for v in stage.views
+        if not _silent(v) and all(m.claim.has(QualifierKind.MISREPORT) for m in v.members)
+    )
     return _said_of_pledges(
         stage.normal,
         marked,
@@ -146,18 +171,6 @@ def find_misreported(stage: Stage) -> tuple[Finding, ...]:
         "is marked misreported: it counts nothing unless the mark is rejected.",
         frozenset(Role),
     )
-
-
-def _said(view: PledgeView) -> frozenset[QualifierKind]:
-    """The qualifiers any claim of the pledge says (most say none)."""
-    members = view.members
-    if len(members) == 1:
-        qualifiers = members[0].claim.qualifiers
-        return frozenset(q.kind for q in qualifiers) if qualifiers else _NONE
-    return frozenset(q.kind for m in members for q in m.claim.qualifiers)
-
-
-_NONE: frozenset[QualifierKind] = frozenset()
 
 
 def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]:
@@ -237,7 +250,9 @@ def find_baselines(stage: Stage) -> tuple[Finding, ...]:
 def find_converted(stage: Stage) -> tuple[Finding, ...]:
     """A pledge every claim of which is an outlet's conversion: it counts in the original's currency only."""
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    conversions = [v for v in views if all(m.claim.has(QualifierKind.CONVERTED) for m in v.members)]
+    conversions = [
+        v for v in views if not _silent(v) and all(m.claim.has(QualifierKind.CONVERTED) for m in v.members)
+    ]
     if not conversions:
         return ()
     pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
@@ -283,7 +298,11 @@ def find_previously_announced(stage: Stage) -> tuple[Finding, ...]:
     do not rule it out.
     """
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    saying = [v for v in views if any(m.claim.has(QualifierKind.PREVIOUSLY_ANNOUNCED) for m in v.members)]
+    saying = [
+        v
+        for v in views
+        if not _silent(v) and any(m.claim.has(QualifierKind.PREVIOUSLY_ANNOUNCED) for m in v.members)
+    ]
     if not saying:
         return ()
     matcher = Matcher()
