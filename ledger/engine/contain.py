@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from ledger.core.findings import Contained, Finding, FindingKind
 from ledger.core.model import Decision, Period
-from ledger.engine.decide import evidence
+from ledger.engine.decide import evidence_in_words
 from ledger.engine.normalise import Normalised, Role
 from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
+from ledger.engine.words_later import WordsLater
 
 # How many larger pledges one part is checked against, at most: keeps the work linear when one
 # donor and recipient hold thousands of pledges.
@@ -76,20 +77,23 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
     for bucket in wholes.values():
         if len(bucket) > 1:
             bucket.sort(key=_size)
-    nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in wholes.items()}
+    # most buckets hold one pledge: only the others are searched by figure
+    nominals = {
+        key: [v.compare_range.nominal for v in bucket] for key, bucket in wholes.items() if len(bucket) > 1
+    }
+    filed = {key[:3] for key in wholes}  # (donor, currency, recipient) of some whole
 
     # a pair a source relates explicitly is that finding only, never also the other way round
     said = {frozenset((part, whole)) for part, (whole, _) in explicit.items()}
     findings: list[Finding] = []
-    told: dict[str, tuple[str, str]] = {}  # each pledge's words, made once for the pass
     for part in candidates:
         if part.id in explicit:
             continue
-        whole = _tightest_whole(normal, part, wholes, nominals)
+        whole = _tightest_whole(normal, part, wholes, nominals, filed)
         if whole is not None and frozenset((part.id, whole.id)) not in said:
-            findings.append(_finding(normal, part, whole, None, decisions, told))
+            findings.append(_finding(normal, part, whole, None, decisions))
     for part_id, (whole_id, said_by) in sorted(explicit.items()):
-        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions, told))
+        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))
     findings.sort(key=lambda f: f.id)
     return tuple(findings)
 
@@ -99,19 +103,27 @@ def _tightest_whole(
     part: PledgeView,
     wholes: Mapping[Key, list[PledgeView]],
     nominals: Mapping[Key, list[Decimal]],
+    filed: set[tuple[str, str, str]],
 ) -> PledgeView | None:
     best: PledgeView | None = None
     best_nominal = Decimal(0)
     donor, currency, years = part.donor, part.compare_currency, _first_year(part)
     nominal, low, period = part.compare_range.nominal, part.compare_range.low, part.period
     for recipient in (part.recipient, *normal.names.ancestors(part.recipient)):
+        if (donor, currency, recipient) not in filed:
+            continue
         for year in years:
             key = (donor, currency, recipient, year)
             bucket = wholes.get(key)
             if not bucket:
                 continue
-            start = bisect_right(nominals[key], nominal)
-            for whole in bucket[start : start + CANDIDATES_PER_PART]:
+            if len(bucket) == 1:
+                # larger pledges only, as the search by figure below finds them
+                larger = bucket if bucket[0].compare_range.nominal > nominal else ()
+            else:
+                start = bisect_right(nominals[key], nominal)
+                larger = bucket[start : start + CANDIDATES_PER_PART]
+            for whole in larger:
                 if best is not None and whole.compare_range.nominal >= best_nominal:
                     break
                 if _holds(normal, whole, part, low, period):
@@ -131,14 +143,12 @@ def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal
     )
 
 
-def _words(normal: Normalised, view: PledgeView, told: dict[str, tuple[str, str]]) -> tuple[str, str]:
-    """A pledge in a few words and its claims quoted, each made once per pass (a large pledge holds many
-    parts, and is quoted in each of their findings)."""
-    found = told.get(view.id)
-    if found is None:
-        quotes = "; ".join(describe_claim(m, normal.sources) for m in view.members)
-        found = told[view.id] = (describe_pledge(view), quotes)
-    return found
+def _message(normal: Normalised, part: PledgeView, whole: PledgeView) -> str:
+    quotes = "; ".join(describe_claim(m, normal.sources) for m in (*part.members, *whole.members))
+    return (
+        f"{describe_pledge(part)} probably sits inside {describe_pledge(whole)}; count the larger pledge only. "
+        f"{quotes}"
+    )
 
 
 def _finding(
@@ -147,26 +157,18 @@ def _finding(
     whole: PledgeView,
     said_by: str | None,
     decisions: Mapping[str, Decision],
-    told: dict[str, tuple[str, str]],
 ) -> Finding:
     rule = (
         f'claim {said_by} says so ("part of" / "includes")'
         if said_by
         else "same donor; smaller amount; recipient and period inside the larger pledge's"
     )
-    part_words, part_quotes = _words(normal, part, told)
-    whole_words, whole_quotes = _words(normal, whole, told)
-    message = (
-        f"{part_words} probably sits inside {whole_words}; count the larger pledge only. "
-        f"{part_quotes}; {whole_quotes}"
-    )
     return Contained(
-        **evidence(
+        **evidence_in_words(
             FindingKind.CONTAINED,
             [part.id, whole.id],
             [*part.pledge.claims, *whole.pledge.claims],
-            rule,
-            message,
+            WordsLater(rule, _message, normal, part, whole),
             at_stake(part, part.compare_range.nominal),
             decisions,
         ),
