@@ -19,10 +19,11 @@ from collections.abc import Iterable, Iterator
 
 from ledger.core.findings import AggregateFinding, AggregateTooSmall, Contained, Finding, FindingKind
 from ledger.core.money import AmountRange, describe_amount
-from ledger.engine.decide import evidence
-from ledger.engine.normalise import NormalClaim, Role
+from ledger.engine.decide import evidence_in_words
+from ledger.engine.normalise import NormalClaim, Normalised, Role
 from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
+from ledger.engine.words_later import WordsLater
 from ledger.names.entities import Entity, EntityKind
 
 # Parts named in a finding's message, at most (the finding's `parts` and `claims` hold them all).
@@ -181,6 +182,30 @@ def _named(parts: tuple[PledgeView, ...]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
+def _holding_message(
+    normal: Normalised,
+    aggregate: PledgeView,
+    parts: tuple[PledgeView, ...],
+    elsewhere: tuple[PledgeView, ...],
+) -> str:
+    held = _named(parts) if parts else "no pledge in its currency"
+    if elsewhere:
+        currencies = ", ".join(sorted({p.compare_currency for p in elsewhere}))
+        held += f"; and in {currencies}: {_named(elsewhere)}"
+    said = "; ".join(describe_claim(m, normal.sources) for m in aggregate.members)
+    return f"{said} is a total that can hold {held}; count the pledges, not the total again."
+
+
+def _too_small_message(aggregate: PledgeView, pledges: tuple[PledgeView, ...], total: AmountRange) -> str:
+    currency = aggregate.compare_currency
+    return (
+        f"The total {aggregate.id} (at most {describe_amount(aggregate.compare_range.high, currency)}) "
+        f"cannot hold all of {_named(pledges)}, which add up to at least "
+        f"{describe_amount(total.low, currency)}: some of them were not in it, or the total was "
+        "rounded down. The distinct total keeps the larger figure, never both."
+    )
+
+
 def _findings(
     stage: Stage, aggregate: PledgeView, parts: tuple[PledgeView, ...], elsewhere: tuple[PledgeView, ...]
 ) -> list[Finding]:
@@ -189,8 +214,6 @@ def _findings(
     pledges = [p for p in parts if p.role is Role.PLEDGE]
     total = sum((p.compare_range for p in pledges), AmountRange.zero())
     currency = aggregate.compare_currency
-    held = _named(parts) if parts else "no pledge in its currency"
-    said = "; ".join(describe_claim(m, normal.sources) for m in aggregate.members)
     part_claims = [c for p in (*parts, *elsewhere) for c in p.pledge.claims]
     part_ids = tuple(p.id for p in parts)
     nested = sum(1 for p in parts if p.role is Role.AGGREGATE)
@@ -201,15 +224,20 @@ def _findings(
             f"; {len(elsewhere)} more in {currencies} fit it too, which are not subtracted: there is no rate "
             f"to {currency} (add one to the Rates sheet)"
         )
-        held += f"; and in {currencies}: {_named(elsewhere)}"
     found: list[Finding] = [
         AggregateFinding(
-            **evidence(
+            **evidence_in_words(
                 FindingKind.AGGREGATE,
                 [aggregate.id],
                 [*aggregate.pledge.claims, *part_claims],
-                f"a total over donors or pledges; {len(parts)} pledges fit its donors, recipient and period{within}",
-                f"{said} is a total that can hold {held}; count the pledges, not the total again.",
+                WordsLater(
+                    f"a total over donors or pledges; {len(parts)} pledges fit its donors, recipient and period{within}",
+                    _holding_message,
+                    normal,
+                    aggregate,
+                    parts,
+                    elsewhere,
+                ),
                 at_stake(aggregate, min(aggregate.compare_range.nominal, total.nominal)),
                 decisions,
             ),
@@ -222,15 +250,17 @@ def _findings(
         shortfall = total.nominal - aggregate.compare_range.nominal
         found.append(
             AggregateTooSmall(
-                **evidence(
+                **evidence_in_words(
                     FindingKind.AGGREGATE_TOO_SMALL,
                     [aggregate.id],
                     [*aggregate.pledge.claims, *part_claims],
-                    "the pledges it would have to hold add up to more than the total allows",
-                    f"The total {aggregate.id} (at most {describe_amount(aggregate.compare_range.high, currency)}) "
-                    f"cannot hold all of {_named(tuple(pledges))}, which add up to at least "
-                    f"{describe_amount(total.low, currency)}: some of them were not in it, or the total was "
-                    "rounded down. The distinct total keeps the larger figure, never both.",
+                    WordsLater(
+                        "the pledges it would have to hold add up to more than the total allows",
+                        _too_small_message,
+                        aggregate,
+                        tuple(pledges),
+                        total,
+                    ),
                     at_stake(aggregate, shortfall),
                     decisions,
                 ),

@@ -26,11 +26,12 @@ from ledger.core.findings import (
 )
 from ledger.core.model import Decision, QualifierKind
 from ledger.core.money import describe_amount
-from ledger.engine.decide import evidence
+from ledger.engine.decide import evidence, evidence_in_words
 from ledger.engine.evidence import NEAR, Matcher, Outcome, near
-from ledger.engine.normalise import Normalised, Role
+from ledger.engine.normalise import NormalClaim, Normalised, Role
 from ledger.engine.views import PledgeView, Stage, at_stake, in_pledge_currency
 from ledger.engine.wording import describe_claim, describe_pledge
+from ledger.engine.words_later import WordsLater
 
 
 def _said(view: PledgeView) -> frozenset[QualifierKind]:
@@ -51,6 +52,11 @@ def _silent(view: PledgeView) -> bool:
     return len(members) == 1 and not members[0].claim.qualifiers
 
 
+def _said_message(normal: Normalised, view: PledgeView, meaning: str, saying: list[NormalClaim]) -> str:
+    quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
+    return f"{describe_pledge(view)} {meaning} {quotes}"
+
+
 def _said_of_pledges(
     normal: Normalised,
     views: tuple[PledgeView, ...],
@@ -69,15 +75,13 @@ def _said_of_pledges(
         saying = [m for m in view.members if m.claim.has(qualifier)]
         if not saying or view.role not in roles:
             continue
-        quotes = "; ".join(describe_claim(m, normal.sources) for m in saying)
         findings.append(
             kind(
-                **evidence(
+                **evidence_in_words(
                     kind.kind,
                     [view.id],
                     view.pledge.claims,
-                    rule,
-                    f"{describe_pledge(view)} {meaning} {quotes}",
+                    WordsLater(rule, _said_message, normal, view, meaning, saying),
                     at_stake(view, view.compare_range.nominal),
                     decisions,
                 ),
