@@ -104,7 +104,11 @@ def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
     pledge in a second currency is linked to the first such pledge of the first currency.
     """
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    pledge_of = {claim: v for v in views for claim in v.pledge.claims}
+    # the pledge of each claim a conversion names (most ledgers name none)
+    named_ids = {t for v in views for m in v.members for t in m.claim.targets(QualifierKind.CONVERTED)}
+    pledge_of = (
+        {claim: v for v in views for claim in v.pledge.claims if claim in named_ids} if named_ids else {}
+    )
     blocks: dict[tuple[str, str, str], dict[str, list[PledgeView]]] = defaultdict(lambda: defaultdict(list))
     for view in views:
         if view.role is not Role.PAST:
