@@ -4,10 +4,16 @@ Every finding carries its evidence (the claims, the rule that fired, a message q
 amount at stake in the currency of the pledge it would change) and the analyst's decision, if any. What a
 finding does to the totals is not here: `ledger.engine.effects` tables it per kind, and everything that
 presents totals reads that table.
+
+A finding's rule and message are its `words` (`Words`): plain text, or what the text is made from, made
+when it is read (a reconciliation makes tens of thousands of duplicate findings whose words most callers
+never read). `finding.rule` and `finding.message` read the same either way, and findings whose words read
+the same compare equal and hash alike.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
@@ -29,8 +35,10 @@ __all__ = [
     "PreviouslyAnnounced",
     "Proposed",
     "Repackaged",
+    "Said",
     "UnitError",
     "Verdict",
+    "Words",
 ]
 
 
@@ -57,22 +65,81 @@ class FindingKind(StrEnum):
     PROPOSED = "proposed"
 
 
+class Words(ABC):
+    """What a finding says: the rule that fired and the message quoting the sources.
+
+    Equal when they read the same, whatever they are made from (and hashed alike): a finding whose
+    words are made on demand equals one holding the same text.
+    """
+
+    __slots__ = ()
+
+    @property
+    @abstractmethod
+    def rule(self) -> str:
+        """The rule that fired, in words."""
+
+    @property
+    @abstractmethod
+    def message(self) -> str:
+        """The finding explained, quoting its sources."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Words):
+            return NotImplemented
+        return self is other or (self.rule, self.message) == (other.rule, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.message))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(rule={self.rule!r}, message={self.message!r})"
+
+
+class Said(Words):
+    """Words given as text."""
+
+    __slots__ = ("_message", "_rule")
+
+    def __init__(self, rule: str, message: str) -> None:
+        self._rule = rule
+        self._message = message
+
+    @property
+    def rule(self) -> str:
+        return self._rule
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """A suggestion with its evidence, for the analyst to accept or reject.
 
-    Each kind is a subclass whose extra fields name the pledges it links (`Contained.part`, ...).
+    Each kind is a subclass whose extra fields name the pledges it links (`Contained.part`, ...). Its
+    `rule` and `message` are read from its `words` (see `Words`: text, or made when read).
     """
 
     kind: ClassVar[FindingKind]
     id: str
     claims: tuple[str, ...]
-    rule: str
-    message: str
+    words: Words
     amount_at_stake: Decimal  # in `currency`: the currency of the pledge the finding would change
     currency: str
     decision: Verdict | None = None
     note: str = ""
+
+    @property
+    def rule(self) -> str:
+        """The rule that fired, in words."""
+        return self.words.rule
+
+    @property
+    def message(self) -> str:
+        """The finding explained, quoting its sources."""
+        return self.words.message
 
     @property
     def applies(self) -> bool:

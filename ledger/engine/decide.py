@@ -12,7 +12,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TypedDict
 
-from ledger.core.findings import Finding, FindingKind, Verdict
+from ledger.core.findings import Finding, FindingKind, Said, Verdict, Words
 from ledger.core.model import Decision
 from ledger.core.problems import Problem, Severity
 
@@ -51,8 +51,7 @@ class Evidence(TypedDict):
 
     id: str
     claims: tuple[str, ...]
-    rule: str
-    message: str
+    words: Words
     amount_at_stake: Decimal
     currency: str
     decision: Verdict | None
@@ -72,14 +71,26 @@ def evidence(
 
     `at_stake` is (amount, currency) as `views.at_stake` states it.
     """
+    return evidence_in_words(kind, keys, claims, Said(rule, message), at_stake, decisions)
+
+
+def evidence_in_words(
+    kind: FindingKind,
+    keys: Iterable[str],
+    claims: Iterable[str],
+    words: Words,
+    at_stake: tuple[Decimal, str],
+    decisions: Mapping[str, Decision],
+) -> Evidence:
+    """As `evidence`, the rule and message given as `words` (made when read, for the many findings whose
+    words few read)."""
     fid = finding_id(kind, keys)
     decision = decisions.get(fid)
     amount, currency = at_stake
     return Evidence(
         id=fid,
         claims=tuple(sorted(set(claims))),
-        rule=rule,
-        message=message,
+        words=words,
         amount_at_stake=max(amount, Decimal(0)),
         currency=currency,
         decision=decision.verdict if decision else None,

@@ -17,10 +17,10 @@ from decimal import Decimal
 from operator import attrgetter
 from types import MappingProxyType
 
-from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate
+from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate, Words
 from ledger.core.model import Decision, Instrument, Pledge, QualifierKind, Source
 from ledger.core.money import AmountRange, Rate
-from ledger.engine.decide import evidence, is_rejected
+from ledger.engine.decide import evidence, evidence_in_words, is_rejected
 from ledger.engine.evidence import NEAR, NEAR_TOTALS, Matcher, Outcome
 from ledger.engine.normalise import NormalClaim, Normalised
 from ledger.engine.views import PledgeView, at_stake, from_rate
@@ -485,33 +485,54 @@ def _publisher(source_id: str, sources: Mapping[str, Source]) -> str:
     return (source.publisher or source_id) if source is not None else source_id
 
 
+class _DuplicateWords(Words):
+    """A duplicate finding's rule and message, made when read from the pledge and its claims: a large
+    ledger has tens of thousands of duplicates, whose words only the findings a person reads need."""
+
+    __slots__ = ("_matcher", "_sources", "_view")
+
+    def __init__(self, view: PledgeView, sources: Mapping[str, Source], matcher: Matcher) -> None:
+        self._view = view
+        self._sources = sources
+        self._matcher = matcher
+
+    @property
+    def rule(self) -> str:
+        members = self._view.members
+        if any(m.claim.targets(QualifierKind.SAME_AS) for m in members):
+            return 'the analyst marked them "same as" each other'
+        # what matched, in words, between the first report and each other one, each said once
+        judge = self._matcher.judge
+        said = [reason for m in members[1:EXPLAINED] for reason in judge(members[0], m).reasons]
+        return ", ".join(dict.fromkeys(said))
+
+    @property
+    def message(self) -> str:
+        view, sources = self._view, self._sources
+        members = view.members
+        publishers = sorted({_publisher(m.claim.source, sources) for m in members})
+        told = f"{len(members)} times" if len(members) > 2 else "twice"
+        where = (
+            publishers[0] if len(publishers) == 1 else ", ".join(publishers[:-1]) + " and " + publishers[-1]
+        )
+        return f"{where} report one pledge {told} ({describe_pledge(view)}); count it once. " + "; ".join(
+            describe_claim(m, sources) for m in members
+        )
+
+
 def _duplicate_finding(
     view: PledgeView, sources: Mapping[str, Source], decisions: Mapping[str, Decision], matcher: Matcher
 ) -> Finding:
     members = view.members
-    forced = any(m.claim.targets(QualifierKind.SAME_AS) for m in members)
-    publishers = sorted({_publisher(m.claim.source, sources) for m in members})
-    told = f"{len(members)} times" if len(members) > 2 else "twice"
-    where = publishers[0] if len(publishers) == 1 else ", ".join(publishers[:-1]) + " and " + publishers[-1]
-    if forced:
-        rule = 'the analyst marked them "same as" each other'
-    else:
-        # what matched, in words, between the first report and each other one, each said once
-        said = [reason for m in members[1:EXPLAINED] for reason in matcher.judge(members[0], m).reasons]
-        rule = ", ".join(dict.fromkeys(said))
-    message = f"{where} report one pledge {told} ({describe_pledge(view)}); count it once. " + "; ".join(
-        describe_claim(m, sources) for m in members
-    )
     # what a naive sum counts too much
     overcount = sum((m.compare_range.nominal for m in members), Decimal(0)) - view.compare_range.nominal
     claims = view.pledge.claims  # its members' ids
     return Duplicate(
-        **evidence(
+        **evidence_in_words(
             FindingKind.DUPLICATE,
             claims,
             claims,
-            rule,
-            message,
+            _DuplicateWords(view, sources, matcher),
             at_stake(view, overcount),
             decisions,
         ),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from ledger import Duplicate
+from ledger.core.findings import Said
 
 from .small import claim, grouped, pledge_of, reconciled
 
@@ -74,3 +76,19 @@ def test_a_rejected_duplicate_leaves_each_claim_a_pledge_of_its_own() -> None:
     assert grouped(rejected) == set()
     (usd,) = rejected.totals
     assert usd.distinct.nominal == Decimal("600000000.00")
+
+
+def test_a_duplicate_made_twice_is_equal_and_reads_as_text_given_would() -> None:
+    # its words are made when read: a finding of the same content equals it, and one given as text too
+    first = reconciled(claim("A1", approximation="nearly"), claim("B1", source="B"))
+    again = reconciled(claim("A1", approximation="nearly"), claim("B1", source="B"))
+    (duplicate,) = first.findings_of(Duplicate)
+    (same,) = again.findings_of(Duplicate)
+    assert duplicate == same and hash(duplicate) == hash(same)
+    as_text = replace(duplicate, words=Said(duplicate.rule, duplicate.message))
+    assert as_text == duplicate and hash(as_text) == hash(duplicate)
+    assert duplicate.rule == (
+        "same donor (United States), both 2011, same recipient (Guatemala), the same figure (USD 300m)"
+    )
+    reworded = replace(duplicate, words=Said(duplicate.rule, duplicate.message + "."))
+    assert reworded != duplicate
