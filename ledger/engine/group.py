@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -117,16 +117,32 @@ class _OpenGroups:
     order of their reach, so the sweep stays near n log n however many places a donor gives to."""
 
     def __init__(self) -> None:
-        self.by_place: dict[str, list[_Open]] = defaultdict(list)
-        self.within: dict[str, list[_Open]] = defaultdict(list)  # groups filed under each place around them
+        # every list of groups by the place they are filed under, made once and kept (pruned in place), so
+        # the lists a place meets are found once per place, not looked up for each claim
+        self.filed: dict[str, list[_Open]] = {}  # under their own place
+        self.filed_within: dict[str, list[_Open]] = {}  # under each place around them
+        self.places: list[
+            list[_Open]
+        ] = []  # the lists of `filed` in the order their places first had a group
+        self.listed: set[str] = set()  # the places in `places`
         self.reaches: list[tuple[Decimal, int, _Open]] = []
         self.opened = 0
         self.next_prune = PRUNE_EVERY
 
+    def _list(self, table: dict[str, list[_Open]], place: str) -> list[_Open]:
+        found = table.get(place)
+        if found is None:
+            found = table[place] = []
+        return found
+
     def open(self, group: _Open, around: tuple[str, ...]) -> None:
-        self.by_place[group.place].append(group)
+        here = self._list(self.filed, group.place)
+        if group.place not in self.listed:
+            self.listed.add(group.place)
+            self.places.append(here)
+        here.append(group)
         for place in around:
-            self.within[place].append(group)
+            self._list(self.filed_within, place).append(group)
         heapq.heappush(self.reaches, (group.reach, self.opened, group))
         self.opened += 1
 
@@ -145,35 +161,37 @@ class _OpenGroups:
             group.closed = True
             closed.append(group.members)
 
-    def candidates(self, place: str, around: tuple[str, ...]) -> list[_Open]:
-        if place == ANYWHERE:
-            found = [g for groups in self.by_place.values() for g in groups if not g.closed]
-        else:
-            found = [
-                g
-                for groups in (
-                    self.by_place.get(place, ()),
-                    self.by_place.get(ANYWHERE, ()),
-                    self.within.get(place, ()),
-                    *(self.by_place.get(p, ()) for p in around),
-                )
-                for g in groups
-                if not g.closed
-            ]
+    def candidates(self, lists: Sequence[list[_Open]]) -> list[_Open]:
+        """The open groups of `lists` (what `meets` gives for a claim's place)."""
+        found = [g for groups in lists for g in groups if not g.closed]
         if self.opened >= self.next_prune:
             self._prune()
         # a group filed under two of these places is met once
         return found if len(found) < 2 else list(dict.fromkeys(found))
 
+    def meets(self, place: str, around: tuple[str, ...]) -> Sequence[list[_Open]]:
+        """The lists of groups a claim of `place` (with `around` it) meets: every place for a claim that
+        names none; else, in this order, its own place, places unnamed, places inside it, places around it."""
+        if place == ANYWHERE:
+            return self.places
+        return (
+            self._list(self.filed, place),
+            self._list(self.filed, ANYWHERE),
+            self._list(self.filed_within, place),
+            *(self._list(self.filed, p) for p in around),
+        )
+
     def remaining(self) -> list[list[NormalClaim]]:
-        return [g.members for groups in self.by_place.values() for g in groups if not g.closed]
+        return [g.members for groups in self.places for g in groups if not g.closed]
 
     def _prune(self) -> None:
-        # drop closed groups from the lists now and then, so long sweeps do not rescan them
+        # drop closed groups from the lists now and then, so long sweeps do not rescan them (in place: the
+        # lists a place meets are kept)
         self.next_prune = self.opened + PRUNE_EVERY
-        for table in (self.by_place, self.within):
-            for key in list(table):
-                table[key] = [g for g in table[key] if not g.closed]
+        for table in (self.filed, self.filed_within):
+            for groups in table.values():
+                if groups:
+                    groups[:] = [g for g in groups if not g.closed]
 
 
 # claims are swept in order of their low figure, then high figure, then id
@@ -195,30 +213,46 @@ def _sweep(
     closed: list[list[NormalClaim]] = []
     possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     groups = _OpenGroups()
+    reaches = groups.reaches
     keep = 1 - max(NEAR, NEAR_TOTALS)
+    outcome = matcher.outcome
+    same, maybe_same = Outcome.SAME, Outcome.POSSIBLE
+    # the place, places around and lists of groups met, by recipient entity (and whether the claim names one)
+    places: dict[tuple[int, bool], tuple[str, tuple[str, ...], Sequence[list[_Open]]]] = {}
     for claim in block:
+        compare = claim.compare_range
         # a group all of whose figures lie below this claim's near band can take no later claim
-        groups.close_below(claim.compare_range.low * keep, closed)
+        if reaches:
+            low = compare.low * keep
+            if reaches[0][0] < low:
+                groups.close_below(low, closed)
         home: _Open | None = None
         maybe: _Open | None = None
-        nominal = claim.compare_range.nominal
-        place, around = _place(claim)
+        nominal = compare.nominal
+        entity = claim.recipient_entity
+        place_key = (id(entity), not claim.claim.recipient)
+        found = places.get(place_key)
+        if found is None:
+            place, around = _place(claim)
+            found = places[place_key] = (place, around, groups.meets(place, around))
+        place, around, lists = found
         home_distance = Decimal(0)
-        for group in groups.candidates(place, around):
+        for group in groups.candidates(lists):
             if claim.id in group.forbidden or group.apart_from(claim):
                 continue
-            fit = _fit(claim, group.members, matcher)
-            if fit is Outcome.SAME:
+            members = group.members
+            fit = outcome(claim, members[0]) if len(members) == 1 else _fit(claim, members, matcher)
+            if fit is same:
                 # of the groups it could join, the one whose figures lie nearest its own
                 distance = _distance(group, nominal)
                 if home is None or distance < home_distance:
                     home, home_distance = group, distance
-            elif maybe is None and fit is Outcome.POSSIBLE:
+            elif maybe is None and fit is maybe_same:
                 maybe = group
         if home is None:
             if maybe is not None:
                 possible.append((claim, maybe.members))
-            home = _Open([], place, claim.compare_range.high)
+            home = _Open([], place, compare.high)
             home.add(claim, apart)
             groups.open(home, around)
         else:
