@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -34,38 +34,55 @@ class _Open:
     members: list[NormalClaim]
     place: str  # where its first claim says the money goes ("" when it names no place)
     reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
-    forbidden: set[str] = field(default_factory=set)  # claims some member is "in addition to"
+    forbidden: frozenset[str] = frozenset()  # claims some member is "in addition to"
     closed: bool = False
     # what its members' periods and instruments allow, so a claim that is apart from one of them (the
     # evidence never joins different periods, or a loan and a grant) is known apart without weighing
     latest_start: date | None = None  # the latest start of a member's period
     earliest_end: date | None = None  # the earliest end of a member's period
-    instruments: set[Instrument] = field(default_factory=set)  # its members' stated ones, not mixed
+    instrument: Instrument | None = None  # its members' one stated instrument (not mixed), if any
+    instruments: bool = False  # whether its members state more than one
 
     def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
         self.members.append(claim)
-        self.reach = max(self.reach, claim.compare_range.high)
-        self.forbidden |= apart.get(claim.id, frozenset())
-        start, end = claim.claim.period.start, claim.claim.period.end
+        high = claim.compare_range.high
+        if high > self.reach:
+            self.reach = high
+        if apart:
+            kept_apart = apart.get(claim.id)
+            if kept_apart:
+                self.forbidden = self.forbidden | kept_apart
+        told = claim.claim
+        period = told.period
+        start, end = period.start, period.end
         if start is not None and (self.latest_start is None or start > self.latest_start):
             self.latest_start = start
         if end is not None and (self.earliest_end is None or end < self.earliest_end):
             self.earliest_end = end
-        if claim.claim.instrument not in _UNSTATED:
-            self.instruments.add(claim.claim.instrument)
+        instrument = told.instrument
+        if instrument not in _UNSTATED:
+            if self.instrument is None:
+                self.instrument = instrument
+            elif instrument is not self.instrument:
+                self.instruments = True
 
     def apart_from(self, claim: NormalClaim) -> bool:
         """Whether `claim` is apart from some member for certain: a period that ends before that member's
         starts (or starts after it ends), or another stated instrument. The evidence would say the same."""
-        start, end = claim.claim.period.start, claim.claim.period.end
+        told = claim.claim
+        period = told.period
+        end = period.end
         if end is not None and self.latest_start is not None and end < self.latest_start:
             return True
+        start = period.start
         if start is not None and self.earliest_end is not None and self.earliest_end < start:
             return True
-        instrument = claim.claim.instrument
-        return (
-            bool(self.instruments) and instrument not in _UNSTATED and bool(self.instruments - {instrument})
-        )
+        stated = self.instrument
+        if stated is None:
+            return False
+        instrument = told.instrument
+        # apart from a member that states another one
+        return instrument not in _UNSTATED and (self.instruments or instrument is not stated)
 
 
 # Instruments that fit any other (the evidence's rule): none stated, or several.
@@ -135,14 +152,17 @@ class _OpenGroups:
             found = table[place] = []
         return found
 
-    def open(self, group: _Open, around: tuple[str, ...]) -> None:
-        here = self._list(self.filed, group.place)
+    def filing(self, place: str, around: tuple[str, ...]) -> tuple[list[_Open], ...]:
+        """The lists a group of `place` (with `around` it) is filed in: its place's, then each around it."""
+        return (self._list(self.filed, place), *(self._list(self.filed_within, p) for p in around))
+
+    def open(self, group: _Open, filing: tuple[list[_Open], ...]) -> None:
+        """Open `group`, filed in the lists `filing` gives for its place."""
         if group.place not in self.listed:
             self.listed.add(group.place)
-            self.places.append(here)
-        here.append(group)
-        for place in around:
-            self._list(self.filed_within, place).append(group)
+            self.places.append(filing[0])
+        for groups in filing:
+            groups.append(group)
         heapq.heappush(self.reaches, (group.reach, self.opened, group))
         self.opened += 1
 
@@ -218,7 +238,7 @@ def _sweep(
     outcome = matcher.outcome
     same, maybe_same = Outcome.SAME, Outcome.POSSIBLE
     # the place, places around and lists of groups met, by recipient entity (and whether the claim names one)
-    places: dict[tuple[int, bool], tuple[str, tuple[str, ...], Sequence[list[_Open]]]] = {}
+    places: dict[tuple[int, bool], tuple[str, Sequence[list[_Open]], tuple[list[_Open], ...]]] = {}
     for claim in block:
         compare = claim.compare_range
         # a group all of whose figures lie below this claim's near band can take no later claim
@@ -234,8 +254,8 @@ def _sweep(
         found = places.get(place_key)
         if found is None:
             place, around = _place(claim)
-            found = places[place_key] = (place, around, groups.meets(place, around))
-        place, around, lists = found
+            found = places[place_key] = (place, groups.meets(place, around), groups.filing(place, around))
+        place, lists, filing = found
         home_distance = Decimal(0)
         for group in groups.candidates(lists):
             if claim.id in group.forbidden or group.apart_from(claim):
@@ -254,7 +274,7 @@ def _sweep(
                 possible.append((claim, maybe.members))
             home = _Open([], place, compare.high)
             home.add(claim, apart)
-            groups.open(home, around)
+            groups.open(home, filing)
         else:
             reach = home.reach
             home.add(claim, apart)
