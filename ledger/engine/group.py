@@ -33,7 +33,8 @@ class _Open:
 
     members: list[NormalClaim]
     place: str  # where its first claim says the money goes ("" when it names no place)
-    reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
+    # the low figure no later claim may pass to join it: beyond it some member is apart on figures (see add)
+    reach: Decimal
     forbidden: frozenset[str] = frozenset()  # claims some member is "in addition to"
     closed: bool = False
     # what its members' periods and instruments allow, so a claim that is apart from one of them (the
@@ -43,11 +44,17 @@ class _Open:
     instrument: Instrument | None = None  # its members' one stated instrument (not mixed), if any
     instruments: bool = False  # whether its members state more than one
 
-    def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
+    def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]], keep: Decimal) -> None:
+        """Add `claim`; `keep` is 1 - the widest near band a claim of the sweep may have."""
         self.members.append(claim)
-        high = claim.compare_range.high
-        if high > self.reach:
-            self.reach = high
+        compare = claim.compare_range
+        if compare.nominal > 0:
+            # complete linkage: a later claim (its low no lower) starting above this member's range and
+            # its figure beyond this one's near band is apart from it, so from the group; the bound is
+            # widened a hair, so Decimal's rounding never closes a group a claim could still join
+            bound = max(compare.high, compare.nominal / keep) * _HAIR
+            if bound < self.reach:
+                self.reach = bound
         if apart:
             kept_apart = apart.get(claim.id)
             if kept_apart:
@@ -84,6 +91,9 @@ class _Open:
         # apart from a member that states another one
         return instrument not in _UNSTATED and (self.instruments or instrument is not stated)
 
+
+_HAIR = 1 + Decimal("1e-20")
+_NO_BOUND = Decimal("Infinity")
 
 # Instruments that fit any other (the evidence's rule): none stated, or several.
 _UNSTATED = frozenset({Instrument.UNKNOWN, Instrument.MIXED})
@@ -171,13 +181,13 @@ class _OpenGroups:
         self.opened += 1
 
     def close_below(self, figure: Decimal, closed: list[list[NormalClaim]]) -> None:
-        """Close the groups whose every figure lies below `figure` (they can take no later claim), adding
-        their members to `closed`."""
+        """Close the groups whose reach lies below `figure` (they can take no later claim), adding their
+        members to `closed`."""
         reaches = self.reaches
         while reaches and reaches[0][0] < figure:
             reach, _, group = heapq.heappop(reaches)
             if group.closed or group.reach != reach:
-                continue  # closed before, or its reach grew and a later entry stands for it
+                continue  # closed before, or its reach fell and an earlier entry stood for it
             group.closed = True
             closed.append(group.members)
 
@@ -234,18 +244,17 @@ def _sweep(
     possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     groups = _OpenGroups()
     reaches = groups.reaches
-    keep = 1 - max(NEAR, NEAR_TOTALS)
+    # the near band of the claims weighed (a total's is wider), for the bounds groups close at
+    keep = 1 - (NEAR_TOTALS if any(claim.all_donors for claim in block) else NEAR)
     outcome = matcher.outcome
     same, maybe_same = Outcome.SAME, Outcome.POSSIBLE
     # the place, places around and lists of groups met, by recipient entity (and whether the claim names one)
     places: dict[tuple[int, bool], tuple[str, Sequence[list[_Open]], tuple[list[_Open], ...]]] = {}
     for claim in block:
         compare = claim.compare_range
-        # a group all of whose figures lie below this claim's near band can take no later claim
-        if reaches:
-            low = compare.low * keep
-            if reaches[0][0] < low:
-                groups.close_below(low, closed)
+        # a group some member of which is apart on figures from this claim can take no later claim
+        if reaches and reaches[0][0] < compare.low:
+            groups.close_below(compare.low, closed)
         home: _Open | None = None
         maybe: _Open | None = None
         nominal = compare.nominal
@@ -272,12 +281,12 @@ def _sweep(
         if home is None:
             if maybe is not None:
                 possible.append((claim, maybe.members))
-            home = _Open([], place, compare.high)
-            home.add(claim, apart)
+            home = _Open([], place, _NO_BOUND)
+            home.add(claim, apart, keep)
             groups.open(home, filing)
         else:
             reach = home.reach
-            home.add(claim, apart)
+            home.add(claim, apart, keep)
             if home.reach != reach:
                 groups.moved(home)
     return closed + groups.remaining(), possible
