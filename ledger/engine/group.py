@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, is_
 from types import MappingProxyType
 
-from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate, Words
-from ledger.core.model import Decision, Instrument, Pledge, QualifierKind, Source
+from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate, Verdict, Words
+from ledger.core.model import Claim, Decision, Instrument, Pledge, QualifierKind, Source
 from ledger.core.money import AmountRange, Rate
-from ledger.engine.decide import evidence, evidence_in_words, is_rejected
+from ledger.engine.decide import evidence, evidence_in_words
 from ledger.engine.evidence import NEAR, NEAR_TOTALS, Matcher, Outcome
 from ledger.engine.normalise import NormalClaim, Normalised
 from ledger.engine.views import PledgeView, at_stake, from_rate
@@ -373,22 +373,24 @@ def make_pledge(
         return _single_pledge(members[0])
     members = tuple(sorted(members, key=_claim_id))
     anchor = members[0]
-    currency = anchor.claim.currency
-    ranges, converted = _in_currency(members, currency, rates)
+    told = [m.claim for m in members]
+    currencies = [c.currency for c in told]
+    currency = currencies[0]
+    ranges, converted = _in_currency(members, currencies, rates)
     pledge_range = _hull(ranges, _figure(members, ranges))
     compare = [m.compare_range for m in members]
     # most groups are compared in their own figures: the same hull, made once
-    same_figures = all(c is r for c, r in zip(compare, ranges, strict=True))
+    same_figures = all(map(is_, compare, ranges))
     compare_range = pledge_range if same_figures else _hull(compare, _figure(members, compare))
     pledge = Pledge(
         id=f"P-{anchor.id}",
-        claims=tuple(m.id for m in members),
+        claims=tuple([m.id for m in members]),
         donor=anchor.donor,
         recipient=anchor.recipient,
-        purpose=next((m.claim.purpose for m in members if m.claim.purpose), ""),
+        purpose=next((c.purpose for c in told if c.purpose), ""),
         currency=currency,
-        instrument=_instrument(members),
-        period=next((m.claim.period for m in members if m.claim.period.known), anchor.claim.period),
+        instrument=_instrument(told),
+        period=next((c.period for c in told if c.period.known), told[0].period),
         range=pledge_range,
         converted_from=converted,
     )
@@ -407,24 +409,25 @@ def _claim_id(member: NormalClaim) -> str:
 
 
 def _in_currency(
-    members: tuple[NormalClaim, ...], currency: str, rates: Mapping[str, Rate]
+    members: tuple[NormalClaim, ...], currencies: list[str], rates: Mapping[str, Rate]
 ) -> tuple[list[AmountRange], tuple[str, ...]]:
-    """The members' ranges in `currency` (the anchor's), and the other currencies converted into it."""
-    currencies = {m.claim.currency for m in members}
-    if len(currencies) == 1:
+    """The members' ranges in the anchor's currency (`currencies` are the members' own, the anchor's
+    first), and the other currencies converted into it."""
+    currency = currencies[0]
+    if currencies.count(currency) == len(currencies):
         return [m.range for m in members], ()
     # told in several currencies (compared through the analyst's rates): the pledge keeps the
     # anchor's currency, the other figures converted into it, so no currency's total holds another's
     anchor = members[0]
     ranges = [
         m.range
-        if m.claim.currency == currency
+        if own == currency
         else m.compare_range
         if currency == anchor.compare_currency
         else from_rate(m.compare_range, rates[currency])
-        for m in members
+        for m, own in zip(members, currencies, strict=True)
     ]
-    return ranges, tuple(sorted(c for c in currencies if c != currency))
+    return ranges, tuple(sorted(c for c in set(currencies) if c != currency))
 
 
 def _figure(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Decimal:
@@ -436,14 +439,14 @@ def _figure(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Deci
 
 def _hull(ranges: list[AmountRange], nominal: Decimal) -> AmountRange:
     """The range covering every range, its nominal `nominal` held inside it."""
-    low = min(r.low for r in ranges)
-    high = max(r.high for r in ranges)
+    low = min([r.low for r in ranges])
+    high = max([r.high for r in ranges])
     return AmountRange(low, min(max(nominal, low), high), high)
 
 
-def _instrument(members: tuple[NormalClaim, ...]) -> Instrument:
-    """The members' one stated instrument, MIXED for several, UNKNOWN for none."""
-    instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
+def _instrument(told: list[Claim]) -> Instrument:
+    """The claims' one stated instrument, MIXED for several, UNKNOWN for none."""
+    instruments = {c.instrument for c in told} - {Instrument.UNKNOWN}
     if len(instruments) == 1:
         return instruments.pop()
     return Instrument.MIXED if instruments else Instrument.UNKNOWN
@@ -481,8 +484,9 @@ def group_duplicates(
             pledges.append(_single_pledge(group[0]))
             continue
         together = make_pledge(tuple(group), normal.rates)
-        findings.append(_duplicate_finding(together, normal.sources, decisions, matcher))
-        if decisions and is_rejected(FindingKind.DUPLICATE, [m.id for m in group], decisions):
+        duplicate = _duplicate_finding(together, normal.sources, decisions, matcher)
+        findings.append(duplicate)
+        if duplicate.decision is Verdict.REJECT:  # its id is the one a decision names
             pledges.extend(make_pledge((m,), normal.rates) for m in group)
         else:
             pledges.append(together)
