@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, is_
 from types import MappingProxyType
 
-from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate, Words
-from ledger.core.model import Decision, Instrument, Pledge, QualifierKind, Source
+from ledger.core.findings import Duplicate, Finding, FindingKind, PossibleDuplicate, Verdict, Words
+from ledger.core.model import Claim, Decision, Instrument, Pledge, QualifierKind, Source
 from ledger.core.money import AmountRange, Rate
-from ledger.engine.decide import evidence, evidence_in_words, is_rejected
+from ledger.engine.decide import evidence, evidence_in_words
 from ledger.engine.evidence import NEAR, NEAR_TOTALS, Matcher, Outcome
 from ledger.engine.normalise import NormalClaim, Normalised
 from ledger.engine.views import PledgeView, at_stake, from_rate
@@ -33,40 +33,67 @@ class _Open:
 
     members: list[NormalClaim]
     place: str  # where its first claim says the money goes ("" when it names no place)
-    reach: Decimal  # the highest figure a member allows: a claim starting beyond its near band cannot join
-    forbidden: set[str] = field(default_factory=set)  # claims some member is "in addition to"
+    # the low figure no later claim may pass to join it: beyond it some member is apart on figures (see add)
+    reach: Decimal
+    forbidden: frozenset[str] = frozenset()  # claims some member is "in addition to"
     closed: bool = False
     # what its members' periods and instruments allow, so a claim that is apart from one of them (the
     # evidence never joins different periods, or a loan and a grant) is known apart without weighing
     latest_start: date | None = None  # the latest start of a member's period
     earliest_end: date | None = None  # the earliest end of a member's period
-    instruments: set[Instrument] = field(default_factory=set)  # its members' stated ones, not mixed
+    instrument: Instrument | None = None  # its members' one stated instrument (not mixed), if any
+    instruments: bool = False  # whether its members state more than one
 
-    def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]]) -> None:
+    def add(self, claim: NormalClaim, apart: Mapping[str, frozenset[str]], keep: Decimal) -> None:
+        """Add `claim`; `keep` is 1 - the widest near band a claim of the sweep may have."""
         self.members.append(claim)
-        self.reach = max(self.reach, claim.compare_range.high)
-        self.forbidden |= apart.get(claim.id, frozenset())
-        start, end = claim.claim.period.start, claim.claim.period.end
+        compare = claim.compare_range
+        if compare.nominal > 0:
+            # complete linkage: a later claim (its low no lower) starting above this member's range and
+            # its figure beyond this one's near band is apart from it, so from the group; the bound is
+            # widened a hair, so Decimal's rounding never closes a group a claim could still join
+            bound = max(compare.high, compare.nominal / keep) * _HAIR
+            if bound < self.reach:
+                self.reach = bound
+        if apart:
+            kept_apart = apart.get(claim.id)
+            if kept_apart:
+                self.forbidden = self.forbidden | kept_apart
+        told = claim.claim
+        period = told.period
+        start, end = period.start, period.end
         if start is not None and (self.latest_start is None or start > self.latest_start):
             self.latest_start = start
         if end is not None and (self.earliest_end is None or end < self.earliest_end):
             self.earliest_end = end
-        if claim.claim.instrument not in _UNSTATED:
-            self.instruments.add(claim.claim.instrument)
+        instrument = told.instrument
+        if instrument not in _UNSTATED:
+            if self.instrument is None:
+                self.instrument = instrument
+            elif instrument is not self.instrument:
+                self.instruments = True
 
     def apart_from(self, claim: NormalClaim) -> bool:
         """Whether `claim` is apart from some member for certain: a period that ends before that member's
         starts (or starts after it ends), or another stated instrument. The evidence would say the same."""
-        start, end = claim.claim.period.start, claim.claim.period.end
+        told = claim.claim
+        period = told.period
+        end = period.end
         if end is not None and self.latest_start is not None and end < self.latest_start:
             return True
+        start = period.start
         if start is not None and self.earliest_end is not None and self.earliest_end < start:
             return True
-        instrument = claim.claim.instrument
-        return (
-            bool(self.instruments) and instrument not in _UNSTATED and bool(self.instruments - {instrument})
-        )
+        stated = self.instrument
+        if stated is None:
+            return False
+        instrument = told.instrument
+        # apart from a member that states another one
+        return instrument not in _UNSTATED and (self.instruments or instrument is not stated)
 
+
+_HAIR = 1 + Decimal("1e-20")
+_NO_BOUND = Decimal("Infinity")
 
 # Instruments that fit any other (the evidence's rule): none stated, or several.
 _UNSTATED = frozenset({Instrument.UNKNOWN, Instrument.MIXED})
@@ -117,16 +144,35 @@ class _OpenGroups:
     order of their reach, so the sweep stays near n log n however many places a donor gives to."""
 
     def __init__(self) -> None:
-        self.by_place: dict[str, list[_Open]] = defaultdict(list)
-        self.within: dict[str, list[_Open]] = defaultdict(list)  # groups filed under each place around them
+        # every list of groups by the place they are filed under, made once and kept (pruned in place), so
+        # the lists a place meets are found once per place, not looked up for each claim
+        self.filed: dict[str, list[_Open]] = {}  # under their own place
+        self.filed_within: dict[str, list[_Open]] = {}  # under each place around them
+        self.places: list[
+            list[_Open]
+        ] = []  # the lists of `filed` in the order their places first had a group
+        self.listed: set[str] = set()  # the places in `places`
         self.reaches: list[tuple[Decimal, int, _Open]] = []
         self.opened = 0
         self.next_prune = PRUNE_EVERY
 
-    def open(self, group: _Open, around: tuple[str, ...]) -> None:
-        self.by_place[group.place].append(group)
-        for place in around:
-            self.within[place].append(group)
+    def _list(self, table: dict[str, list[_Open]], place: str) -> list[_Open]:
+        found = table.get(place)
+        if found is None:
+            found = table[place] = []
+        return found
+
+    def filing(self, place: str, around: tuple[str, ...]) -> tuple[list[_Open], ...]:
+        """The lists a group of `place` (with `around` it) is filed in: its place's, then each around it."""
+        return (self._list(self.filed, place), *(self._list(self.filed_within, p) for p in around))
+
+    def open(self, group: _Open, filing: tuple[list[_Open], ...]) -> None:
+        """Open `group`, filed in the lists `filing` gives for its place."""
+        if group.place not in self.listed:
+            self.listed.add(group.place)
+            self.places.append(filing[0])
+        for groups in filing:
+            groups.append(group)
         heapq.heappush(self.reaches, (group.reach, self.opened, group))
         self.opened += 1
 
@@ -135,45 +181,47 @@ class _OpenGroups:
         self.opened += 1
 
     def close_below(self, figure: Decimal, closed: list[list[NormalClaim]]) -> None:
-        """Close the groups whose every figure lies below `figure` (they can take no later claim), adding
-        their members to `closed`."""
+        """Close the groups whose reach lies below `figure` (they can take no later claim), adding their
+        members to `closed`."""
         reaches = self.reaches
         while reaches and reaches[0][0] < figure:
             reach, _, group = heapq.heappop(reaches)
             if group.closed or group.reach != reach:
-                continue  # closed before, or its reach grew and a later entry stands for it
+                continue  # closed before, or its reach fell and an earlier entry stood for it
             group.closed = True
             closed.append(group.members)
 
-    def candidates(self, place: str, around: tuple[str, ...]) -> list[_Open]:
-        if place == ANYWHERE:
-            found = [g for groups in self.by_place.values() for g in groups if not g.closed]
-        else:
-            found = [
-                g
-                for groups in (
-                    self.by_place.get(place, ()),
-                    self.by_place.get(ANYWHERE, ()),
-                    self.within.get(place, ()),
-                    *(self.by_place.get(p, ()) for p in around),
-                )
-                for g in groups
-                if not g.closed
-            ]
+    def candidates(self, lists: Sequence[list[_Open]]) -> list[_Open]:
+        """The open groups of `lists` (what `meets` gives for a claim's place)."""
+        found = [g for groups in lists for g in groups if not g.closed]
         if self.opened >= self.next_prune:
             self._prune()
         # a group filed under two of these places is met once
         return found if len(found) < 2 else list(dict.fromkeys(found))
 
+    def meets(self, place: str, around: tuple[str, ...]) -> Sequence[list[_Open]]:
+        """The lists of groups a claim of `place` (with `around` it) meets: every place for a claim that
+        names none; else, in this order, its own place, places unnamed, places inside it, places around it."""
+        if place == ANYWHERE:
+            return self.places
+        return (
+            self._list(self.filed, place),
+            self._list(self.filed, ANYWHERE),
+            self._list(self.filed_within, place),
+            *(self._list(self.filed, p) for p in around),
+        )
+
     def remaining(self) -> list[list[NormalClaim]]:
-        return [g.members for groups in self.by_place.values() for g in groups if not g.closed]
+        return [g.members for groups in self.places for g in groups if not g.closed]
 
     def _prune(self) -> None:
-        # drop closed groups from the lists now and then, so long sweeps do not rescan them
+        # drop closed groups from the lists now and then, so long sweeps do not rescan them (in place: the
+        # lists a place meets are kept)
         self.next_prune = self.opened + PRUNE_EVERY
-        for table in (self.by_place, self.within):
-            for key in list(table):
-                table[key] = [g for g in table[key] if not g.closed]
+        for table in (self.filed, self.filed_within):
+            for groups in table.values():
+                if groups:
+                    groups[:] = [g for g in groups if not g.closed]
 
 
 # claims are swept in order of their low figure, then high figure, then id
@@ -195,35 +243,50 @@ def _sweep(
     closed: list[list[NormalClaim]] = []
     possible: list[tuple[NormalClaim, list[NormalClaim]]] = []
     groups = _OpenGroups()
-    keep = 1 - max(NEAR, NEAR_TOTALS)
+    reaches = groups.reaches
+    # the near band of the claims weighed (a total's is wider), for the bounds groups close at
+    keep = 1 - (NEAR_TOTALS if any(claim.all_donors for claim in block) else NEAR)
+    outcome = matcher.outcome
+    same, maybe_same = Outcome.SAME, Outcome.POSSIBLE
+    # the place, places around and lists of groups met, by recipient entity (and whether the claim names one)
+    places: dict[tuple[int, bool], tuple[str, Sequence[list[_Open]], tuple[list[_Open], ...]]] = {}
     for claim in block:
-        # a group all of whose figures lie below this claim's near band can take no later claim
-        groups.close_below(claim.compare_range.low * keep, closed)
+        compare = claim.compare_range
+        # a group some member of which is apart on figures from this claim can take no later claim
+        if reaches and reaches[0][0] < compare.low:
+            groups.close_below(compare.low, closed)
         home: _Open | None = None
         maybe: _Open | None = None
-        nominal = claim.compare_range.nominal
-        place, around = _place(claim)
+        nominal = compare.nominal
+        entity = claim.recipient_entity
+        place_key = (id(entity), not claim.claim.recipient)
+        found = places.get(place_key)
+        if found is None:
+            place, around = _place(claim)
+            found = places[place_key] = (place, groups.meets(place, around), groups.filing(place, around))
+        place, lists, filing = found
         home_distance = Decimal(0)
-        for group in groups.candidates(place, around):
+        for group in groups.candidates(lists):
             if claim.id in group.forbidden or group.apart_from(claim):
                 continue
-            fit = _fit(claim, group.members, matcher)
-            if fit is Outcome.SAME:
+            members = group.members
+            fit = outcome(claim, members[0]) if len(members) == 1 else _fit(claim, members, matcher)
+            if fit is same:
                 # of the groups it could join, the one whose figures lie nearest its own
                 distance = _distance(group, nominal)
                 if home is None or distance < home_distance:
                     home, home_distance = group, distance
-            elif maybe is None and fit is Outcome.POSSIBLE:
+            elif maybe is None and fit is maybe_same:
                 maybe = group
         if home is None:
             if maybe is not None:
                 possible.append((claim, maybe.members))
-            home = _Open([], place, claim.compare_range.high)
-            home.add(claim, apart)
-            groups.open(home, around)
+            home = _Open([], place, _NO_BOUND)
+            home.add(claim, apart, keep)
+            groups.open(home, filing)
         else:
             reach = home.reach
-            home.add(claim, apart)
+            home.add(claim, apart, keep)
             if home.reach != reach:
                 groups.moved(home)
     return closed + groups.remaining(), possible
@@ -310,22 +373,24 @@ def make_pledge(
         return _single_pledge(members[0])
     members = tuple(sorted(members, key=_claim_id))
     anchor = members[0]
-    currency = anchor.claim.currency
-    ranges, converted = _in_currency(members, currency, rates)
+    told = [m.claim for m in members]
+    currencies = [c.currency for c in told]
+    currency = currencies[0]
+    ranges, converted = _in_currency(members, currencies, rates)
     pledge_range = _hull(ranges, _figure(members, ranges))
     compare = [m.compare_range for m in members]
     # most groups are compared in their own figures: the same hull, made once
-    same_figures = all(c is r for c, r in zip(compare, ranges, strict=True))
+    same_figures = all(map(is_, compare, ranges))
     compare_range = pledge_range if same_figures else _hull(compare, _figure(members, compare))
     pledge = Pledge(
         id=f"P-{anchor.id}",
-        claims=tuple(m.id for m in members),
+        claims=tuple([m.id for m in members]),
         donor=anchor.donor,
         recipient=anchor.recipient,
-        purpose=next((m.claim.purpose for m in members if m.claim.purpose), ""),
+        purpose=next((c.purpose for c in told if c.purpose), ""),
         currency=currency,
-        instrument=_instrument(members),
-        period=next((m.claim.period for m in members if m.claim.period.known), anchor.claim.period),
+        instrument=_instrument(told),
+        period=next((c.period for c in told if c.period.known), told[0].period),
         range=pledge_range,
         converted_from=converted,
     )
@@ -344,24 +409,25 @@ def _claim_id(member: NormalClaim) -> str:
 
 
 def _in_currency(
-    members: tuple[NormalClaim, ...], currency: str, rates: Mapping[str, Rate]
+    members: tuple[NormalClaim, ...], currencies: list[str], rates: Mapping[str, Rate]
 ) -> tuple[list[AmountRange], tuple[str, ...]]:
-    """The members' ranges in `currency` (the anchor's), and the other currencies converted into it."""
-    currencies = {m.claim.currency for m in members}
-    if len(currencies) == 1:
+    """The members' ranges in the anchor's currency (`currencies` are the members' own, the anchor's
+    first), and the other currencies converted into it."""
+    currency = currencies[0]
+    if currencies.count(currency) == len(currencies):
         return [m.range for m in members], ()
     # told in several currencies (compared through the analyst's rates): the pledge keeps the
     # anchor's currency, the other figures converted into it, so no currency's total holds another's
     anchor = members[0]
     ranges = [
         m.range
-        if m.claim.currency == currency
+        if own == currency
         else m.compare_range
         if currency == anchor.compare_currency
         else from_rate(m.compare_range, rates[currency])
-        for m in members
+        for m, own in zip(members, currencies, strict=True)
     ]
-    return ranges, tuple(sorted(c for c in currencies if c != currency))
+    return ranges, tuple(sorted(c for c in set(currencies) if c != currency))
 
 
 def _figure(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Decimal:
@@ -373,14 +439,14 @@ def _figure(members: tuple[NormalClaim, ...], ranges: list[AmountRange]) -> Deci
 
 def _hull(ranges: list[AmountRange], nominal: Decimal) -> AmountRange:
     """The range covering every range, its nominal `nominal` held inside it."""
-    low = min(r.low for r in ranges)
-    high = max(r.high for r in ranges)
+    low = min([r.low for r in ranges])
+    high = max([r.high for r in ranges])
     return AmountRange(low, min(max(nominal, low), high), high)
 
 
-def _instrument(members: tuple[NormalClaim, ...]) -> Instrument:
-    """The members' one stated instrument, MIXED for several, UNKNOWN for none."""
-    instruments = {m.claim.instrument for m in members} - {Instrument.UNKNOWN}
+def _instrument(told: list[Claim]) -> Instrument:
+    """The claims' one stated instrument, MIXED for several, UNKNOWN for none."""
+    instruments = {c.instrument for c in told} - {Instrument.UNKNOWN}
     if len(instruments) == 1:
         return instruments.pop()
     return Instrument.MIXED if instruments else Instrument.UNKNOWN
@@ -418,8 +484,9 @@ def group_duplicates(
             pledges.append(_single_pledge(group[0]))
             continue
         together = make_pledge(tuple(group), normal.rates)
-        findings.append(_duplicate_finding(together, normal.sources, decisions, matcher))
-        if decisions and is_rejected(FindingKind.DUPLICATE, [m.id for m in group], decisions):
+        duplicate = _duplicate_finding(together, normal.sources, decisions, matcher)
+        findings.append(duplicate)
+        if duplicate.decision is Verdict.REJECT:  # its id is the one a decision names
             pledges.extend(make_pledge((m,), normal.rates) for m in group)
         else:
             pledges.append(together)

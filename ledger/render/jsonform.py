@@ -11,6 +11,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from ledger.core.collector import cycle_collection_paused
 from ledger.core.findings import Finding
 from ledger.core.model import Claim, CurrencyTotals, Pledge, Reconciliation, Source
 from ledger.core.money import AmountRange
@@ -131,6 +132,13 @@ def source_json(s: Source) -> JSON:
 
 def reconciliation_json(result: Reconciliation) -> JSON:
     """The reconciliation as plain JSON values (see the schema file)."""
+    # a large ledger's document is millions of acyclic dicts and lists (and the findings' words, made
+    # as they are read): the cycle collector would walk them again and again to find no garbage
+    with cycle_collection_paused():
+        return _reconciliation_json(result)
+
+
+def _reconciliation_json(result: Reconciliation) -> JSON:
     return {
         "schema_version": SCHEMA_VERSION,
         "ledger": result.ledger.name,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ledger
+from benchmarks.synthetic import synthetic_ledger
 from ledger import (
     AggregateFinding,
     Contained,
@@ -19,7 +22,7 @@ from ledger import (
     UnitError,
 )
 from ledger.engine.evidence import Matcher, Outcome, same_scope
-from ledger.engine.normalise import normalise
+from ledger.engine.normalise import NormalClaim, normalise
 
 from .small import book, claim, grouped, pledge_of, reconciled
 
@@ -27,7 +30,23 @@ from .small import book, claim, grouped, pledge_of, reconciled
 def _judged(a: dict[str, str], b: dict[str, str]) -> tuple[Outcome, str]:
     normal = normalise(book(a, b))
     judgement = Matcher().judge(*normal.claims)
+    assert Matcher().outcome(*normal.claims) is judgement.outcome  # the sweep's verdict is the same
     return judgement.outcome, judgement.said
+
+
+def test_the_sweep_s_verdict_is_the_judgement_s_for_every_pair_of_a_donor() -> None:
+    # the generator's ledger holds every trap (spellings, agencies, totals, loans, periods, regions)
+    normal = normalise(synthetic_ledger(1_500, seed=5))
+    by_family: dict[str, list[NormalClaim]] = {}
+    for n in normal.claims:
+        by_family.setdefault(n.family, []).append(n)
+    matcher, weighed = Matcher(), Counter[Outcome]()
+    for claims in by_family.values():
+        for a, b in itertools.product(claims[:60], repeat=2):
+            outcome = matcher.outcome(a, b)
+            assert outcome is matcher.judge(a, b).outcome, (a.id, b.id)
+            weighed[outcome] += 1
+    assert set(weighed) == set(Outcome)  # every verdict met
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
+from benchmarks.synthetic import synthetic_ledger
 from ledger import Duplicate
 from ledger.core.findings import Said
+from ledger.engine.group import _OpenGroups, group_duplicates
+from ledger.engine.normalise import normalise
 
 from .small import claim, grouped, pledge_of, reconciled
 
@@ -92,3 +97,17 @@ def test_a_duplicate_made_twice_is_equal_and_reads_as_text_given_would() -> None
     )
     reworded = replace(duplicate, words=Said(duplicate.rule, duplicate.message + "."))
     assert reworded != duplicate
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_groups_closed_early_are_those_no_later_claim_could_join(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a group closes once some member is apart on figures from every later claim: never closing any
+    # gives the same pledges and the same possible duplicates
+    normal = normalise(synthetic_ledger(3_000, seed=seed))
+    closing = group_duplicates(normal, {})
+    monkeypatch.setattr(_OpenGroups, "close_below", lambda self, figure, closed: None)
+    never_closing = group_duplicates(normal, {})
+    assert closing == never_closing
+    assert sum(len(view.members) > 1 for view in closing[0]) > 300  # many duplicates were grouped
