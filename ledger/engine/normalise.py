@@ -7,8 +7,9 @@ role: an ordinary pledge, an aggregate, or past money (already provided or a bas
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -71,6 +72,8 @@ class Normalised:
     settings: Settings
     relations: Relations
     problems: tuple[Problem, ...] = ()
+    # currency -> the claims' nominal figures summed, in the order of the claims: what a naive sum counts
+    naive: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def role_of(claim: Claim, donor: Entity) -> Role:
@@ -154,6 +157,7 @@ def normalise(ledger: Ledger) -> Normalised:
     # and a few thousand figures: each figure's ranges are made once and shared by the claims stating it
     # (keyed by the figure as written, as its ranges keep its decimal places)
     figures: dict[tuple[str, Approximation, str], Figures] = {}
+    naive: dict[str, Decimal] = defaultdict(Decimal)
     tolerance = settings.tolerance
     for claim in ledger.claims:
         currency = claim.currency
@@ -181,6 +185,7 @@ def normalise(ledger: Ledger) -> Normalised:
                     amount_range(value, claim.approximation, tolerance), currency, rates
                 )
             stated, compare_currency, compare_range = figure
+        naive[currency] += stated.nominal
         known_donor = donors.get(claim.donor)
         if known_donor is None:
             entity = names.resolve(claim.donor)
@@ -224,4 +229,5 @@ def normalise(ledger: Ledger) -> Normalised:
         settings=settings,
         relations=read_relations(ledger.claims, frozenset(by_id)),
         problems=tuple(problems),
+        naive=MappingProxyType(naive),
     )

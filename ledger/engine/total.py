@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from ledger.core.findings import AggregateFinding, Baseline, Finding
+from ledger.core.findings import AggregateFinding, Baseline, Finding, FindingKind
 from ledger.core.model import Contribution, CurrencyTotals, Period, Rate
 from ledger.core.money import Allocation, AmountRange, quantize
 from ledger.core.problems import Problem, Severity
-from ledger.engine.effects import EFFECTS, count_moves, state_of
+from ledger.engine.effects import EFFECTS, State, count_moves, state_of
 from ledger.engine.normalise import Normalised
 from ledger.engine.views import PledgeView, to_compare_currency, to_pledge_currency
 from ledger.parsing.periods import year_weights
@@ -26,27 +27,45 @@ from ledger.parsing.periods import year_weights
 ZERO = AmountRange.zero()
 
 Years = tuple[tuple[str, Decimal], ...]
+Span = tuple[date | None, date | None]  # a period's start and end
+Alike = tuple[int, tuple[tuple[FindingKind, State], ...], tuple[tuple[FindingKind, State], ...]]
 
 
 @dataclass(slots=True)
 class _Shared:
-    """The rounded ranges and spreads of one pass, each made once and shared by every pledge with equal
-    figures (local to one pass): ledgers repeat a few thousand figures and periods over many thousand
-    pledges, and each rounded range is four objects, each spread two to six.
+    """The rounded ranges, amounts and spreads of one pass, each made once and shared by every pledge with
+    equal figures (local to one pass): ledgers repeat a few thousand figures and periods over many
+    thousand pledges, and each rounded range is four objects, each spread two to six.
 
     A rounded range depends only on the value rounded (quantizing writes it with the currency's places),
-    so equal values share one; a range with a zero bound is rounded afresh, as -0 rounds to -0.00.
+    so equal values share one; a range with a zero bound is rounded afresh, as -0 rounds to -0.00. An
+    amount is shared with an equal one only when both are written alike (the same exponent).
     """
 
     fiscal_start: int
     ranges: dict[tuple[Decimal, Decimal, Decimal, str], AmountRange] = field(default_factory=dict)
     converted: dict[tuple[Decimal, Decimal, Decimal, str], AmountRange] = field(default_factory=dict)
-    weights: dict[Period, Years] = field(default_factory=dict)
-    # a single year's spread holds the amount itself: shared by the amount's identity (the tuple keeps the
-    # amount alive, so its id is not reused while the pass runs)
+    amounts: dict[Decimal, Decimal] = field(default_factory=dict)
+    weights: dict[Span, Years] = field(default_factory=dict)
+    # a year's share holds the amount itself: shared by the amount's identity (kept alive by the entry)
+    shares: dict[tuple[str, int], tuple[str, Decimal]] = field(default_factory=dict)
     single: dict[tuple[int, str], Years] = field(default_factory=dict)
-    spread_over_years: dict[tuple[Decimal, Period, str], Years] = field(default_factory=dict)
-    allocations: dict[tuple[Period, str], Allocation] = field(default_factory=dict)
+    spread_over_years: dict[tuple[Decimal, Span, str], Years] = field(default_factory=dict)
+    allocations: dict[tuple[Span, str], Allocation] = field(default_factory=dict)
+
+    def amount(self, amount: Decimal) -> Decimal:
+        """`amount`, or an equal amount written alike made before it."""
+        if not amount:  # a zero's sign is not its value's
+            return amount
+        known = self.amounts.get(amount)
+        if known is None:
+            self.amounts[amount] = amount
+            return amount
+        return known if known.same_quantum(amount) else amount
+
+    def _shared_range(self, r: AmountRange) -> AmountRange:
+        low, nominal, high = self.amount(r.low), self.amount(r.nominal), self.amount(r.high)
+        return AmountRange(low, nominal, high)
 
     def quantized(self, r: AmountRange, currency: str) -> AmountRange:
         """`r` rounded to the currency's minor unit."""
@@ -56,7 +75,7 @@ class _Shared:
         key = (low, nominal, high, currency)
         rounded = self.ranges.get(key)
         if rounded is None:
-            rounded = self.ranges[key] = r.quantized(currency)
+            rounded = self.ranges[key] = self._shared_range(r.quantized(currency))
         return rounded
 
     def in_base(self, r: AmountRange, currency: str, rate: Rate) -> AmountRange:
@@ -67,35 +86,47 @@ class _Shared:
         key = (low, nominal, high, currency)
         converted = self.converted.get(key)
         if converted is None:
-            converted = self.converted[key] = r.scaled(rate.rate).quantized(rate.base)
+            converted = self.converted[key] = self._shared_range(r.scaled(rate.rate).quantized(rate.base))
         return converted
+
+    def _share(self, label: str, amount: Decimal) -> tuple[str, Decimal]:
+        key = (label, id(amount))
+        share = self.shares.get(key)
+        if share is None:
+            share = self.shares[key] = (label, amount)
+        return share
 
     def spread(self, amount: Decimal, period: Period, currency: str) -> Years:
         """`amount` over the years of `period` in proportion to the share of each year covered, to the cent."""
         if amount == 0:
             return ()
-        shares = self.weights.get(period)
+        span = (period.start, period.end)  # all the years depend on (hashed in C, unlike a Period)
+        shares = self.weights.get(span)
         if shares is None:
-            shares = self.weights[period] = year_weights(period, self.fiscal_start)
-        if not shares:
-            return (("unspecified", amount),)
-        if len(shares) == 1:
-            label = shares[0][0]
+            shares = self.weights[span] = year_weights(period, self.fiscal_start)
+        if len(shares) <= 1:
+            label = shares[0][0] if shares else "unspecified"
             key = (id(amount), label)
             years = self.single.get(key)
             if years is None:
-                years = self.single[key] = ((label, amount),)
+                years = self.single[key] = (self._share(label, amount),)
             return years
         # the parts depend only on the amount's value: equal amounts over equal periods share them
-        spread_key = (amount, period, currency)
+        spread_key = (amount, span, currency)
         years = self.spread_over_years.get(spread_key)
         if years is None:
-            split = self.allocations.get((period, currency))
+            split = self.allocations.get((span, currency))
             if split is None:
-                split = self.allocations[period, currency] = Allocation([w for _, w in shares], currency)
-            parts = split.split(amount)
-            years = tuple((label, part) for (label, _), part in zip(shares, parts, strict=True))
-            self.spread_over_years[spread_key] = years
+                split = self.allocations[span, currency] = Allocation([w for _, w in shares], currency)
+            amounts, made = self.amounts, []
+            for (label, _), part in zip(shares, split.split(amount), strict=True):
+                known = amounts.get(part)
+                if known is None:
+                    amounts[part] = known = part
+                elif not known.same_quantum(part):  # in a currency of other places (or a zero's sign)
+                    known = part
+                made.append(self._share(label, known))
+            years = self.spread_over_years[spread_key] = tuple(made)
         return years
 
 
@@ -118,30 +149,40 @@ def _old_level(new: PledgeView, old: PledgeView) -> AmountRange | None:
     return None
 
 
-def _moves(
+def _read(
     views: Mapping[str, PledgeView], findings: Iterable[Finding], shared: _Shared
-) -> dict[str, _Moves]:
-    """For each pledge, the findings whose decisions move it, as the effects table says."""
+) -> tuple[dict[str, _Moves], dict[str, FindingKind], dict[str, State], list[Finding]]:
+    """For each pledge, the findings whose decisions move it, as the effects table says; each finding's
+    kind and state; and the findings of totals that hold parts, in order."""
     moves: dict[str, _Moves] = defaultdict(_Moves)
-    cuts = {kind: effect.distinct.moves for kind, effect in EFFECTS.items()}
-    new_money_cuts = {kind: effect.new_money.moves for kind, effect in EFFECTS.items()}
+    kinds: dict[str, FindingKind] = {}
+    states: dict[str, State] = {}
+    holding: list[Finding] = []
+    how = {
+        kind: (effect.distinct.moves, effect.new_money.moves, effect.holds_parts, effect.old_level)
+        for kind, effect in EFFECTS.items()
+    }
     for finding in findings:
-        effect = EFFECTS[finding.kind]
+        kind, finding_id = finding.kind, finding.id
+        kinds[finding_id] = kind
+        states[finding_id] = state_of(finding.decision)
+        cuts, new_money_cuts, holds_parts, old_level = how[kind]
         target = finding.target
         if target not in views:
             continue
-        if cuts[finding.kind]:
-            moves[target].cut_by.append(finding.id)
-        if new_money_cuts[finding.kind]:
-            moves[target].new_money_cut_by.append(finding.id)
-        if effect.holds_parts:
-            moves[target].totals.append(finding.id)
-        if effect.old_level and isinstance(finding, Baseline) and finding.pledge in views:
+        if cuts:
+            moves[target].cut_by.append(finding_id)
+        if new_money_cuts:
+            moves[target].new_money_cut_by.append(finding_id)
+        if holds_parts:
+            moves[target].totals.append(finding_id)
+            holding.append(finding)
+        if old_level and isinstance(finding, Baseline) and finding.pledge in views:
             new = views[finding.pledge]
             level = _old_level(new, views[target])
             if level is not None:
-                moves[new.id].old_levels.append((finding.id, shared.quantized(level, new.pledge.currency)))
-    return moves
+                moves[new.id].old_levels.append((finding_id, shared.quantized(level, new.pledge.currency)))
+    return moves, kinds, states, holding
 
 
 def _parts(finding: Finding) -> tuple[str, ...]:
@@ -183,25 +224,39 @@ def _contributions(
     views: tuple[PledgeView, ...], findings: tuple[Finding, ...], shared: _Shared
 ) -> tuple[Contribution, ...]:
     by_id = {v.id: v for v in views}
-    moves = _moves(by_id, findings, shared)
-    kinds = {f.id: f.kind for f in findings}
-    states = {f.id: state_of(f.decision) for f in findings}
+    moves, kinds, states, holding = _read(by_id, findings, shared)
     counted: dict[str, tuple[AmountRange, AmountRange]] = {}
+    # count_moves reads a finding only through its kind and state: pledges of one rounded figure cut by
+    # findings of the same kinds in the same states count alike, counted once (the entry keeps its
+    # figure alive, so no other range takes its id while the pass runs)
+    alike: dict[Alike, tuple[AmountRange, tuple[AmountRange, AmountRange]]] = {}
     for pid, found in moves.items():
-        if not found.totals:
-            pledge = by_id[pid].pledge
-            full = shared.quantized(pledge.range, pledge.currency)
+        if found.totals:
+            continue
+        pledge = by_id[pid].pledge
+        full = shared.quantized(pledge.range, pledge.currency)
+        if found.old_levels:
             counted[pid] = count_moves(
                 full, found.cut_by, found.new_money_cut_by, found.old_levels, (), ZERO, kinds, states
             )
+            continue
+        key = (
+            id(full),
+            tuple((kinds[f], states.get(f, State.UNDECIDED)) for f in found.cut_by),
+            tuple((kinds[f], states.get(f, State.UNDECIDED)) for f in found.new_money_cut_by),
+        )
+        known = alike.get(key)
+        if known is None or known[0] is not full:
+            known = alike[key] = (
+                full,
+                count_moves(full, found.cut_by, found.new_money_cut_by, (), (), ZERO, kinds, states),
+            )
+        counted[pid] = known[1]
     # a total's rest depends on its parts' own contributions, so totals are counted last; the rest is
     # kept even while the total's finding is rejected, for the report's formulas to fall back on
     rests: dict[str, AmountRange] = {}
     # smaller totals first: a total nested inside a larger one is one of its parts, counted before it
-    holding = sorted(
-        (f for f in findings if EFFECTS[f.kind].holds_parts and f.target in by_id),
-        key=lambda f: (by_id[f.target].compare_range.nominal, f.target),
-    )
+    holding.sort(key=lambda f: (by_id[f.target].compare_range.nominal, f.target))
     for finding in holding:
         target = finding.target
         parts = [by_id[p] for p in _parts(finding) if p != target and p in by_id]
@@ -260,26 +315,19 @@ class _Converted(NamedTuple):
     years: Years
 
 
-class _Sum:
-    """A running sum of ranges bound by bound, each bound from Decimal(0) in the order added (the same
-    additions as `+` over the ranges, without a range made at each step)."""
-
-    __slots__ = ("high", "low", "nominal")
-
-    def __init__(self) -> None:
-        self.low = self.nominal = self.high = Decimal(0)
-
-    def add(self, r: AmountRange) -> None:
-        self.low += r.low
-        self.nominal += r.nominal
-        self.high += r.high
-
-    def range(self, currency: str) -> AmountRange:
-        return AmountRange(self.low, self.nominal, self.high).quantized(currency)
+def _add(sums: dict[str, list[Decimal]], key: str, low: Decimal, nominal: Decimal, high: Decimal) -> None:
+    """Add a range to the running sum under `key`, bound by bound, each from Decimal(0) in the order
+    added (the same additions as `+` over the ranges, without a range made at each step)."""
+    running = sums.get(key)
+    if running is None:
+        running = sums[key] = [Decimal(0), Decimal(0), Decimal(0)]
+    running[0] += low
+    running[1] += nominal
+    running[2] += high
 
 
-def _by_key(sums: dict[str, _Sum], currency: str) -> tuple[tuple[str, AmountRange], ...]:
-    return tuple((key, sums[key].range(currency)) for key in sorted(sums))
+def _by_key(sums: dict[str, list[Decimal]], currency: str) -> tuple[tuple[str, AmountRange], ...]:
+    return tuple((key, AmountRange(*sums[key]).quantized(currency)) for key in sorted(sums))
 
 
 def currency_totals(
@@ -291,37 +339,38 @@ def currency_totals(
     rates: tuple[str, ...] = (),
 ) -> CurrencyTotals:
     """The totals of the pledges `views`, whose figures in `currency` are `figures` (in the same order)."""
-    distinct, new_money = _Sum(), _Sum()
-    by_instrument: dict[str, _Sum] = {}
-    by_donor: dict[str, _Sum] = {}
-    by_recipient: dict[str, _Sum] = {}
+    d_low = d_nominal = d_high = n_low = n_nominal = n_high = Decimal(0)
+    by_instrument: dict[str, list[Decimal]] = {}
+    by_donor: dict[str, list[Decimal]] = {}
+    by_recipient: dict[str, list[Decimal]] = {}
     spread: dict[str, Decimal] = defaultdict(Decimal)
     whole: dict[str, Decimal] = defaultdict(Decimal)
     for view, f in zip(views, figures, strict=True):
-        d = f.distinct
-        distinct.add(d)
-        new_money.add(f.new_money)
-        for sums, key in (
-            (by_instrument, view.pledge.instrument.value),
-            (by_donor, view.donor),
-            (by_recipient, view.recipient or "unspecified"),
-        ):
-            running = sums.get(key)
-            if running is None:
-                running = sums[key] = _Sum()
-            running.add(d)
+        d, m = f.distinct, f.new_money
+        low, nominal, high = d.low, d.nominal, d.high
+        d_low += low
+        d_nominal += nominal
+        d_high += high
+        n_low += m.low
+        n_nominal += m.nominal
+        n_high += m.high
+        _add(by_instrument, view.pledge.instrument.value, low, nominal, high)
+        _add(by_donor, view.donor, low, nominal, high)
+        _add(by_recipient, view.recipient or "unspecified", low, nominal, high)
         years = f.years
-        for label, amount in years:
-            spread[label] += amount
         if len(years) == 1:
-            whole[years[0][0]] += years[0][1]
+            label, amount = years[0]
+            spread[label] += amount
+            whole[label] += amount
         elif years:
-            whole["multi-year"] += d.nominal
+            for label, amount in years:
+                spread[label] += amount
+            whole["multi-year"] += nominal
     return CurrencyTotals(
         currency=currency,
         naive=quantize(naive, currency),
-        distinct=distinct.range(currency),
-        new_money=new_money.range(currency),
+        distinct=AmountRange(d_low, d_nominal, d_high).quantized(currency),
+        new_money=AmountRange(n_low, n_nominal, n_high).quantized(currency),
         by_instrument=_by_key(by_instrument, currency),
         by_donor=_by_key(by_donor, currency),
         by_recipient=_by_key(by_recipient, currency),
@@ -338,9 +387,7 @@ def total(
     """Each pledge's contribution, the totals per currency, and in the base currency when the analyst gave rates."""
     shared = _Shared(normal.settings.fiscal_year_start)
     contribs = _contributions(views, findings, shared)
-    naive: dict[str, Decimal] = defaultdict(Decimal)
-    for n in normal.claims:
-        naive[n.claim.currency] += n.range.nominal
+    naive = normal.naive
     per_currency: dict[str, tuple[list[PledgeView], list[_Figures]]] = {}
     for view, c in zip(views, contribs, strict=True):
         pair = per_currency.get(c.currency)
