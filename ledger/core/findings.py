@@ -116,55 +116,6 @@ class Said(Words):
         return self._message
 
 
-class Words(ABC):
-    """What a finding says: the rule that fired and the message quoting the sources.
-
-    Equal when they read the same, whatever they are made from (and hashed alike): a finding whose
-    words are made on demand equals one holding the same text.
-    """
-
-    __slots__ = ()
-
-    @property
-    @abstractmethod
-    def rule(self) -> str:
-        """The rule that fired, in words."""
-
-    @property
-    @abstractmethod
-    def message(self) -> str:
-        """The finding explained, quoting its sources."""
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Words):
-            return NotImplemented
-        return self is other or (self.rule, self.message) == (other.rule, other.message)
-
-    def __hash__(self) -> int:
-        return hash((self.rule, self.message))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(rule={self.rule!r}, message={self.message!r})"
-
-
-class Said(Words):
-    """Words given as text."""
-
-    __slots__ = ("_message", "_rule")
-
-    def __init__(self, rule: str, message: str) -> None:
-        self._rule = rule
-        self._message = message
-
-    @property
-    def rule(self) -> str:
-        return self._rule
-
-    @property
-    def message(self) -> str:
-        return self._message
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """A suggestion with its evidence, for the analyst to accept or reject.

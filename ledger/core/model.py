@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Finding)
 
+# the one empty range every contribution without a total's rest shares (a frozen value: nothing can change it)
+NO_RANGE = AmountRange.zero()
+
 __all__ = [
     "Alias",
     "Approximation",
@@ -350,7 +353,7 @@ class Contribution:
     new_money_cut_by: tuple[str, ...] = ()  # findings that cut only its new money
     old_levels: tuple[tuple[str, AmountRange], ...] = ()  # (baseline finding, the old level, in `currency`)
     totals: tuple[str, ...] = ()  # aggregate findings: while one applies, it counts only `beyond_parts`
-    beyond_parts: AmountRange = field(default_factory=AmountRange.zero)  # what a total holds beyond its parts
+    beyond_parts: AmountRange = NO_RANGE  # what a total holds beyond its parts
     years: tuple[tuple[str, Decimal], ...] = ()  # the distinct nominal over its years, to the cent
 
     @property

@@ -17,6 +17,7 @@ from functools import cache
 from moneyed import Currency, CurrencyDoesNotExist, Money, get_currency
 
 __all__ = [
+    "Allocation",
     "AmountRange",
     "Approximation",
     "Currency",
@@ -131,26 +132,43 @@ def allocate(amount: Decimal, weights: Sequence[int | Decimal], code: str) -> tu
     Largest remainder: every part is first rounded down to the minor unit, then the units left over
     go one each to the parts with the largest remainders (ties to the earlier part).
     """
-    if not weights:
-        raise ValueError("allocate needs at least one weight")
-    if any(w < 0 for w in weights):
-        raise ValueError("allocate weights must not be negative")
-    total_weight = sum((Decimal(w) for w in weights), Decimal(0))
-    if total_weight == 0:
-        raise ValueError("allocate weights must not all be zero")
-    places = minor_unit(code)
-    scale = Decimal(10) ** places
-    units = int((amount * scale).to_integral_value(rounding=ROUND_HALF_EVEN))
-    sign = -1 if units < 0 else 1
-    units = abs(units)
-    shares = [units * Decimal(w) / total_weight for w in weights]
-    floors = [int(share) for share in shares]
-    left = units - sum(floors)
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
-    for i in by_remainder[:left]:
-        floors[i] += 1
-    # whole minor units, written with the currency's places: 12345 cents are 123.45
-    return tuple(Decimal(sign * f).scaleb(-places) for f in floors)
+    return Allocation(weights, code).split(amount)
+
+
+class Allocation:
+    """`allocate` with its weights and currency fixed: the weights checked and summed once, for splitting
+    many amounts the same way (every pledge over the same years)."""
+
+    __slots__ = ("_places", "_scale", "_total", "_weights")
+
+    def __init__(self, weights: Sequence[int | Decimal], code: str) -> None:
+        if not weights:
+            raise ValueError("allocate needs at least one weight")
+        if any(w < 0 for w in weights):
+            raise ValueError("allocate weights must not be negative")
+        self._weights = tuple(Decimal(w) for w in weights)
+        self._total = sum(self._weights, Decimal(0))
+        if self._total == 0:
+            raise ValueError("allocate weights must not all be zero")
+        self._places = minor_unit(code)
+        self._scale = Decimal(10) ** self._places
+
+    def split(self, amount: Decimal) -> tuple[Decimal, ...]:
+        """`amount` in proportion to the weights, in the currency's minor unit, adding back exactly."""
+        units = int((amount * self._scale).to_integral_value(rounding=ROUND_HALF_EVEN))
+        sign = -1 if units < 0 else 1
+        units = abs(units)
+        total = self._total
+        shares = [units * w / total for w in self._weights]
+        floors = [int(share) for share in shares]
+        left = units - sum(floors)
+        if left:
+            by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+            for i in by_remainder[:left]:
+                floors[i] += 1
+        # whole minor units, written with the currency's places: 12345 cents are 123.45
+        places = -self._places
+        return tuple(Decimal(sign * f).scaleb(places) for f in floors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ role: an ordinary pledge, an aggregate, or past money (already provided or a bas
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -16,7 +17,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from ledger.core.model import Claim, Ledger, QualifierKind, Rate, Settings, Source
-from ledger.core.money import AmountRange, amount_range
+from ledger.core.money import AmountRange, Approximation, amount_range
 from ledger.core.problems import Problem, Severity
 from ledger.engine.relations import Relations, read_relations
 from ledger.names import Names
@@ -29,6 +30,10 @@ class Role(StrEnum):
     PLEDGE = "pledge"
     AGGREGATE = "aggregate"
     PAST = "past"  # already provided, or the old level an increase is measured from
+
+
+# a claim's range, the currency it is compared in and its range in that currency
+Figures = tuple[AmountRange, str, AmountRange]
 
 
 class NormalClaim(NamedTuple):
@@ -67,14 +72,16 @@ class Normalised:
     settings: Settings
     relations: Relations
     problems: tuple[Problem, ...] = ()
+    # currency -> the claims' nominal figures summed, in the order of the claims: what a naive sum counts
+    naive: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def role_of(claim: Claim, donor: Entity) -> Role:
     """A total over donors (said so, or given by a collective donor), past money, or an ordinary pledge."""
+    if not claim.qualifiers:  # most claims: nothing more to ask
+        return Role.AGGREGATE if donor.kind is EntityKind.COLLECTIVE else Role.PLEDGE
     if donor.kind is EntityKind.COLLECTIVE or claim.has(QualifierKind.AGGREGATE):
         return Role.AGGREGATE
-    if not claim.qualifiers:  # most claims: nothing more to ask
-        return Role.PLEDGE
     if claim.has(QualifierKind.ALREADY_PROVIDED) or claim.has(QualifierKind.BASELINE):
         return Role.PAST
     return Role.PLEDGE
@@ -110,6 +117,8 @@ def _incomparable_same_as(
 ) -> list[Problem]:
     problems = []
     for n in normal:
+        if not n.claim.qualifiers:
+            continue
         for target in n.claim.targets(QualifierKind.SAME_AS):
             other = by_id.get(target)
             if other is not None and other.compare_currency != n.compare_currency:
@@ -124,21 +133,37 @@ def _incomparable_same_as(
     return problems
 
 
+def _compared(stated: AmountRange, currency: str, rates: Mapping[str, Rate]) -> Figures:
+    """A claim's range with the currency it is compared in and its range there (the base currency's,
+    when the analyst gave a rate)."""
+    rate = rates.get(currency)
+    if rate is None:
+        return stated, currency, stated
+    return stated, rate.base, stated.scaled(rate.rate)
+
+
 def normalise(ledger: Ledger) -> Normalised:
     """Canonical names, amount ranges and roles for every claim, with the ledger's reference errors."""
     settings = ledger.settings
     names = Names.default().with_aliases(ledger.aliases)
     sources = {s.id: s for s in ledger.sources}
+    source_dates = {key: source.date for key, source in sources.items()}
     rates = choose_rates(ledger.rates, settings.base_currency)
     problems = reference_problems(ledger)
     normal: list[NormalClaim] = []
     # ledgers repeat a few hundred names over many thousand claims: each is resolved and shown once
-    donors: dict[str, tuple[Entity, str]] = {}
+    donors: dict[str, tuple[Entity, str, bool, str]] = {}
     recipients: dict[str, tuple[Entity, str]] = {}
+    dated_donors: dict[tuple[str, date], Entity] = {}  # a donor as it stood on a day (its EU membership)
+    # and a few thousand figures: each figure's ranges are made once and shared by the claims stating it
+    # (keyed by the figure as written, as its ranges keep its decimal places)
+    figures: dict[tuple[str, Approximation, str], Figures] = {}
+    naive: dict[str, Decimal] = defaultdict(Decimal)
     tolerance = settings.tolerance
     for claim in ledger.claims:
-        stated = amount_range(claim.value, claim.approximation, tolerance)
+        currency = claim.currency
         if claim.qualifiers and claim.has(QualifierKind.PER_YEAR):
+            stated = amount_range(claim.value, claim.approximation, tolerance)
             years = period_years(claim.period)
             if years is None:
                 problems.append(
@@ -151,39 +176,54 @@ def normalise(ledger: Ledger) -> Normalised:
                 )
             else:
                 stated = stated.scaled(Decimal(years))
-        currency = claim.currency
-        rate = rates.get(currency)
-        compare_currency, compare_range = currency, stated
-        if rate is not None:
-            compare_currency, compare_range = rate.base, stated.scaled(rate.rate)
-        source = sources.get(claim.source)
+            stated, compare_currency, compare_range = _compared(stated, currency, rates)
+        else:
+            value = claim.value
+            key = (str(value), claim.approximation, currency)
+            figure = figures.get(key)
+            if figure is None:
+                figure = figures[key] = _compared(
+                    amount_range(value, claim.approximation, tolerance), currency, rates
+                )
+            stated, compare_currency, compare_range = figure
+        naive[currency] += stated.nominal
         known_donor = donors.get(claim.donor)
         if known_donor is None:
             entity = names.resolve(claim.donor)
-            known_donor = donors[claim.donor] = (entity, _shown_donor(names, claim.donor, entity))
+            known_donor = donors[claim.donor] = (
+                entity,
+                _shown_donor(names, claim.donor, entity),
+                entity.kind is EntityKind.COLLECTIVE,
+                entity.family,
+            )
         known_recipient = recipients.get(claim.recipient)
         if known_recipient is None:
             entity = names.resolve(claim.recipient)
             known_recipient = recipients[claim.recipient] = (entity, _shown(names, claim.recipient, entity))
-        donor, shown_donor = known_donor
+        donor, shown_donor, collective, family = known_donor
         # a country's groups as they stood when the source told it (the EU's members change over time)
-        donor = names.on(donor, source.date if source and source.date else claim.period.start)
+        day = source_dates.get(claim.source) or claim.period.start
+        if day is not None and donor.kind is EntityKind.COUNTRY:
+            dated = dated_donors.get((claim.donor, day))
+            if dated is None:
+                dated = dated_donors[(claim.donor, day)] = names.on(donor, day)
+            donor = dated
         recipient, shown_recipient = known_recipient
         normal.append(
             NormalClaim(
-                claim=claim,
-                id=claim.id,
-                donor=shown_donor,
-                recipient=shown_recipient,
-                all_donors=donor.kind is EntityKind.COLLECTIVE,
-                donor_entity=donor,
-                recipient_entity=recipient,
-                family=donor.family,
-                role=role_of(claim, donor),
-                range=stated,
-                compare_currency=compare_currency,
-                compare_range=compare_range,
-                source_date=source.date if source else None,
+                claim,
+                claim.id,
+                shown_donor,
+                shown_recipient,
+                collective,
+                donor,
+                recipient,
+                family,
+                role_of(claim, donor),
+                stated,
+                compare_currency,
+                compare_range,
+                source_dates.get(claim.source),
             )
         )
     by_id = MappingProxyType({n.id: n for n in normal})
@@ -197,4 +237,5 @@ def normalise(ledger: Ledger) -> Normalised:
         settings=settings,
         relations=read_relations(ledger.claims, frozenset(by_id)),
         problems=tuple(problems),
+        naive=MappingProxyType(naive),
     )

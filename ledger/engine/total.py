@@ -9,21 +9,125 @@ analyst's rates).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from ledger.core.findings import AggregateFinding, Baseline, Finding
-from ledger.core.model import Contribution, CurrencyTotals, Period
-from ledger.core.money import AmountRange, allocate, quantize
+from ledger.core.findings import AggregateFinding, Baseline, Finding, FindingKind
+from ledger.core.model import Contribution, CurrencyTotals, Period, Rate
+from ledger.core.money import Allocation, AmountRange, quantize
 from ledger.core.problems import Problem, Severity
-from ledger.engine.effects import EFFECTS, count_moves, state_of
+from ledger.engine.effects import EFFECTS, State, count_moves, state_of
 from ledger.engine.normalise import Normalised
 from ledger.engine.views import PledgeView, to_compare_currency, to_pledge_currency
 from ledger.parsing.periods import year_weights
 
 ZERO = AmountRange.zero()
+
+Years = tuple[tuple[str, Decimal], ...]
+Span = tuple[date | None, date | None]  # a period's start and end
+Alike = tuple[int, tuple[tuple[FindingKind, State], ...], tuple[tuple[FindingKind, State], ...]]
+
+
+@dataclass(slots=True)
+class _Shared:
+    """The rounded ranges, amounts and spreads of one pass, each made once and shared by every pledge with
+    equal figures (local to one pass): ledgers repeat a few thousand figures and periods over many
+    thousand pledges, and each rounded range is four objects, each spread two to six.
+
+    A rounded range depends only on the value rounded (quantizing writes it with the currency's places),
+    so equal values share one; a range with a zero bound is rounded afresh, as -0 rounds to -0.00. An
+    amount is shared with an equal one only when both are written alike (the same exponent).
+    """
+
+    fiscal_start: int
+    ranges: dict[tuple[Decimal, Decimal, Decimal, str], AmountRange] = field(default_factory=dict)
+    converted: dict[tuple[Decimal, Decimal, Decimal, str], AmountRange] = field(default_factory=dict)
+    amounts: dict[Decimal, Decimal] = field(default_factory=dict)
+    weights: dict[Span, Years] = field(default_factory=dict)
+    # a year's share holds the amount itself: shared by the amount's identity (kept alive by the entry)
+    shares: dict[tuple[str, int], tuple[str, Decimal]] = field(default_factory=dict)
+    single: dict[tuple[int, str], Years] = field(default_factory=dict)
+    spread_over_years: dict[tuple[Decimal, Span, str], Years] = field(default_factory=dict)
+    allocations: dict[tuple[Span, str], Allocation] = field(default_factory=dict)
+
+    def amount(self, amount: Decimal) -> Decimal:
+        """`amount`, or an equal amount written alike made before it."""
+        if not amount:  # a zero's sign is not its value's
+            return amount
+        known = self.amounts.get(amount)
+        if known is None:
+            self.amounts[amount] = amount
+            return amount
+        return known if known.same_quantum(amount) else amount
+
+    def _shared_range(self, r: AmountRange) -> AmountRange:
+        low, nominal, high = self.amount(r.low), self.amount(r.nominal), self.amount(r.high)
+        return AmountRange(low, nominal, high)
+
+    def quantized(self, r: AmountRange, currency: str) -> AmountRange:
+        """`r` rounded to the currency's minor unit."""
+        low, nominal, high = r.low, r.nominal, r.high
+        if not (low and nominal and high):
+            return r.quantized(currency)
+        key = (low, nominal, high, currency)
+        rounded = self.ranges.get(key)
+        if rounded is None:
+            rounded = self.ranges[key] = self._shared_range(r.quantized(currency))
+        return rounded
+
+    def in_base(self, r: AmountRange, currency: str, rate: Rate) -> AmountRange:
+        """`r` (in `currency`) in the rate's base currency, rounded to its minor unit."""
+        low, nominal, high = r.low, r.nominal, r.high
+        if not (low and nominal and high):
+            return r.scaled(rate.rate).quantized(rate.base)
+        key = (low, nominal, high, currency)
+        converted = self.converted.get(key)
+        if converted is None:
+            converted = self.converted[key] = self._shared_range(r.scaled(rate.rate).quantized(rate.base))
+        return converted
+
+    def _share(self, label: str, amount: Decimal) -> tuple[str, Decimal]:
+        key = (label, id(amount))
+        share = self.shares.get(key)
+        if share is None:
+            share = self.shares[key] = (label, amount)
+        return share
+
+    def spread(self, amount: Decimal, period: Period, currency: str) -> Years:
+        """`amount` over the years of `period` in proportion to the share of each year covered, to the cent."""
+        if amount == 0:
+            return ()
+        span = (period.start, period.end)  # all the years depend on (hashed in C, unlike a Period)
+        shares = self.weights.get(span)
+        if shares is None:
+            shares = self.weights[span] = year_weights(period, self.fiscal_start)
+        if len(shares) <= 1:
+            label = shares[0][0] if shares else "unspecified"
+            key = (id(amount), label)
+            years = self.single.get(key)
+            if years is None:
+                years = self.single[key] = (self._share(label, amount),)
+            return years
+        # the parts depend only on the amount's value: equal amounts over equal periods share them
+        spread_key = (amount, span, currency)
+        years = self.spread_over_years.get(spread_key)
+        if years is None:
+            split = self.allocations.get((span, currency))
+            if split is None:
+                split = self.allocations[span, currency] = Allocation([w for _, w in shares], currency)
+            amounts, made = self.amounts, []
+            for (label, _), part in zip(shares, split.split(amount), strict=True):
+                known = amounts.get(part)
+                if known is None:
+                    amounts[part] = known = part
+                elif not known.same_quantum(part):  # in a currency of other places (or a zero's sign)
+                    known = part
+                made.append(self._share(label, known))
+            years = self.spread_over_years[spread_key] = tuple(made)
+        return years
 
 
 @dataclass(slots=True)
@@ -45,28 +149,40 @@ def _old_level(new: PledgeView, old: PledgeView) -> AmountRange | None:
     return None
 
 
-def _moves(views: Mapping[str, PledgeView], findings: Iterable[Finding]) -> dict[str, _Moves]:
-    """For each pledge, the findings whose decisions move it, as the effects table says."""
+def _read(
+    views: Mapping[str, PledgeView], findings: Iterable[Finding], shared: _Shared
+) -> tuple[dict[str, _Moves], dict[str, FindingKind], dict[str, State], list[Finding]]:
+    """For each pledge, the findings whose decisions move it, as the effects table says; each finding's
+    kind and state; and the findings of totals that hold parts, in order."""
     moves: dict[str, _Moves] = defaultdict(_Moves)
-    cuts = {kind: effect.distinct.moves for kind, effect in EFFECTS.items()}
-    new_money_cuts = {kind: effect.new_money.moves for kind, effect in EFFECTS.items()}
+    kinds: dict[str, FindingKind] = {}
+    states: dict[str, State] = {}
+    holding: list[Finding] = []
+    how = {
+        kind: (effect.distinct.moves, effect.new_money.moves, effect.holds_parts, effect.old_level)
+        for kind, effect in EFFECTS.items()
+    }
     for finding in findings:
-        effect = EFFECTS[finding.kind]
+        kind, finding_id = finding.kind, finding.id
+        kinds[finding_id] = kind
+        states[finding_id] = state_of(finding.decision)
+        cuts, new_money_cuts, holds_parts, old_level = how[kind]
         target = finding.target
         if target not in views:
             continue
-        if cuts[finding.kind]:
-            moves[target].cut_by.append(finding.id)
-        if new_money_cuts[finding.kind]:
-            moves[target].new_money_cut_by.append(finding.id)
-        if effect.holds_parts:
-            moves[target].totals.append(finding.id)
-        if effect.old_level and isinstance(finding, Baseline) and finding.pledge in views:
+        if cuts:
+            moves[target].cut_by.append(finding_id)
+        if new_money_cuts:
+            moves[target].new_money_cut_by.append(finding_id)
+        if holds_parts:
+            moves[target].totals.append(finding_id)
+            holding.append(finding)
+        if old_level and isinstance(finding, Baseline) and finding.pledge in views:
             new = views[finding.pledge]
             level = _old_level(new, views[target])
             if level is not None:
-                moves[new.id].old_levels.append((finding.id, level.quantized(new.pledge.currency)))
-    return moves
+                moves[new.id].old_levels.append((finding_id, shared.quantized(level, new.pledge.currency)))
+    return moves, kinds, states, holding
 
 
 def _parts(finding: Finding) -> tuple[str, ...]:
@@ -75,13 +191,18 @@ def _parts(finding: Finding) -> tuple[str, ...]:
 
 
 def _beyond_parts(
-    total: PledgeView, parts: Iterable[PledgeView], counted: Mapping[str, tuple[AmountRange, AmountRange]]
+    total: PledgeView,
+    parts: Iterable[PledgeView],
+    counted: Mapping[str, tuple[AmountRange, AmountRange]],
+    shared: _Shared,
 ) -> AmountRange:
     """What a total holds beyond its parts, bound by bound: max(0, total - parts), in its own currency."""
     held = ZERO
     for part in parts:
         distinct = (
-            counted[part.id][0] if part.id in counted else part.pledge.range.quantized(part.pledge.currency)
+            counted[part.id][0]
+            if part.id in counted
+            else shared.quantized(part.pledge.range, part.pledge.currency)
         )
         held = held + to_compare_currency(part, distinct)
     whole = total.compare_range
@@ -91,53 +212,74 @@ def _beyond_parts(
     low = min(max(whole.low - held.low, Decimal(0)), nominal)
     high = max(whole.high - held.high, nominal)
     rest = AmountRange(low, nominal, high)
-    return to_pledge_currency(total, rest).quantized(total.pledge.currency)
+    return shared.quantized(to_pledge_currency(total, rest), total.pledge.currency)
 
 
 def contributions(
     views: tuple[PledgeView, ...], findings: tuple[Finding, ...], fiscal_start: int
 ) -> tuple[Contribution, ...]:
     """Each pledge's distinct and new-money contribution under the findings' decisions, and why."""
+    return _contributions(views, findings, _Shared(fiscal_start))
+
+
+def _contributions(
+    views: tuple[PledgeView, ...], findings: tuple[Finding, ...], shared: _Shared
+) -> tuple[Contribution, ...]:
     by_id = {v.id: v for v in views}
-    moves = _moves(by_id, findings)
-    kinds = {f.id: f.kind for f in findings}
-    states = {f.id: state_of(f.decision) for f in findings}
+    moves, kinds, states, holding = _read(by_id, findings, shared)
     counted: dict[str, tuple[AmountRange, AmountRange]] = {}
+    # count_moves reads a finding only through its kind and state: pledges of one rounded figure cut by
+    # findings of the same kinds in the same states count alike, counted once (the entry keeps its
+    # figure alive, so no other range takes its id while the pass runs)
+    alike: dict[Alike, tuple[AmountRange, tuple[AmountRange, AmountRange]]] = {}
     for pid, found in moves.items():
-        if not found.totals:
-            full = by_id[pid].pledge.range.quantized(by_id[pid].pledge.currency)
+        if found.totals:
+            continue
+        pledge = by_id[pid].pledge
+        full = shared.quantized(pledge.range, pledge.currency)
+        if found.old_levels:
             counted[pid] = count_moves(
                 full, found.cut_by, found.new_money_cut_by, found.old_levels, (), ZERO, kinds, states
             )
+            continue
+        key = (
+            id(full),
+            tuple((kinds[f], states.get(f, State.UNDECIDED)) for f in found.cut_by),
+            tuple((kinds[f], states.get(f, State.UNDECIDED)) for f in found.new_money_cut_by),
+        )
+        known = alike.get(key)
+        if known is None or known[0] is not full:
+            known = alike[key] = (
+                full,
+                count_moves(full, found.cut_by, found.new_money_cut_by, (), (), ZERO, kinds, states),
+            )
+        counted[pid] = known[1]
     # a total's rest depends on its parts' own contributions, so totals are counted last; the rest is
     # kept even while the total's finding is rejected, for the report's formulas to fall back on
     rests: dict[str, AmountRange] = {}
     # smaller totals first: a total nested inside a larger one is one of its parts, counted before it
-    holding = sorted(
-        (f for f in findings if EFFECTS[f.kind].holds_parts and f.target in by_id),
-        key=lambda f: (by_id[f.target].compare_range.nominal, f.target),
-    )
+    holding.sort(key=lambda f: (by_id[f.target].compare_range.nominal, f.target))
     for finding in holding:
         target = finding.target
         parts = [by_id[p] for p in _parts(finding) if p != target and p in by_id]
-        rests[target] = rest = _beyond_parts(by_id[target], parts, counted)
+        rests[target] = rest = _beyond_parts(by_id[target], parts, counted, shared)
         found = moves[target]
-        full = by_id[target].pledge.range.quantized(by_id[target].pledge.currency)
+        pledge = by_id[target].pledge
+        full = shared.quantized(pledge.range, pledge.currency)
         counted[target] = count_moves(
             full, found.cut_by, found.new_money_cut_by, found.old_levels, found.totals, rest, kinds, states
         )
-    weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
     made = []
     for view in views:
         pledge = view.pledge
         currency = pledge.currency
-        full = pledge.range.quantized(currency)
-        distinct, new_money = counted.get(view.id, (full, full))
-        years = _spread(distinct.nominal, pledge.period, currency, fiscal_start, weights)
+        full = shared.quantized(pledge.range, currency)
         moved = moves.get(view.id)
-        if moved is None:
-            made.append(Contribution(view.id, currency, full, distinct, new_money, years=years))
+        if moved is None:  # most pledges: nothing falls on them
+            years = shared.spread(full.nominal, pledge.period, currency)
+            made.append(Contribution(view.id, currency, full, full, full, (), (), (), (), ZERO, years))
             continue
+        distinct, new_money = counted.get(view.id, (full, full))
         made.append(
             Contribution(
                 view.id,
@@ -150,96 +292,92 @@ def contributions(
                 tuple(moved.old_levels),
                 tuple(moved.totals),
                 rests.get(view.id, ZERO),
-                years,
+                shared.spread(distinct.nominal, pledge.period, currency),
             )
         )
     return tuple(made)
 
 
-def _spread(
-    amount: Decimal,
-    period: Period,
-    currency: str,
-    fiscal_start: int,
-    weights: dict[Period, tuple[tuple[str, Decimal], ...]],
-) -> tuple[tuple[str, Decimal], ...]:
-    """`amount` over the years of `period` in proportion to the share of each year covered, to the cent."""
-    if amount == 0:
-        return ()
-    shares = weights.get(period)
-    if shares is None:
-        shares = weights[period] = year_weights(period, fiscal_start)
-    if not shares:
-        return (("unspecified", amount),)
-    if len(shares) == 1:
-        return ((shares[0][0], amount),)
-    parts = allocate(amount, [weight for _, weight in shares], currency)
-    return tuple((label, part) for (label, _), part in zip(shares, parts, strict=True))
+class _Figures(Protocol):
+    """What the totals sum of a pledge: a Contribution, or its figures converted to the base currency."""
+
+    @property
+    def distinct(self) -> AmountRange: ...
+    @property
+    def new_money(self) -> AmountRange: ...
+    @property
+    def years(self) -> Years: ...
 
 
-def _sum_ranges(ranges: Iterable[AmountRange]) -> AmountRange:
-    """The sum of ranges bound by bound (the same additions as `+`, without a range made at each step)."""
-    low = nominal = high = Decimal(0)
-    for r in ranges:
-        low += r.low
-        nominal += r.nominal
-        high += r.high
-    return AmountRange(low, nominal, high)
+class _Converted(NamedTuple):
+    """A pledge's figures in the base currency (a named tuple: one is made for every converted pledge)."""
 
-
-def _sum_by(items: Iterable[tuple[str, AmountRange]], currency: str) -> tuple[tuple[str, AmountRange], ...]:
-    grouped: dict[str, list[AmountRange]] = defaultdict(list)
-    for key, r in items:
-        grouped[key].append(r)
-    return tuple((k, _sum_ranges(grouped[k]).quantized(currency)) for k in sorted(grouped))
-
-
-def _years(
-    counted: Iterable[_Counted],
-) -> tuple[tuple[tuple[str, Decimal], ...], tuple[tuple[str, Decimal], ...]]:
-    spread: dict[str, Decimal] = defaultdict(Decimal)
-    whole: dict[str, Decimal] = defaultdict(Decimal)
-    for c in counted:
-        for label, amount in c.years:
-            spread[label] += amount
-        if len(c.years) == 1:
-            whole[c.years[0][0]] += c.years[0][1]
-        elif c.years:
-            whole["multi-year"] += c.distinct.nominal
-    return tuple(sorted(spread.items())), tuple(sorted(whole.items()))
-
-
-class _Counted(NamedTuple):
-    """A pledge's contribution in the totals' currency, with what the breakdowns sum it by (a named
-    tuple: one is made for every pledge, in each currency it is totalled in)."""
-
-    view: PledgeView
     distinct: AmountRange
     new_money: AmountRange
-    years: tuple[tuple[str, Decimal], ...]
+    years: Years
+
+
+def _add(sums: dict[str, list[Decimal]], key: str, low: Decimal, nominal: Decimal, high: Decimal) -> None:
+    """Add a range to the running sum under `key`, bound by bound, each from Decimal(0) in the order
+    added (the same additions as `+` over the ranges, without a range made at each step)."""
+    running = sums.get(key)
+    if running is None:
+        running = sums[key] = [Decimal(0), Decimal(0), Decimal(0)]
+    running[0] += low
+    running[1] += nominal
+    running[2] += high
+
+
+def _by_key(sums: dict[str, list[Decimal]], currency: str) -> tuple[tuple[str, AmountRange], ...]:
+    return tuple((key, AmountRange(*sums[key]).quantized(currency)) for key in sorted(sums))
 
 
 def currency_totals(
     currency: str,
-    counted: Iterable[_Counted],
+    views: Sequence[PledgeView],
+    figures: Sequence[_Figures],
     naive: Decimal,
     converted_from: tuple[str, ...] = (),
     rates: tuple[str, ...] = (),
 ) -> CurrencyTotals:
-    counted = tuple(counted)
-    distinct = _sum_ranges(c.distinct for c in counted)
-    new_money = _sum_ranges(c.new_money for c in counted)
-    by_year, by_year_whole = _years(counted)
+    """The totals of the pledges `views`, whose figures in `currency` are `figures` (in the same order)."""
+    d_low = d_nominal = d_high = n_low = n_nominal = n_high = Decimal(0)
+    by_instrument: dict[str, list[Decimal]] = {}
+    by_donor: dict[str, list[Decimal]] = {}
+    by_recipient: dict[str, list[Decimal]] = {}
+    spread: dict[str, Decimal] = defaultdict(Decimal)
+    whole: dict[str, Decimal] = defaultdict(Decimal)
+    for view, f in zip(views, figures, strict=True):
+        d, m = f.distinct, f.new_money
+        low, nominal, high = d.low, d.nominal, d.high
+        d_low += low
+        d_nominal += nominal
+        d_high += high
+        n_low += m.low
+        n_nominal += m.nominal
+        n_high += m.high
+        _add(by_instrument, view.pledge.instrument.value, low, nominal, high)
+        _add(by_donor, view.donor, low, nominal, high)
+        _add(by_recipient, view.recipient or "unspecified", low, nominal, high)
+        years = f.years
+        if len(years) == 1:
+            label, amount = years[0]
+            spread[label] += amount
+            whole[label] += amount
+        elif years:
+            for label, amount in years:
+                spread[label] += amount
+            whole["multi-year"] += nominal
     return CurrencyTotals(
         currency=currency,
         naive=quantize(naive, currency),
-        distinct=distinct.quantized(currency),
-        new_money=new_money.quantized(currency),
-        by_instrument=_sum_by(((c.view.pledge.instrument.value, c.distinct) for c in counted), currency),
-        by_donor=_sum_by(((c.view.donor, c.distinct) for c in counted), currency),
-        by_recipient=_sum_by(((c.view.recipient or "unspecified", c.distinct) for c in counted), currency),
-        by_year=by_year,
-        by_year_whole=by_year_whole,
+        distinct=AmountRange(d_low, d_nominal, d_high).quantized(currency),
+        new_money=AmountRange(n_low, n_nominal, n_high).quantized(currency),
+        by_instrument=_by_key(by_instrument, currency),
+        by_donor=_by_key(by_donor, currency),
+        by_recipient=_by_key(by_recipient, currency),
+        by_year=tuple(sorted(spread.items())),
+        by_year_whole=tuple(sorted(whole.items())),
         converted_from=converted_from,
         rates=rates,
     )
@@ -249,16 +387,21 @@ def total(
     normal: Normalised, views: tuple[PledgeView, ...], findings: tuple[Finding, ...]
 ) -> tuple[tuple[Contribution, ...], tuple[CurrencyTotals, ...], CurrencyTotals | None, tuple[Problem, ...]]:
     """Each pledge's contribution, the totals per currency, and in the base currency when the analyst gave rates."""
-    contribs = contributions(views, findings, normal.settings.fiscal_year_start)
-    naive: dict[str, Decimal] = defaultdict(Decimal)
-    for n in normal.claims:
-        naive[n.claim.currency] += n.range.nominal
-    per_currency: dict[str, list[_Counted]] = defaultdict(list)
+    shared = _Shared(normal.settings.fiscal_year_start)
+    contribs = _contributions(views, findings, shared)
+    naive = normal.naive
+    per_currency: dict[str, tuple[list[PledgeView], list[_Figures]]] = {}
     for view, c in zip(views, contribs, strict=True):
-        per_currency[c.currency].append(_Counted(view, c.distinct, c.new_money, c.years))
+        pair = per_currency.get(c.currency)
+        if pair is None:
+            pair = per_currency[c.currency] = ([], [])
+        pair[0].append(view)
+        pair[1].append(c)
     currencies = sorted(set(naive) | set(per_currency))
+    nothing: tuple[list[PledgeView], list[_Figures]] = ([], [])
     totals = tuple(
-        currency_totals(cur, per_currency.get(cur, ()), naive.get(cur, Decimal(0))) for cur in currencies
+        currency_totals(cur, *per_currency.get(cur, nothing), naive.get(cur, Decimal(0)))
+        for cur in currencies
     )
     if not normal.rates:
         return contribs, totals, None, ()
@@ -273,18 +416,19 @@ def total(
                 severity=Severity.WARNING,
             )
         )
-    converted = []
-    weights: dict[Period, tuple[tuple[str, Decimal], ...]] = {}
-    fiscal_start = normal.settings.fiscal_year_start
+    in_base: list[PledgeView] = []
+    figures: list[_Figures] = []
     for view, c in zip(views, contribs, strict=True):
         rate = normal.rates.get(c.currency)
         if c.currency == base:
-            converted.append(_Counted(view, c.distinct, c.new_money, c.years))
+            in_base.append(view)
+            figures.append(c)
         elif rate is not None:
             # each figure is rounded to the base currency's minor unit first, so the breakdowns add back
-            distinct = c.distinct.scaled(rate.rate).quantized(base)
-            years = _spread(distinct.nominal, view.period, base, fiscal_start, weights)
-            converted.append(_Counted(view, distinct, c.new_money.scaled(rate.rate).quantized(base), years))
+            distinct = shared.in_base(c.distinct, c.currency, rate)
+            years = shared.spread(distinct.nominal, view.period, base)
+            in_base.append(view)
+            figures.append(_Converted(distinct, shared.in_base(c.new_money, c.currency, rate), years))
     base_naive = sum(
         (
             amount * normal.rates[cur].rate if cur != base else amount
@@ -295,7 +439,7 @@ def total(
     )
     used = tuple(sorted(cur for cur in currencies if cur in normal.rates))
     base_totals = currency_totals(
-        base, converted, base_naive, used, tuple(normal.rates[cur].describe() for cur in used)
+        base, in_base, figures, base_naive, used, tuple(normal.rates[cur].describe() for cur in used)
     )
     return contribs, totals, base_totals, tuple(problems)
 

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.core.money import (
+    Allocation,
     AmountRange,
     Approximation,
     Rate,
@@ -79,6 +80,22 @@ def test_allocation_adds_back_exactly(amount: Decimal, weights: list[int], code:
     unit = Decimal(1).scaleb(-minor_unit(code))
     total = sum(weights)
     assert all(abs(p - whole * w / total) < unit for p, w in zip(parts, weights, strict=True))
+
+
+@given(
+    st.lists(
+        st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=10,
+    ),
+    st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=6).filter(any),
+)
+def test_one_allocation_splits_many_amounts_as_allocate_splits_each(
+    amounts: list[Decimal], weights: list[int]
+) -> None:
+    split = Allocation(weights, "USD")
+    assert [split.split(a) for a in amounts] == [allocate(a, weights, "USD") for a in amounts]
+    assert split.split(Decimal("100.00")) == allocate(Decimal("100.00"), weights, "USD")
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
-from ledger import Contained
+from ledger import AmountRange, Contained, make_money, reconcile
 
-from .small import claim, pledge_of, reconciled
+from .small import book, claim, pledge_of, reconciled
 
 
 def test_each_pledge_has_a_contribution_naming_the_findings_that_move_it() -> None:
@@ -49,3 +50,28 @@ def test_a_currency_without_a_rate_is_left_out_of_the_base_total_and_said_so() -
     )
     assert result.base_totals is not None and result.base_totals.distinct.nominal == Decimal("450000000.00")
     assert any("no rate to USD for GBP" in w.message for w in result.warnings)
+
+
+def test_pledges_with_equal_figures_share_one_rounded_range_and_spread() -> None:
+    result = reconciled(
+        claim("A1", period="2011-2013"),
+        claim("B1", source="B", donor="Japan", recipient="Honduras", period="2011-2013"),
+    )
+    first, second = result.contributions
+    assert first.full == second.full == ledger_range("300000000.00")
+    # a million pledges repeat a few thousand figures: made once, not once a pledge
+    assert first.full is second.full and first.years is second.years
+    assert [amount for _, amount in first.years] == [Decimal("100000000.00")] * 3
+
+
+def test_a_figure_keeps_its_decimal_places_when_an_equal_one_is_written_otherwise() -> None:
+    written = book(claim("A1"), claim("B1", source="B", donor="Japan", recipient="Honduras"))
+    a1, b1 = written.claims
+    two_places = replace(b1, amount=make_money(Decimal("300000000.00"), "USD"))
+    result = reconcile(replace(written, claims=(a1, two_places)))
+    ranges = {p.claims[0]: str(p.range.nominal) for p in result.pledges}
+    assert ranges == {"A1": "300000000", "B1": "300000000.00"}
+
+
+def ledger_range(figure: str) -> AmountRange:
+    return AmountRange.exact(Decimal(figure))
