@@ -126,14 +126,16 @@ class Matcher:
     """
 
     def __init__(self) -> None:
-        # keyed by the names as typed: equal entities may be spelled apart, and the reasons quote the spelling
-        self._donors: dict[tuple[str, str], Relation[DonorRelation]] = {}
+        # keyed by the names as typed: equal entities may be spelled apart, and the reasons quote the spelling.
+        # Donors by the entity each name stands for: one per name, or per name and era when its EU membership
+        # changed (`Names.on`); the claims hold them for as long as this matcher weighs them
+        self._donors: dict[tuple[int, int], Relation[DonorRelation]] = {}
         self._recipients: dict[tuple[str, str], Relation[RecipientRelation]] = {}
         self._scopes: dict[tuple[str, str], bool] = {}
 
     def donor(self, a: NormalClaim, b: NormalClaim) -> Relation[DonorRelation]:
         """How the two claims' donors relate (remembered per pair of entities)."""
-        key = (a.claim.donor, b.claim.donor)
+        key = (id(a.donor_entity), id(b.donor_entity))
         found = self._donors.get(key)
         if found is None:
             found = self._donors[key] = donor_relation(a.donor_entity, b.donor_entity)
@@ -160,7 +162,7 @@ class Matcher:
         if not overlap and not near(ar.nominal, br.nominal, NEAR_TOTALS if a.all_donors else NEAR):
             return Outcome.APART
         told_a, told_b = a.claim, b.claim
-        donor = self._donors.get((told_a.donor, told_b.donor)) or self.donor(a, b)
+        donor = self._donors.get((id(a.donor_entity), id(b.donor_entity))) or self.donor(a, b)
         kind = donor.kind
         if kind not in _RELATED_DONOR or (kind is DonorRelation.COLLECTIVE and a.family != b.family):
             return Outcome.APART

@@ -276,3 +276,32 @@ def test_two_different_countries_are_never_one_pledge(a: str, b: str, approximat
     assert one == (a == b)
     if a != b:
         assert not result.findings_of(PossibleDuplicate)
+
+
+def test_one_donor_name_in_two_eras_is_weighed_as_each_era_has_it() -> None:
+    # the UK's pledge told in 2003 is a member state's; told in 2022 it is not: one matcher, two answers
+    sources = [
+        {"id": "A", "publisher": "Agence", "date": "2003-10-24"},
+        {"id": "B", "publisher": "Bulletin", "date": "2022-03-01"},
+    ]
+    members = {"donor": "EU member states", "currency": "EUR", "period": ""}
+    uk = {"donor": "United Kingdom", "currency": "EUR", "period": ""}
+    normal = normalise(
+        ledger.ledger_from_dict(
+            {
+                "sources": sources,
+                "claims": [
+                    claim("A1", **uk),
+                    claim("A2", **members),
+                    claim("B1", source="B", **uk),
+                    claim("B2", source="B", **members),
+                ],
+            }
+        )
+    )
+    by_id = {n.id: n for n in normal.claims}
+    matcher = Matcher()
+    in_2003 = matcher.donor(by_id["A1"], by_id["A2"]).kind
+    in_2022 = matcher.donor(by_id["B1"], by_id["B2"]).kind
+    assert in_2003 != in_2022
+    assert in_2022 == matcher.donor(by_id["B1"], by_id["A2"]).kind  # the 2022 UK is no member whoever asks
