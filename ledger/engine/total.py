@@ -194,16 +194,13 @@ def _beyond_parts(
     total: PledgeView,
     parts: Iterable[PledgeView],
     counted: Mapping[str, tuple[AmountRange, AmountRange]],
+    full_of: Mapping[str, AmountRange],
     shared: _Shared,
 ) -> AmountRange:
     """What a total holds beyond its parts, bound by bound: max(0, total - parts), in its own currency."""
     held = ZERO
     for part in parts:
-        distinct = (
-            counted[part.id][0]
-            if part.id in counted
-            else shared.quantized(part.pledge.range, part.pledge.currency)
-        )
+        distinct = counted[part.id][0] if part.id in counted else full_of[part.id]
         held = held + to_compare_currency(part, distinct)
     whole = total.compare_range
     # the nominal first: the total's parts and its rest add up to its nominal figure. Bound by bound the
@@ -226,6 +223,9 @@ def _contributions(
     views: tuple[PledgeView, ...], findings: tuple[Finding, ...], shared: _Shared
 ) -> tuple[Contribution, ...]:
     by_id = {v.id: v for v in views}
+    # each pledge's own range rounded, made once for the passes below
+    fulls = [shared.quantized(v.pledge.range, v.pledge.currency) for v in views]
+    full_of = {v.id: full for v, full in zip(views, fulls, strict=True)}
     moves, kinds, states, holding = _read(by_id, findings, shared)
     counted: dict[str, tuple[AmountRange, AmountRange]] = {}
     # count_moves reads a finding only through its kind and state: pledges of one rounded figure cut by
@@ -235,8 +235,7 @@ def _contributions(
     for pid, found in moves.items():
         if found.totals:
             continue
-        pledge = by_id[pid].pledge
-        full = shared.quantized(pledge.range, pledge.currency)
+        full = full_of[pid]
         if found.old_levels:
             counted[pid] = count_moves(
                 full, found.cut_by, found.new_money_cut_by, found.old_levels, (), ZERO, kinds, states
@@ -262,18 +261,16 @@ def _contributions(
     for finding in holding:
         target = finding.target
         parts = [by_id[p] for p in _parts(finding) if p != target and p in by_id]
-        rests[target] = rest = _beyond_parts(by_id[target], parts, counted, shared)
+        rests[target] = rest = _beyond_parts(by_id[target], parts, counted, full_of, shared)
         found = moves[target]
-        pledge = by_id[target].pledge
-        full = shared.quantized(pledge.range, pledge.currency)
+        full = full_of[target]
         counted[target] = count_moves(
             full, found.cut_by, found.new_money_cut_by, found.old_levels, found.totals, rest, kinds, states
         )
     made = []
-    for view in views:
+    for view, full in zip(views, fulls, strict=True):
         pledge = view.pledge
         currency = pledge.currency
-        full = shared.quantized(pledge.range, currency)
         moved = moves.get(view.id)
         if moved is None:  # most pledges: nothing falls on them
             years = shared.spread(full.nominal, pledge.period, currency)
