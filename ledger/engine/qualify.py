@@ -94,11 +94,11 @@ def _said_of_pledges(
 def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
     """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment; and an
     old level ("baseline") that no increase in the ledger is measured from, which is past money too."""
-    normal, views, decisions = stage.normal, stage.views, stage.decisions
+    normal, decisions = stage.normal, stage.decisions
     paired = {f.baseline for f in stage.found if isinstance(f, Baseline)}
     said = _said_of_pledges(
         normal,
-        views,
+        stage.qualified,
         decisions,
         QualifierKind.ALREADY_PROVIDED,
         AlreadyProvided,
@@ -109,9 +109,8 @@ def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
     told = {f.target for f in said}
     unpaired = tuple(
         v
-        for v in views
-        if not _silent(v)
-        and v.id not in paired
+        for v in stage.qualified
+        if v.id not in paired
         and v.id not in told
         and any(m.claim.has(QualifierKind.BASELINE) for m in v.members)
     )
@@ -129,11 +128,10 @@ def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
 
 def find_repackaged(stage: Stage) -> tuple[Finding, ...]:
     """Money re-announced as new: still a pledge, but not new money."""
-    normal, views, decisions = stage.normal, stage.views, stage.decisions
     return _said_of_pledges(
-        normal,
-        views,
-        decisions,
+        stage.normal,
+        stage.qualified,
+        stage.decisions,
         QualifierKind.REPACKAGED,
         Repackaged,
         'a source says this money is (or may be) "repackaged" existing money',
@@ -146,7 +144,7 @@ def find_proposed(stage: Stage) -> tuple[Finding, ...]:
     """Money proposed, sought or aimed at ("will ask Congress for", "aims to provide"): not yet pledged."""
     return _said_of_pledges(
         stage.normal,
-        stage.views,
+        stage.qualified,
         stage.decisions,
         QualifierKind.PROPOSED,
         Proposed,
@@ -160,11 +158,7 @@ def find_misreported(stage: Stage) -> tuple[Finding, ...]:
     """Figures the analyst marked misreported: a slip in one report (a unit, period or currency the other
     sources do not share). Only a pledge every report of which is so marked: a figure other reports
     confirm stands on them."""
-    marked = tuple(
-        v
-        for v in stage.views
-        if not _silent(v) and all(m.claim.has(QualifierKind.MISREPORT) for m in v.members)
-    )
+    marked = tuple(v for v in stage.qualified if all(m.claim.has(QualifierKind.MISREPORT) for m in v.members))
     return _said_of_pledges(
         stage.normal,
         marked,
@@ -177,14 +171,17 @@ def find_misreported(stage: Stage) -> tuple[Finding, ...]:
     )
 
 
-def _baseline_pairs(views: tuple[PledgeView, ...]) -> dict[tuple[str, str], str]:
-    """(baseline pledge, new pledge) -> the claim that said "increase from"."""
+def _baseline_pairs(
+    views: tuple[PledgeView, ...], qualified: tuple[PledgeView, ...]
+) -> dict[tuple[str, str], str]:
+    """(baseline pledge, new pledge) -> the claim that said "increase from" (`qualified`: the pledges of
+    `views` whose claims say some qualifier)."""
     pairs: dict[tuple[str, str], str] = {}
     # Baselines a pledge may be measured from when its claims just say "increase": same donor,
     # recipient and currency, ending before the pledge starts.
     baselines: dict[tuple[str, str, str], list[tuple[date, str]]] = defaultdict(list)
     increases: list[PledgeView] = []
-    for view in views:
+    for view in qualified:
         said = _said(view)
         if QualifierKind.BASELINE in said and view.period.end:
             baselines[(view.donor, view.recipient, view.compare_currency)].append((view.period.end, view.id))
@@ -217,7 +214,7 @@ def find_baselines(stage: Stage) -> tuple[Finding, ...]:
     normal, views, decisions = stage.normal, stage.views, stage.decisions
     by_id = {v.id: v for v in views}
     findings = []
-    for (old_id, new_id), said_by in sorted(_baseline_pairs(views).items()):
+    for (old_id, new_id), said_by in sorted(_baseline_pairs(views, stage.qualified).items()):
         old, new = by_id[old_id], by_id[new_id]
         quotes = "; ".join(describe_claim(m, normal.sources) for m in (*old.members, *new.members))
         if old.compare_currency == new.compare_currency:
@@ -254,9 +251,7 @@ def find_baselines(stage: Stage) -> tuple[Finding, ...]:
 def find_converted(stage: Stage) -> tuple[Finding, ...]:
     """A pledge every claim of which is an outlet's conversion: it counts in the original's currency only."""
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    conversions = [
-        v for v in views if not _silent(v) and all(m.claim.has(QualifierKind.CONVERTED) for m in v.members)
-    ]
+    conversions = [v for v in stage.qualified if all(m.claim.has(QualifierKind.CONVERTED) for m in v.members)]
     if not conversions:
         return ()
     pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
@@ -303,9 +298,7 @@ def find_previously_announced(stage: Stage) -> tuple[Finding, ...]:
     """
     normal, views, decisions = stage.normal, stage.views, stage.decisions
     saying = [
-        v
-        for v in views
-        if not _silent(v) and any(m.claim.has(QualifierKind.PREVIOUSLY_ANNOUNCED) for m in v.members)
+        v for v in stage.qualified if any(m.claim.has(QualifierKind.PREVIOUSLY_ANNOUNCED) for m in v.members)
     ]
     if not saying:
         return ()

@@ -29,7 +29,7 @@ from ledger.engine.qualify import (
     find_repackaged,
 )
 from ledger.engine.total import total
-from ledger.engine.views import Stage
+from ledger.engine.views import Stage, qualified
 
 Rule = Callable[[Stage], tuple[Finding, ...]]
 
@@ -85,8 +85,9 @@ def _reconcile(ledger: Ledger, on_stage: StageHook) -> Reconciliation:
     views, duplicates = group_duplicates(normal, decisions)
     on_stage("group duplicates")
     found: tuple[Finding, ...] = duplicates
+    said = qualified(views)
     for name, rule in RULES:
-        found += rule(Stage(normal, views, found, decisions))
+        found += rule(Stage(normal, views, found, decisions, said))
         on_stage(name)
     findings = tuple(sorted(found, key=lambda f: (KIND_ORDER[f.kind], f.id)))
     decision_problems = check_decisions(ledger.decisions, findings)

@@ -81,9 +81,16 @@ def at_stake(view: PledgeView, amount: Decimal) -> tuple[Decimal, str]:
 @dataclass(frozen=True, slots=True)
 class Stage:
     """What a rule is given: the normalised ledger, the pledges as grouped, the findings of the rules
-    before it, and the analyst's decisions by finding id."""
+    before it, and the analyst's decisions by finding id; and the pledges some claim of which says a
+    qualifier (the few the rules reading qualifiers look at), in the order of `views`."""
 
     normal: Normalised
     views: tuple[PledgeView, ...]
     found: tuple[Finding, ...]
     decisions: Mapping[str, Decision]
+    qualified: tuple[PledgeView, ...]
+
+
+def qualified(views: tuple[PledgeView, ...]) -> tuple[PledgeView, ...]:
+    """The pledges some claim of which says a qualifier."""
+    return tuple(v for v in views if any(m.claim.qualifiers for m in v.members))
