@@ -15,11 +15,12 @@ total smaller than the pledges it would have to hold is its own finding: it cann
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ledger.core.findings import AggregateFinding, AggregateTooSmall, Contained, Finding, FindingKind
+from ledger.core.model import Decision, QualifierKind
 from ledger.core.money import AmountRange, describe_amount
-from ledger.engine.decide import evidence_in_words
+from ledger.engine.decide import evidence_in_words, is_rejected
 from ledger.engine.normalise import NormalClaim, Normalised, Role
 from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
 from ledger.engine.wording import describe_claim, describe_pledge
@@ -176,6 +177,12 @@ def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
+def _misreported(view: PledgeView, decisions: Mapping[str, Decision]) -> bool:
+    return all(m.claim.has(QualifierKind.MISREPORT) for m in view.members) and not (
+        decisions and is_rejected(FindingKind.MISREPORT, [view.id], decisions)
+    )
+
+
 def _named(parts: tuple[PledgeView, ...]) -> str:
     shown = ", ".join(f"{p.id} ({describe_pledge(p)})" for p in parts[:NAMED_PARTS])
     more = len(parts) - NAMED_PARTS
@@ -211,7 +218,8 @@ def _findings(
 ) -> list[Finding]:
     normal, decisions = stage.normal, stage.decisions
     # whether the total can hold its pledges is judged on the pledges: a nested total's parts are among them
-    pledges = [p for p in parts if p.role is Role.PLEDGE]
+    # a figure the analyst marked misreported (and did not take back) is no measure of what the total can hold
+    pledges = [p for p in parts if p.role is Role.PLEDGE and not _misreported(p, decisions)]
     total = sum((p.compare_range for p in pledges), AmountRange.zero())
     currency = aggregate.compare_currency
     part_claims = [c for p in (*parts, *elsewhere) for c in p.pledge.claims]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import ledger
-from ledger import AggregateFinding, AggregateTooSmall
+from ledger import AggregateFinding, AggregateTooSmall, Misreport
 
 from .small import claim, pledge_of, reconciled
 
@@ -100,3 +100,15 @@ def test_a_member_state_sits_inside_an_eu_total_of_the_years_it_was_a_member() -
 
     assert set(told("2003-10-24").parts) == {"P-A1", "P-A2"}  # the UK was a member in 2003
     assert set(told("2022-03-01").parts) == {"P-A2"}  # and no longer in 2022
+
+
+def test_a_misreported_figure_is_no_measure_of_what_a_total_can_hold() -> None:
+    slip = claim("A2", donor="Japan", amount="9000000000", qualifiers="misreport")
+    total = claim("B1", source="B", amount="1000000000", **TOTAL)
+    result = reconciled(claim("A1"), slip, total)
+    assert result.findings_of(AggregateTooSmall) == ()
+    (marked,) = result.findings_of(Misreport)
+    taken_back = reconciled(
+        claim("A1"), slip, total, decisions=[{"finding": marked.id, "decision": "reject"}]
+    )
+    assert len(taken_back.findings_of(AggregateTooSmall)) == 1  # the analyst says the figure is right
