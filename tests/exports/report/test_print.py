@@ -1,7 +1,7 @@
 """The report as a person sees it printed: LibreOffice prints it to PDF, poppler reads the pages back.
 
-The worked example's report and a 10,000-claim one: no cell shows `###`, the Summary is one page, every
-quote the findings rest on is on the Evidence pages in full. The Summary is also rendered to PNG and
+The worked example's report and a 4,000-claim one (hundreds of pages): no cell shows `###`, the Summary
+is one page, every quote the findings rest on is on the Evidence pages in full. The Summary is also rendered to PNG and
 kept in the test's folder (and in $REPORT_SCREENSHOTS when set) for a person to look at.
 
 These tests need LibreOffice (`scripts/ensure-libreoffice`) and poppler's pdftotext and pdftoppm
@@ -26,7 +26,7 @@ from exports.report import write_report
 from exports.report.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[3]
-SIZES = {"example": 0, "synthetic": 10_000}
+SIZES = {"example": 0, "synthetic": 4_000}
 
 
 @pytest.fixture(scope="module")
