@@ -18,11 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 from ledger.core.findings import AggregateFinding, AggregateTooSmall, Contained, Finding, FindingKind
-from ledger.core.model import Decision, QualifierKind
+from ledger.core.model import Decision
 from ledger.core.money import AmountRange, describe_amount
 from ledger.engine.decide import evidence_in_words, is_rejected
 from ledger.engine.normalise import NormalClaim, Normalised, Role
-from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
+from ledger.engine.views import SLACK, PledgeView, Stage, at_stake, by_size, misreported
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.engine.words_later import WordsLater
 from ledger.names.entities import Entity, EntityKind
@@ -101,10 +101,6 @@ def _years_held(aggregate: PledgeView, every_year: Iterable[int]) -> Iterable[in
         yield from every_year
 
 
-def _size(view: PledgeView) -> tuple[object, ...]:
-    return (view.compare_range.nominal, view.id)
-
-
 def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
     """An `aggregate` finding per total that can hold pledges, and `aggregate_too_small` where it cannot hold them all.
 
@@ -143,7 +139,7 @@ def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     for aggregate in aggregates:
         first = aggregate.members[0]
-        size = _size(aggregate)
+        size = by_size(aggregate)
         pool: dict[str, PledgeView] = {}
         for year in _years_held(aggregate, every_year):
             for donor in dict.fromkeys(_holders(first)):
@@ -158,7 +154,7 @@ def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
                 and (
                     p.role is Role.PLEDGE
                     or p.compare_currency != aggregate.compare_currency
-                    or _size(p) < size
+                    or by_size(p) < size
                 )
                 and _covers(first.donor_entity, p.members[0].donor_entity)
                 and aggregate.period.contains(p.period, SLACK)
@@ -178,9 +174,8 @@ def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
 
 
 def _misreported(view: PledgeView, decisions: Mapping[str, Decision]) -> bool:
-    return all(m.claim.has(QualifierKind.MISREPORT) for m in view.members) and not (
-        decisions and is_rejected(FindingKind.MISREPORT, [view.id], decisions)
-    )
+    """Marked misreported, and the mark not rejected."""
+    return misreported(view) and not (decisions and is_rejected(FindingKind.MISREPORT, [view.id], decisions))
 
 
 def _named(parts: tuple[PledgeView, ...]) -> str:

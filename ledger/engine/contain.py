@@ -16,7 +16,7 @@ from ledger.core.findings import Contained, Finding, FindingKind
 from ledger.core.model import Decision, Period
 from ledger.engine.decide import evidence_in_words
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import SLACK, PledgeView, Stage, at_stake
+from ledger.engine.views import SLACK, PledgeView, Stage, at_stake, by_size
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.engine.words_later import WordsLater
 
@@ -39,10 +39,6 @@ def _years_covered(view: PledgeView) -> range | tuple[None]:
 def _first_year(view: PledgeView) -> tuple[int | None, ...]:
     start = view.period.start
     return (None,) if start is None else (start.year, None)
-
-
-def _size(view: PledgeView) -> tuple[Decimal, str]:
-    return (view.compare_range.nominal, view.id)
 
 
 def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
@@ -76,7 +72,7 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
             wholes[(view.donor, view.compare_currency, view.recipient, year)].append(view)
     for bucket in wholes.values():
         if len(bucket) > 1:
-            bucket.sort(key=_size)
+            bucket.sort(key=by_size)
     # most buckets hold one pledge: only the others are searched by figure
     nominals = {
         key: [v.compare_range.nominal for v in bucket] for key, bucket in wholes.items() if len(bucket) > 1

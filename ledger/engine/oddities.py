@@ -12,7 +12,7 @@ from ledger.core.model import Decision, Instrument, QualifierKind
 from ledger.engine.decide import evidence
 from ledger.engine.evidence import Matcher
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.views import PledgeView, Stage, at_stake
+from ledger.engine.views import PledgeView, Stage, at_stake, by_size
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.names.relations import RecipientRelation
 
@@ -45,7 +45,7 @@ def find_unit_errors(stage: Stage) -> tuple[Finding, ...]:
     for block in blocks.values():
         if len(block) < 2:
             continue
-        block.sort(key=lambda v: (v.compare_range.nominal, v.id))
+        block.sort(key=by_size)
         nominals = [v.compare_range.nominal for v in block]
         largest = nominals[-1]
         for small in block:

@@ -29,7 +29,7 @@ from ledger.core.money import describe_amount
 from ledger.engine.decide import evidence, evidence_in_words
 from ledger.engine.evidence import NEAR, Matcher, Outcome, near
 from ledger.engine.normalise import NormalClaim, Normalised, Role
-from ledger.engine.views import PledgeView, Stage, at_stake, in_pledge_currency
+from ledger.engine.views import PledgeView, Stage, at_stake, by_size, in_pledge_currency, misreported
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.engine.words_later import WordsLater
 
@@ -44,12 +44,6 @@ def _said(view: PledgeView) -> frozenset[QualifierKind]:
 
 
 _NONE: frozenset[QualifierKind] = frozenset()
-
-
-def _silent(view: PledgeView) -> bool:
-    """A pledge one claim reports with no qualifier (most pledges): no rule here reads it."""
-    members = view.members
-    return len(members) == 1 and not members[0].claim.qualifiers
 
 
 def _said_message(normal: Normalised, view: PledgeView, meaning: str, saying: list[NormalClaim]) -> str:
@@ -70,8 +64,6 @@ def _said_of_pledges(
     """A finding for each pledge (of the given roles) that one of its claims qualifies so."""
     findings = []
     for view in views:
-        if _silent(view):
-            continue
         saying = [m for m in view.members if m.claim.has(qualifier)]
         if not saying or view.role not in roles:
             continue
@@ -158,7 +150,7 @@ def find_misreported(stage: Stage) -> tuple[Finding, ...]:
     """Figures the analyst marked misreported: a slip in one report (a unit, period or currency the other
     sources do not share). Only a pledge every report of which is so marked: a figure other reports
     confirm stands on them."""
-    marked = tuple(v for v in stage.qualified if all(m.claim.has(QualifierKind.MISREPORT) for m in v.members))
+    marked = tuple(v for v in stage.qualified if misreported(v))
     return _said_of_pledges(
         stage.normal,
         marked,
@@ -310,7 +302,7 @@ def find_previously_announced(stage: Stage) -> tuple[Finding, ...]:
         if key in wanted:
             by_family[key].append(view)
     for bucket in by_family.values():
-        bucket.sort(key=lambda v: (v.compare_range.nominal, v.id))
+        bucket.sort(key=by_size)
     nominals = {key: [v.compare_range.nominal for v in bucket] for key, bucket in by_family.items()}
     findings: list[Finding] = []
     for view in saying:

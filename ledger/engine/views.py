@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ledger.core.findings import Finding
-from ledger.core.model import Decision, Period, Pledge
+from ledger.core.model import Decision, Period, Pledge, QualifierKind
 from ledger.core.money import AmountRange, Rate, quantize
 from ledger.engine.normalise import NormalClaim, Normalised, Role
 
@@ -39,6 +39,16 @@ class PledgeView:
         object.__setattr__(self, "donor", pledge.donor)
         object.__setattr__(self, "recipient", pledge.recipient)
         object.__setattr__(self, "period", pledge.period)
+
+
+def by_size(view: PledgeView) -> tuple[Decimal, str]:
+    """The order of pledges by figure (then id), as the passes that search by figure sort them."""
+    return (view.compare_range.nominal, view.id)
+
+
+def misreported(view: PledgeView) -> bool:
+    """Whether every report of the pledge is marked misreported."""
+    return all(m.claim.has(QualifierKind.MISREPORT) for m in view.members)
 
 
 def in_pledge_currency(view: PledgeView, amount: Decimal) -> Decimal:
