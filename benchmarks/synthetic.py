@@ -70,6 +70,15 @@ def _near(amount: Decimal, rnd: random.Random) -> Decimal:
     return (amount * (1 + Decimal(rnd.randrange(-25, 26)) / 1000)).quantize(Decimal(1000))
 
 
+def _told_in(year: int, sources: tuple[Source, ...], rnd: random.Random) -> str:
+    """A source of `year` (a source's year is 2000 + its index mod 25): outlets report a pledge when it is
+    made, not years after its money was spent."""
+    first = (year - 2000) % 25
+    if len(sources) <= first:
+        return sources[rnd.randrange(len(sources))].id
+    return sources[first + 25 * rnd.randrange((len(sources) - 1 - first) // 25 + 1)].id
+
+
 def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
     """About `n_claims` claims reporting about n/2.5 pledges, with the traps analysts meet."""
     rnd = random.Random(seed)
@@ -81,6 +90,7 @@ def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
         for i in range(n_sources)
     )
     claims: list[Claim] = []
+    year = 2000  # the year of the pledge being told (set by the loop below)
 
     def add(
         donor: str,
@@ -96,7 +106,7 @@ def synthetic_ledger(n_claims: int, seed: int = 2011) -> Ledger:
         claims.append(
             Claim(
                 id=claim_id,
-                source=sources[rnd.randrange(n_sources)].id,
+                source=_told_in(year, sources, rnd),
                 donor=donor,
                 recipient=recipient,
                 amount=make_money(amount, currency),

@@ -84,8 +84,9 @@ def _said_of_pledges(
 
 
 def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
-    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment; and an
-    old level ("baseline") that no increase in the ledger is measured from, which is past money too."""
+    """Past money: reported as already provided (disbursed, spent), so not a pledge of this moment; an old
+    level ("baseline") that no increase in the ledger is measured from; and money of a period that had
+    ended when its sources told it. Each is past money."""
     normal, decisions = stage.normal, stage.decisions
     paired = {f.baseline for f in stage.found if isinstance(f, Baseline)}
     said = _said_of_pledges(
@@ -106,7 +107,7 @@ def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
         and v.id not in told
         and any(m.claim.has(QualifierKind.BASELINE) for m in v.members)
     )
-    return said + _said_of_pledges(
+    old_levels = _said_of_pledges(
         normal,
         unpaired,
         decisions,
@@ -116,6 +117,59 @@ def find_already_provided(stage: Stage) -> tuple[Finding, ...]:
         "is an old level no increase in the ledger is measured from: past money, not a new pledge.",
         frozenset(Role),
     )
+    return said + old_levels + _past_periods(stage)
+
+
+def _ended_when_told(member: NormalClaim) -> bool | None:
+    """Whether the claim's period had ended by the day its source told it; None when the claim cannot say
+    (its source is undated, or it states no period)."""
+    period, told = member.claim.period, member.source_date
+    if told is None or not period.known:
+        return None
+    return period.end is not None and period.end <= told
+
+
+_PAST_WORDS = frozenset({QualifierKind.ALREADY_PROVIDED, QualifierKind.BASELINE})
+
+
+def _past_periods(stage: Stage) -> tuple[Finding, ...]:
+    """Pledges whose reports tell a period that had ended by the day each was told ("since 2001 donors have
+    pledged $25bn", told in 2008 for 2001 to 2008): the money of a past period, not a pledge of this
+    moment. A report that cannot say (undated, or with no period) says nothing either way; one told while
+    the period ran keeps the pledge. Those a source already calls past money (already provided, a
+    baseline) are left to their own findings."""
+    findings: list[Finding] = []
+    for view in stage.views:
+        members = view.members
+        if _ended_when_told(members[0]) is False:
+            continue  # most pledges: told while their money ran
+        said = [_ended_when_told(m) for m in members]
+        if False in said or True not in said:
+            continue
+        if _said(view) & _PAST_WORDS:
+            continue
+        findings.append(
+            AlreadyProvided(
+                **evidence_in_words(
+                    FindingKind.ALREADY_PROVIDED,
+                    [view.id],
+                    view.pledge.claims,
+                    WordsLater(
+                        "its period had ended by the day its source told it",
+                        _said_message,
+                        stage.normal,
+                        view,
+                        "is money of a period that had ended when its sources told it: past money, not a new "
+                        "pledge.",
+                        list(members),
+                    ),
+                    at_stake(view, view.compare_range.nominal),
+                    stage.decisions,
+                ),
+                pledge=view.id,
+            )
+        )
+    return tuple(findings)
 
 
 def find_repackaged(stage: Stage) -> tuple[Finding, ...]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ledger import AlreadyProvided, Baseline, Misreport, Repackaged
 
-from .small import claim, pledge_of, reconciled
+from .small import SOURCES, claim, pledge_of, reconciled
 
 
 def test_money_already_provided_is_not_counted() -> None:
@@ -86,3 +86,44 @@ def test_a_misreported_report_of_a_pledge_other_reports_confirm_cuts_nothing() -
     # counted once, as one pledge (the naive sum counts both)
     (usd,) = result.totals
     assert usd.naive == Decimal("595000000.00") and usd.distinct.high == Decimal("300000000.00")
+
+
+def test_money_of_a_period_that_had_ended_when_told_is_past_money() -> None:
+    # "since 2001 donors have pledged $25bn", told on 22 June 2011 for 2001 to that day
+    since = claim("A2", donor="Japan", amount="2500000000", period="2001-01-01 to 2011-06-22")
+    result = reconciled(claim("A1"), since)
+    (past,) = result.findings_of(AlreadyProvided)
+    assert past.pledge == pledge_of(result, "A2").id
+    assert "period had ended" in past.rule and "2011-06-22" in past.message
+    (usd,) = result.totals
+    assert usd.distinct.nominal == usd.distinct.high == Decimal("300000000.00")
+    rejected = reconciled(claim("A1"), since, decisions=[{"finding": past.id, "decision": "reject"}])
+    assert rejected.totals[0].distinct.nominal == Decimal("2800000000.00")
+
+
+def test_a_period_still_running_when_told_or_a_pledge_one_report_told_in_time_is_not_past_money() -> None:
+    assert reconciled(claim("A1", period="2001-01-01 to 2011-06-23")).findings_of(AlreadyProvided) == ()
+    assert reconciled(claim("A1", period="from 2011-01-01")).findings_of(AlreadyProvided) == ()
+    # one pledge, told once after its period and once while it ran: money of this moment
+    mixed = reconciled(claim("A1", period="2001-01-01 to 2011-06-22"), claim("B1", source="B", period="2011"))
+    assert set(pledge_of(mixed, "A1").claims) == {"A1", "B1"}
+    assert mixed.findings_of(AlreadyProvided) == ()
+    # a report that cannot say when it was told, or of what period, says nothing either way
+    undated = reconciled(
+        claim("A1", period="2010"),
+        claim("U1", source="U", period="2010"),
+        claim("A2", period=""),
+        sources=[*SOURCES, {"id": "U", "publisher": "Undated"}],
+    )
+    assert set(pledge_of(undated, "A1").claims) == {"A1", "U1", "A2"}
+    assert len(undated.findings_of(AlreadyProvided)) == 1
+    # both reports of the 2010 pledge came after 2010; the 2011 pledge is running
+    after = reconciled(claim("A1", period="2010"), claim("B1", source="B", period="2010"), claim("A3"))
+    (past,) = after.findings_of(AlreadyProvided)
+    assert past.pledge == pledge_of(after, "B1").id != pledge_of(after, "A3").id
+
+
+def test_a_pledge_a_source_already_calls_past_money_is_found_once() -> None:
+    result = reconciled(claim("A1", period="2010", qualifiers="already provided"))
+    (past,) = result.findings_of(AlreadyProvided)
+    assert "already provided" in past.rule
