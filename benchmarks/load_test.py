@@ -474,9 +474,10 @@ def _kill_a_busy_worker(db: Database, consumers: list[subprocess.Popen[bytes]]) 
     return True
 
 
-def _wait_for_jobs(db: Database, jobs: dict[str, str]) -> tuple[tuple[str, ...], int]:
-    """Wait for every background upload to end; (the markers of those that did not end stored, how many
-    were done by more than one attempt)."""
+def _wait_for_jobs(base: str, token: str, db: Database, jobs: dict[str, str]) -> tuple[tuple[str, ...], int]:
+    """Wait for every background upload to end, polling each job's URL as the client that got its 202 does
+    (a poll finds a job whose worker stopped and sends it again at once; unpolled, the minute's upkeep
+    would); (the markers of those that did not end stored, how many were done by more than one attempt)."""
     deadline = time.monotonic() + JOBS_TIMEOUT
     while True:
         with db.reading() as session:
@@ -486,6 +487,8 @@ def _wait_for_jobs(db: Database, jobs: dict[str, str]) -> tuple[tuple[str, ...],
         waiting = [row for row in rows if row.state not in {"done", "failed"}]
         if not waiting or time.monotonic() > deadline:
             break
+        for row in waiting:
+            _call(base, token, "GET", f"/api/v1/jobs/{row.id}")
         time.sleep(0.5)
     unfinished = tuple(sorted(jobs[row.id] for row in rows if row.state != "done"))
     return unfinished, sum(1 for row in rows if row.attempts > 1)
@@ -551,7 +554,7 @@ def run_load(
             for thread in threads:
                 thread.join()
             seconds = time.perf_counter() - started
-            unfinished, retried = _wait_for_jobs(db, shared.jobs)
+            unfinished, retried = _wait_for_jobs(base, token, db, shared.jobs)
         outcomes = shared.outcomes
         lost_up, dup_up, lost_dec, dup_dec, contiguous = _check_stored(db, outcomes, ledger_ids)
         samples = tuple(sorted({f"{o.operation} -> {o.status}" for o in outcomes if not o.ok})[:5])
