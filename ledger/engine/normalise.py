@@ -154,7 +154,9 @@ def normalise(ledger: Ledger) -> Normalised:
     # ledgers repeat a few hundred names over many thousand claims: each is resolved and shown once
     donors: dict[str, tuple[Entity, str, bool, str]] = {}
     recipients: dict[str, tuple[Entity, str]] = {}
-    dated_donors: dict[tuple[str, date], Entity] = {}  # a donor as it stood on a day (its EU membership)
+    # a donor as it stood in an era (its EU membership), and the era of each day told
+    dated_donors: dict[tuple[str, frozenset[str]], Entity] = {}
+    eras: dict[date, frozenset[str]] = {}
     # and a few thousand figures: each figure's ranges are made once and shared by the claims stating it
     # (keyed by the figure as written, as its ranges keep its decimal places)
     figures: dict[tuple[str, Approximation, str], Figures] = {}
@@ -204,9 +206,12 @@ def normalise(ledger: Ledger) -> Normalised:
         # a country's groups as they stood when the source told it (the EU's members change over time)
         day = source_dates.get(claim.source) or claim.period.start
         if day is not None and donor.kind is EntityKind.COUNTRY:
-            dated = dated_donors.get((claim.donor, day))
+            era = eras.get(day)
+            if era is None:
+                era = eras[day] = names.era(day)
+            dated = dated_donors.get((claim.donor, era))
             if dated is None:
-                dated = dated_donors[(claim.donor, day)] = names.on(donor, day)
+                dated = dated_donors[(claim.donor, era)] = names.on(donor, day)
             donor = dated
         recipient, shown_recipient = known_recipient
         normal.append(

@@ -192,6 +192,11 @@ class Names:
             dated[(entity.text, member)] = found
         return found
 
+    def era(self, day: date) -> frozenset[str]:
+        """What `on` reads of `day`: on two days of one era (the same EU member states) every entity stands
+        alike, so a caller may remember `on` per era rather than per day."""
+        return eu_members_on(day)
+
     def entity_index(self) -> EntityIndex:
         """The index `resolve` reads names with: the shipped entities and this ledger's aliases."""
         cache = self.entity_cache
