@@ -15,6 +15,7 @@ from decimal import Decimal
 from ledger.core.findings import Contained, Finding, FindingKind
 from ledger.core.model import Decision, Period
 from ledger.engine.decide import evidence_in_words
+from ledger.engine.evidence import instruments_fit
 from ledger.engine.normalise import Normalised, Role
 from ledger.engine.views import SLACK, PledgeView, Stage, at_stake, by_size
 from ledger.engine.wording import describe_claim, describe_pledge
@@ -41,25 +42,27 @@ def _first_year(view: PledgeView) -> tuple[int | None, ...]:
     return (None,) if start is None else (start.year, None)
 
 
-def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, tuple[str, str]]:
-    """part pledge id -> (whole pledge id, the claim that said so), from "part of" and "includes"."""
+def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, dict[str, str]]:
+    """part pledge id -> {whole pledge id: the claim that said so}, from "part of" and "includes". One
+    pledge can be said to sit in several wholes (a fund's grant reported as the fund's and as its donor's)."""
     said = normal.relations.part_of
     if not said:
         return {}
     named = {claim for part, whole, _ in said for claim in (part, whole)}
     pledge_of = {claim: v.id for v in views for claim in v.pledge.claims if claim in named}
-    pairs: dict[str, tuple[str, str]] = {}
+    pairs: dict[str, dict[str, str]] = {}
     # sorted, so that which claim is quoted as saying so never depends on the order of the claims
     for part_claim, whole_claim, said_by in sorted(said):
         part, whole = pledge_of.get(part_claim), pledge_of.get(whole_claim)
         # "A part of B" and "B part of A" both said: the first (in sorted order) stands, one finding
-        if part and whole and part != whole and pairs.get(whole, ("",))[0] != part:
-            pairs.setdefault(part, (whole, said_by))
+        if part and whole and part != whole and part not in pairs.get(whole, {}):
+            pairs.setdefault(part, {}).setdefault(whole, said_by)
     return pairs
 
 
 def find_containment(stage: Stage) -> tuple[Finding, ...]:
-    """One `contained` finding per pledge that sits inside a larger pledge of the same donor."""
+    """A `contained` finding for each pledge that sits inside a larger pledge of the same donor (the tightest
+    such whole), and for each whole a source says a pledge sits in."""
     normal, views, decisions = stage.normal, stage.views, stage.decisions
     by_id = {v.id: v for v in views}
     explicit = _explicit_pairs(normal, views)
@@ -80,7 +83,7 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
     filed = {key[:3] for key in wholes}  # (donor, currency, recipient) of some whole
 
     # a pair a source relates explicitly is that finding only, never also the other way round
-    said = {frozenset((part, whole)) for part, (whole, _) in explicit.items()}
+    said = {frozenset((part, whole)) for part, wholes_said in explicit.items() for whole in wholes_said}
     findings: list[Finding] = []
     for part in candidates:
         if part.id in explicit:
@@ -88,8 +91,9 @@ def find_containment(stage: Stage) -> tuple[Finding, ...]:
         whole = _tightest_whole(normal, part, wholes, nominals, filed)
         if whole is not None and frozenset((part.id, whole.id)) not in said:
             findings.append(_finding(normal, part, whole, None, decisions))
-    for part_id, (whole_id, said_by) in sorted(explicit.items()):
-        findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))
+    for part_id, wholes_said in explicit.items():
+        for whole_id, said_by in wholes_said.items():
+            findings.append(_finding(normal, by_id[part_id], by_id[whole_id], said_by, decisions))
     findings.sort(key=lambda f: f.id)
     return tuple(findings)
 
@@ -129,12 +133,14 @@ def _tightest_whole(
 
 
 def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal, period: Period) -> bool:
-    """Whether `whole` (larger) can hold `part`: figures that meet, a period that holds its own, not kept apart."""
+    """Whether `whole` (larger) can hold `part`: figures that meet, a period that holds its own, instruments
+    that fit (grants never sit inside a loan), not kept apart."""
     return (
         whole.id != part.id
         and low <= whole.compare_range.high
         and period.known == whole.period.known
         and whole.period.contains(period, SLACK)
+        and instruments_fit(part.pledge.instrument, whole.pledge.instrument)
         and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)
     )
 

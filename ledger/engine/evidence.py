@@ -33,7 +33,7 @@ from ledger.names.relations import (
     recipient_relation,
 )
 
-__all__ = ["NEAR", "NEAR_TOTALS", "Judgement", "Matcher", "Outcome", "near", "same_scope"]
+__all__ = ["NEAR", "NEAR_TOTALS", "Judgement", "Matcher", "Outcome", "instruments_fit", "near", "same_scope"]
 
 # Exact figures this close (relative to the larger) are one figure told at two rates or roundings:
 # $410m, $416m and $421m for one €300m; "$2.15bn" and "$2.2bn".
@@ -93,7 +93,9 @@ def _period_words(a: Period, b: Period) -> str:
     return "overlapping periods"
 
 
-def _instruments_fit(a: Instrument, b: Instrument) -> bool:
+def instruments_fit(a: Instrument, b: Instrument) -> bool:
+    """Whether two stated instruments can be one pledge's (or one inside the other): the same, or one
+    unstated or mixed; a loan and a grant never are."""
     return a is b or a is Instrument.UNKNOWN or b is Instrument.UNKNOWN or Instrument.MIXED in (a, b)
 
 
@@ -168,7 +170,7 @@ class Matcher:
             return Outcome.APART
         if a.all_donors and b.all_donors and not self.same_scope(a, b):
             return Outcome.APART
-        if not _instruments_fit(told_a.instrument, told_b.instrument):
+        if not instruments_fit(told_a.instrument, told_b.instrument):
             return Outcome.APART
         if not told_a.period.overlaps(told_b.period):
             return Outcome.APART
@@ -209,7 +211,7 @@ class Matcher:
             reasons.append(
                 donor.reason if donor.kind is not DonorRelation.COLLECTIVE else f"same total ({a.donor})"
             )
-        if not _instruments_fit(a.claim.instrument, b.claim.instrument):
+        if not instruments_fit(a.claim.instrument, b.claim.instrument):
             return _said(reasons, Outcome.APART, _instrument_words(a.claim.instrument, b.claim.instrument))
         periods_fit = _periods_fit(a.claim.period, b.claim.period)
         if reasons is not None:

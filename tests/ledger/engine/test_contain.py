@@ -90,3 +90,30 @@ def test_two_claims_each_said_part_of_the_other_are_one_finding() -> None:
     (contained,) = result.findings_of(Contained)
     assert contained.part == pledge_of(result, "A1").id
     assert contained.whole == pledge_of(result, "B1").id
+
+
+def test_a_grant_never_sits_inside_a_loan_but_inside_a_pledge_of_either() -> None:
+    # "$1.5bn in grants for 2004 and $3.5bn in loans for 2004-2007"; "a total of $5bn for 2004 to 2007"
+    result = reconciled(
+        claim("A1", amount="1500000000", period="2004", instrument="grant"),
+        claim("A2", amount="3500000000", period="2004-2007", instrument="loan"),
+        claim("B1", source="B", amount="5000000000", period="2004-2007"),
+    )
+    wholes = {f.part: f.whole for f in result.findings_of(Contained)}
+    assert wholes[pledge_of(result, "A1").id] == pledge_of(result, "B1").id
+
+
+def test_a_pledge_said_to_sit_in_two_wholes_is_a_finding_for_each_and_counts_once() -> None:
+    # a fund's grant, told as part of the fund's package and as part of its donor's own package
+    result = reconciled(
+        claim("A1", donor="Japan", amount="20000000", qualifiers="part of A2"),
+        claim("A2", donor="Asian Development Bank", amount="23000000"),
+        claim("B1", source="B", donor="Japan", amount="20000000", qualifiers="part of B2"),
+        claim("B2", source="B", donor="Japan", amount="52000000"),
+    )
+    part = pledge_of(result, "A1")
+    assert set(part.claims) == {"A1", "B1"}
+    found = {(f.part, f.whole) for f in result.findings_of(Contained)}
+    assert found == {(part.id, pledge_of(result, "A2").id), (part.id, pledge_of(result, "B2").id)}
+    (usd,) = result.totals
+    assert usd.distinct.nominal == Decimal("75000000.00")
