@@ -2,7 +2,8 @@
 announced before, and an outlet's conversions of figures stated in another currency.
 
 These come from what the sources themselves say (the claims' qualifiers), so each rule reads the
-qualifiers of a pledge's claims and says what the pledge means for new money.
+qualifiers of a pledge's claims and says what the pledge means for new money; past money is also read
+from the claims' own periods and their sources' dates (a period over when it was told).
 """
 
 from __future__ import annotations
