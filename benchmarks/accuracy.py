@@ -9,7 +9,9 @@ through the command line (`python -m ledger reconcile FILE --json`, a subprocess
 and the JSON read back is scored against the analyst's `expected`:
 
 - pairs caught: of the analyst's same-pledge, contained and aggregate pairs, those the engine does not
-  double count: both claims in one pledge, or one finding whose claims hold both, or one claim's pledge
+  double count: both claims in one pledge, or one finding that relates their pledges (one on each of
+  its sides: a part and its whole, a total and a pledge it can hold, in its currency or another, a pledge
+  and its possible duplicate; two parts of one total are not related by it), or one claim's pledge
   inside the other's along a chain of containment (contained findings, part -> whole, and aggregate
   findings, part -> aggregate), in either direction;
 - false merges: pairs of claims the engine put in one pledge that the analyst keeps apart (disjoint) or
@@ -18,7 +20,7 @@ and the JSON read back is scored against the analyst's `expected`:
   not a false merge (the money is counted once either way) but is counted apart, as "grouped, related";
 - explicit pairs joined: "in addition to" (disjoint) pairs put in one pledge;
 - loans flagged: expected loans whose pledge is a loan or mixed; repackaged found: expected repackaged
-  claims covered by a repackaged finding;
+  claims of a pledge a repackaged or previously-announced finding is about;
 - totals: per currency, whether the engine's distinct nominal lies inside the analyst's [low, high].
 
 It is a benchmark, not a test: it prints what it measured (tests/benchmarks/test_accuracy.py holds floors).
@@ -71,9 +73,45 @@ class EngineView:
     pledge_of: Mapping[str, str]  # claim id -> pledge id
     pledge_claims: Mapping[str, tuple[str, ...]]
     pledge_instrument: Mapping[str, str]
-    findings: tuple[tuple[str, frozenset[str]], ...]  # (kind, claim ids)
+    findings: tuple[tuple[str, frozenset[str]], ...]  # (kind, the claims it is about)
+    # the pairs of pledges some finding relates: its one side and its other (a total and what it can hold,
+    # a part and its whole, a pledge and its possible duplicate), never two parts of one total
+    links: frozenset[frozenset[str]]
     inside: Mapping[str, frozenset[str]]  # pledge -> the pledges it sits directly inside
     nominal: Mapping[str, Decimal]  # currency -> distinct nominal
+
+
+# Each kind's two sides, as the fields of its JSON naming pledges (a kind not listed relates none).
+_SIDES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "contained": (("part",), ("whole",)),
+    "aggregate": (("aggregate",), ("parts", "elsewhere")),
+    "aggregate_too_small": (("aggregate",), ("parts",)),
+    "possible_duplicate": (("pledge",), ("other",)),
+    "unit_error": (("pledge",), ("other",)),
+    "other_currency": (("pledge",), ("other",)),
+    "baseline": (("pledge",), ("baseline",)),
+    "previously_announced": (("pledge",), ("earlier",)),
+    "converted": (("pledge",), ("original",)),
+}
+
+
+def _side(finding: Mapping[str, Any], fields: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for name in fields:
+        value = finding.get(name)
+        found.extend([value] if isinstance(value, str) else value or ())
+    return found
+
+
+def _links(findings: Iterable[Mapping[str, Any]]) -> frozenset[frozenset[str]]:
+    links: set[frozenset[str]] = set()
+    for finding in findings:
+        sides = _SIDES.get(finding["kind"])
+        if sides is None:
+            continue
+        one, other = (_side(finding, fields) for fields in sides)
+        links.update(frozenset((a, b)) for a in one for b in other if a != b)
+    return frozenset(links)
 
 
 def engine_view(result: Mapping[str, Any]) -> EngineView:
@@ -89,7 +127,10 @@ def engine_view(result: Mapping[str, Any]) -> EngineView:
     inside: dict[str, set[str]] = defaultdict(set)
     findings = []
     for finding in result["findings"]:
-        findings.append((finding["kind"], frozenset(finding["claims"])))
+        # a finding about one pledge is about that pledge's claims (not the others it quotes)
+        about = finding.get("pledge")
+        claims = pledge_claims[about] if about in pledge_claims else finding["claims"]
+        findings.append((finding["kind"], frozenset(claims)))
         if finding["kind"] == "contained":
             inside[finding["part"]].add(finding["whole"])
         elif finding["kind"] == "aggregate":
@@ -101,6 +142,7 @@ def engine_view(result: Mapping[str, Any]) -> EngineView:
         pledge_claims=pledge_claims,
         pledge_instrument=instrument,
         findings=tuple(findings),
+        links=_links(result["findings"]),
         inside={k: frozenset(v) for k, v in inside.items()},
         nominal=nominal,
     )
@@ -191,32 +233,26 @@ def _analyst_relations(case: Case) -> tuple[dict[str, str], dict[str, frozenset[
     return {c["id"]: of(c["id"]) for c in case.ledger["claims"]}, {k: frozenset(v) for k, v in inside.items()}
 
 
-def _caught(pair: ExpectedPair, view: EngineView, findings_of: Mapping[str, frozenset[int]]) -> bool:
+def _caught(pair: ExpectedPair, view: EngineView) -> bool:
+    """Grouped, related by a finding (one on each of its sides), or one inside the other along a chain."""
     first = view.pledge_of.get(pair.first)
     second = view.pledge_of.get(pair.second)
     if first is None or second is None:
         return False
-    if first == second:
-        return True
-    if findings_of.get(pair.first, frozenset()) & findings_of.get(pair.second, frozenset()):
+    if first == second or frozenset((first, second)) in view.links:
         return True
     return _reaches(view.inside, first, second) or _reaches(view.inside, second, first)
 
 
 def score_case(case: Case, view: EngineView) -> CaseScore:
     """Score the engine's reconciliation of `case` (read by `engine_view`) against the analyst's."""
-    findings_of: dict[str, set[int]] = defaultdict(set)
-    for index, (_, claims) in enumerate(view.findings):
-        for claim in claims:
-            findings_of[claim].add(index)
-    frozen_findings = {k: frozenset(v) for k, v in findings_of.items()}
     pairs = expected_pairs(case.expected)
     expected = dict.fromkeys(PairKind, 0)
     caught = dict.fromkeys(PairKind, 0)
     missed = []
     for pair in pairs:
         expected[pair.kind] += 1
-        if _caught(pair, view, frozen_findings):
+        if _caught(pair, view):
             caught[pair.kind] += 1
         else:
             missed.append(pair)
@@ -281,7 +317,7 @@ def score_case(case: Case, view: EngineView) -> CaseScore:
 
 def failed_case(case: Case, errors: Sequence[str]) -> CaseScore:
     """A case whose ledger did not reconcile: nothing caught, every expectation missed."""
-    empty = EngineView({}, {}, {}, (), {}, {})
+    empty = EngineView({}, {}, {}, (), frozenset(), {}, {})
     return _with_errors(score_case(case, empty), tuple(errors))
 
 

@@ -163,9 +163,15 @@ def find_aggregates(stage: Stage) -> tuple[Finding, ...]:
             key=lambda p: p.id,
         )
         parts = tuple(p for p in fitting if p.compare_currency == aggregate.compare_currency)
-        # told in another currency, with no rate to compare them: linked for the analyst, never subtracted
+        # told in another currency, with no rate to compare them: linked for the analyst, never subtracted;
+        # pledges, and the totals of named donors inside this total's (the EU's and its members' inside all
+        # donors'); never a collective total, which may be this one converted or a larger one (the figures
+        # cannot tell without a rate)
         elsewhere = tuple(
-            p for p in fitting if p.compare_currency != aggregate.compare_currency and p.role is Role.PLEDGE
+            p
+            for p in fitting
+            if p.compare_currency != aggregate.compare_currency
+            and (p.role is Role.PLEDGE or (not p.all_donors and p.members[0].family != first.family))
         )
         if parts or elsewhere:
             findings.extend(_findings(stage, aggregate, parts, elsewhere))

@@ -59,8 +59,8 @@ def test_each_way_of_catching_a_pair() -> None:
             "P-Y": ["Y"],
         },
         [
-            # A3 is linked to A1 and A2 by a finding naming all three
-            {"kind": "duplicate", "claims": ["A1", "A2", "A3"]},
+            # A3 is related to A1 and A2 by a finding with one on each side
+            {"kind": "possible_duplicate", "claims": ["A1", "A2", "A3"], "pledge": "P-A3", "other": "P-A"},
             # C inside B inside A: a chain of containment
             {"kind": "contained", "claims": ["B", "A1", "A2"], "part": "P-B", "whole": "P-A"},
             {"kind": "contained", "claims": ["C", "B"], "part": "P-C", "whole": "P-B"},
@@ -78,6 +78,22 @@ def test_each_way_of_catching_a_pair() -> None:
     assert score.loans == (1, 1)
     assert score.repackaged == (1, 2)
     assert [(c.currency, c.inside) for c in score.currencies] == [("USD", True), ("EUR", False)]
+
+
+def test_two_parts_of_one_total_are_not_related_by_it() -> None:
+    # a total that can hold X and Y says nothing of whether X and Y are one pledge
+    expected = Expected(same_pledge=(("X", "Y"),), aggregates=(("T", ("X",)),))
+    result = _result(
+        {"P-T": ["T"], "P-X": ["X"], "P-Y": ["Y"]},
+        [
+            {"kind": "aggregate", "claims": ["T", "X", "Y"], "aggregate": "P-T", "parts": ["P-X"]},
+            {"kind": "aggregate", "claims": ["T", "X", "Y"], "aggregate": "P-T", "parts": ["P-X"],
+             "elsewhere": ["P-Y"]},
+        ],
+        {},
+    )  # fmt: skip
+    score = score_case(_case(expected, ("T", "X", "Y")), engine_view(result))
+    assert score.caught == {PairKind.SAME_PLEDGE: 0, PairKind.CONTAINED: 0, PairKind.AGGREGATE: 1}
 
 
 def test_false_merges_explicit_pairs_and_related_pairs() -> None:
@@ -113,7 +129,7 @@ def test_the_engine_on_real_events_holds_its_floors(corpus: tuple[Case, ...]) ->
     assert total.failed == 0
     assert total.pairs_expected == 1182  # 1,176 distinct pairs in the 8 events, 6 in the worked example
     # Floors just below what the engine reaches today (raise them as the engine improves).
-    assert total.pairs_caught >= 1110, total.pairs_caught  # today 1,116 of 1,182 (94%)
+    assert total.pairs_caught >= 1106, total.pairs_caught  # today 1,110 of 1,182 (94%)
     assert total.false_merges <= total.merged_pairs // 100, total.false_merges  # today 0 of 512
     assert total.explicit_joined == 0
     assert total.loans[0] == total.loans[1]  # today 30 of 30

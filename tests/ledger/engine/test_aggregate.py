@@ -112,3 +112,25 @@ def test_a_misreported_figure_is_no_measure_of_what_a_total_can_hold() -> None:
         claim("A1"), slip, total, decisions=[{"finding": marked.id, "decision": "reject"}]
     )
     assert len(taken_back.findings_of(AggregateTooSmall)) == 1  # the analyst says the figure is right
+
+
+def test_pledges_and_named_donors_totals_in_another_currency_are_linked_never_subtracted() -> None:
+    # no rate to compare them: the EUR pledge and the EU-and-member-states total in EUR fit the USD total;
+    # an all-donors total in EUR (the USD total converted, or a larger one) is not taken for a part
+    eu_total = {**TOTAL, "donor": "the EU and its member states"}
+    result = reconciled(
+        claim("A1"),
+        claim("E1", donor="Germany", amount="50000000", currency="EUR"),
+        claim("E2", amount="400000000", currency="EUR", **eu_total),
+        claim("E3", source="B", amount="900000000", currency="EUR", **TOTAL),
+        claim("B1", source="B", amount="1000000000", **TOTAL),
+    )
+    usd_total = next(
+        f for f in result.findings_of(AggregateFinding) if f.aggregate == pledge_of(result, "B1").id
+    )
+    assert usd_total.parts == (pledge_of(result, "A1").id,)
+    assert set(usd_total.elsewhere) == {pledge_of(result, "E1").id, pledge_of(result, "E2").id}
+    assert {"E1", "E2"} <= set(usd_total.claims) and "E3" not in usd_total.claims
+    assert "2 more in EUR fit it too, which are not subtracted" in usd_total.rule
+    usd = next(t for t in result.totals if t.currency == "USD")
+    assert usd.distinct.nominal == Decimal("1000000000.00")  # 300m + the 700m beyond it, nothing in EUR
