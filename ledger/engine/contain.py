@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from ledger.core.findings import Contained, Finding, FindingKind
@@ -30,16 +30,53 @@ Key = tuple[str, str, str, int | None]
 MAX_FILED_YEARS = 12
 
 
-def _years_covered(view: PledgeView) -> range | tuple[None]:
+def _years_covered(view: PledgeView) -> Iterable[int | None]:
     start, end = view.period.start, view.period.end
     if start is None or end is None or end.year - start.year >= MAX_FILED_YEARS:
         return (None,)
-    return range(start.year, end.year + 1)
+    years = range(start.year, end.year + 1)
+    # told without a period by some report too: found by the parts told without one
+    return (*years, None) if _told_without_period(view) else years
 
 
-def _first_year(view: PledgeView) -> tuple[int | None, ...]:
-    start = view.period.start
+def _told_without_period(view: PledgeView) -> bool:
+    """Whether some report of the pledge (of several) tells no period."""
+    members = view.members
+    if len(members) > 1:
+        for member in members:
+            period = member.claim.period
+            if period.start is None and period.end is None:
+                return True
+    return False
+
+
+def _first_year(period: Period) -> tuple[int | None, ...]:
+    start = period.start
     return (None,) if start is None else (start.year, None)
+
+
+def _told_period(part: PledgeView) -> Period:
+    """The span every report of the pledge allows (the latest start and the earliest end told: "$3.5bn in
+    loans for 2005-2007" and "up to 2007" are 2005-2007); its own period when fewer than two reports tell
+    one, or they contradict each other."""
+    members = part.members
+    period = part.period
+    if len(members) == 1:
+        return period  # most pledges
+    for member in members:
+        if member.claim.period is not period:
+            break
+    else:
+        return period  # reports of one period
+    told = [m.claim.period for m in members if m.claim.period.known]
+    if len(told) < 2:
+        return period
+    starts = [p.start for p in told if p.start is not None]
+    ends = [p.end for p in told if p.end is not None]
+    start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+    if start is not None and end is not None and start > end:
+        return period
+    return Period(start, end)
 
 
 def _explicit_pairs(normal: Normalised, views: tuple[PledgeView, ...]) -> dict[str, dict[str, str]]:
@@ -107,8 +144,9 @@ def _tightest_whole(
 ) -> PledgeView | None:
     best: PledgeView | None = None
     best_nominal = Decimal(0)
-    donor, currency, years = part.donor, part.compare_currency, _first_year(part)
-    nominal, low, period = part.compare_range.nominal, part.compare_range.low, part.period
+    period = _told_period(part)
+    donor, currency, years = part.donor, part.compare_currency, _first_year(period)
+    nominal, low = part.compare_range.nominal, part.compare_range.low
     for recipient in (part.recipient, *normal.names.ancestors(part.recipient)):
         if (donor, currency, recipient) not in filed:
             continue
@@ -133,12 +171,13 @@ def _tightest_whole(
 
 
 def _holds(normal: Normalised, whole: PledgeView, part: PledgeView, low: Decimal, period: Period) -> bool:
-    """Whether `whole` (larger) can hold `part`: figures that meet, a period that holds its own, instruments
-    that fit (grants never sit inside a loan), not kept apart."""
+    """Whether `whole` (larger) can hold `part`: figures that meet, a period that holds its own (a part told
+    with no period, in a whole some report of which tells none either), instruments that fit (grants never
+    sit inside a loan), not kept apart."""
     return (
         whole.id != part.id
         and low <= whole.compare_range.high
-        and period.known == whole.period.known
+        and (period.known == whole.period.known or (not period.known and _told_without_period(whole)))
         and whole.period.contains(period, SLACK)
         and instruments_fit(part.pledge.instrument, whole.pledge.instrument)
         and not normal.relations.kept_apart(part.pledge.claims, whole.pledge.claims)

@@ -117,3 +117,36 @@ def test_a_pledge_said_to_sit_in_two_wholes_is_a_finding_for_each_and_counts_onc
     assert found == {(part.id, pledge_of(result, "A2").id), (part.id, pledge_of(result, "B2").id)}
     (usd,) = result.totals
     assert usd.distinct.nominal == Decimal("75000000.00")
+
+
+def test_a_pledge_told_with_a_loose_and_a_precise_period_fits_a_whole_holding_the_precise_one() -> None:
+    # "$3.5bn in loans for 2005-2007" and "$3.5bn in loans up to 2007" (from October 2003): one pledge of
+    # 2005-2007, inside "a total of $5bn for 2004 to 2007"
+    result = reconciled(
+        claim("A1", amount="3500000000", period="2003-10-25 to 2007-12-31", instrument="loan"),
+        claim("B1", source="B", amount="3500000000", period="2005-2007", instrument="loan"),
+        claim("A2", amount="5000000000", period="2004-2007"),
+    )
+    part = pledge_of(result, "A1")
+    assert set(part.claims) == {"A1", "B1"}
+    (contained,) = result.findings_of(Contained)
+    assert (contained.part, contained.whole) == (part.id, pledge_of(result, "A2").id)
+
+
+def test_a_part_told_with_no_period_sits_only_in_a_whole_told_once_with_none() -> None:
+    # "$220m over three years" and "$220m" are one pledge; "$200m" (no period) sits inside it
+    told_without = reconciled(
+        claim("A1", amount="220000000", period="2002-2004"),
+        claim("B1", source="B", amount="220000000", period=""),
+        claim("B2", source="B", amount="200000000", period=""),
+    )
+    whole = pledge_of(told_without, "A1")
+    assert set(whole.claims) == {"A1", "B1"}
+    (contained,) = told_without.findings_of(Contained)
+    assert (contained.part, contained.whole) == (pledge_of(told_without, "B2").id, whole.id)
+    # every report of the whole states its period: a part with none is not taken to sit inside it
+    told_with = reconciled(
+        claim("A1", amount="220000000", period="2002-2004"),
+        claim("B2", source="B", amount="200000000", period=""),
+    )
+    assert told_with.findings_of(Contained) == ()
