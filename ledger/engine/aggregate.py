@@ -35,12 +35,14 @@ Key = tuple[str, str, int | None]  # (held by, place, start year)
 
 
 def _donor_keys(claim: NormalClaim) -> Iterator[str]:
-    """What can hold a pledge's donor: any donor; its family, itself, and the groups it is a member of."""
+    """What can hold a pledge's donor: any donor; its family, itself, what it is part of (the Commission's
+    pledge is the EU's, in a total of "the US, France and the EU"), and the groups it is a member of."""
     entity = claim.donor_entity
     yield ANY
     yield entity.family
     if entity.key != entity.family:
         yield entity.key
+    yield from entity.part_of
     yield from entity.member_of
 
 

@@ -134,3 +134,16 @@ def test_pledges_and_named_donors_totals_in_another_currency_are_linked_never_su
     assert "2 more in EUR fit it too, which are not subtracted" in usd_total.rule
     usd = next(t for t in result.totals if t.currency == "USD")
     assert usd.distinct.nominal == Decimal("1000000000.00")  # 300m + the 700m beyond it, nothing in EUR
+
+
+def test_a_total_of_named_donors_holds_the_pledges_of_their_parts() -> None:
+    # the Commission's pledge is the EU's: inside a total of "the United States, France and the EU"
+    combined = {**TOTAL, "donor": "United States, France and European Union (combined)"}
+    result = reconciled(
+        claim("A1"),
+        claim("A2", donor="European Commission", amount="500000000"),
+        claim("A3", donor="Japan", amount="100000000"),
+        claim("B1", source="B", amount="1000000000", **combined),
+    )
+    (aggregate,) = result.findings_of(AggregateFinding)
+    assert set(aggregate.parts) == {pledge_of(result, "A1").id, pledge_of(result, "A2").id}
