@@ -13,7 +13,7 @@ and the JSON read back is scored against the analyst's `expected`:
   its sides: a part and its whole, a total and a pledge it can hold, in its currency or another, a pledge
   and its possible duplicate; two parts of one total are not related by it), or one claim's pledge
   inside the other's along a chain of containment (contained findings, part -> whole, and aggregate
-  findings, part -> aggregate), in either direction;
+  findings, part -> aggregate, its parts in another currency too), in either direction;
 - false merges: pairs of claims the engine put in one pledge that the analyst keeps apart (disjoint) or
   never relates. The analyst's relations are read between the analyst's pledges (same-pledge groups):
   a grouped pair whose pledges the analyst relates by containment or aggregation, along any chain, is
@@ -134,7 +134,8 @@ def engine_view(result: Mapping[str, Any]) -> EngineView:
         if finding["kind"] == "contained":
             inside[finding["part"]].add(finding["whole"])
         elif finding["kind"] == "aggregate":
-            for part in finding["parts"]:
+            # its pledges in its currency, and those in another it can hold (linked, not subtracted)
+            for part in (*finding["parts"], *finding.get("elsewhere", ())):
                 inside[part].add(finding["aggregate"])
     nominal = {t["currency"]: Decimal(t["distinct"]["nominal"]) for t in result["totals"].values()}
     return EngineView(
