@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ledger.core.findings import Finding, FindingKind, OtherCurrency, UnitError
-from ledger.core.model import Decision, Instrument, QualifierKind
+from ledger.core.model import Decision, Instrument
 from ledger.engine.decide import evidence
 from ledger.engine.evidence import Matcher
 from ledger.engine.normalise import Normalised, Role
+from ledger.engine.originals import converted, originals
 from ledger.engine.views import PledgeView, Stage, at_stake, by_size
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.names.relations import RecipientRelation
@@ -92,10 +93,6 @@ def _place(view: PledgeView) -> str:
     return first.recipient_entity.key if first.claim.recipient else ""
 
 
-def _converted(view: PledgeView) -> bool:
-    return all(m.claim.has(QualifierKind.CONVERTED) for m in view.members)
-
-
 def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
     """Same donor, recipient and period in two currencies with no rate between them: possibly one pledge.
 
@@ -104,11 +101,9 @@ def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
     pledge in a second currency is linked to the first such pledge of the first currency.
     """
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    # the pledge of each claim a conversion names (most ledgers name none)
-    named_ids = {t for v in views for m in v.members for t in m.claim.targets(QualifierKind.CONVERTED)}
-    pledge_of = (
-        {claim: v for v in views for claim in v.pledge.claims if claim in named_ids} if named_ids else {}
-    )
+    # what each conversion converts, as named or told beside it (most ledgers hold no conversion)
+    converts = originals(views, (v for v in stage.qualified if converted(v)), normal.claims)
+    by_id = {v.id: v for v in views} if converts else {}
     blocks: dict[tuple[str, str, str], dict[str, list[PledgeView]]] = defaultdict(lambda: defaultdict(list))
     for view in views:
         if view.role is not Role.PAST:
@@ -125,31 +120,36 @@ def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
                 continue
             others = sorted(
                 (v for c in currencies if c != currency for v in by_currency[c]),
-                key=lambda v: (_converted(v), -len(v.members), v.id),
+                key=lambda v: (converted(v), -len(v.members), v.id),
             )[:CANDIDATES_PER_PLEDGE]
             # a conversion links itself to what it converts (below): an original never links to one
-            firsts = [v for v in others if v.compare_currency == currencies[0] and not _converted(v)]
+            firsts = [v for v in others if v.compare_currency == currencies[0] and not converted(v)]
             for view in sorted(by_currency[currency], key=lambda v: v.id):
                 named = [
-                    pledge_of[t]
-                    for m in view.members
-                    for t in m.claim.targets(QualifierKind.CONVERTED)
-                    if t in pledge_of and pledge_of[t].compare_currency != view.compare_currency
+                    by_id[o]
+                    for o in converts.get(view.id, ())
+                    if by_id[o].compare_currency != view.compare_currency
                 ]
-                candidates = named or (
-                    [o for o in others if not _converted(o)] if _converted(view) else firsts
-                )
+                candidates = named or ([o for o in others if not converted(o)] if converted(view) else firsts)
                 match = next((o for o in candidates if _comparable(view, o)), None)
                 if match is not None:
                     findings.append(_other_currency(normal, view, match, decisions))
         # a converted pledge of the first currency still points at the figure it converts
         for view in by_currency[currencies[0]]:
-            if not _converted(view):
+            if not converted(view):
                 continue
-            others = sorted(
-                (v for c in currencies[1:] for v in by_currency[c] if not _converted(v)),
-                key=lambda v: (-len(v.members), v.id),
-            )[:CANDIDATES_PER_PLEDGE]
+            named = [
+                by_id[o]
+                for o in converts.get(view.id, ())
+                if by_id[o].compare_currency != view.compare_currency
+            ]
+            others = (
+                named
+                or sorted(
+                    (v for c in currencies[1:] for v in by_currency[c] if not converted(v)),
+                    key=lambda v: (-len(v.members), v.id),
+                )[:CANDIDATES_PER_PLEDGE]
+            )
             match = next((o for o in others if _comparable(view, o)), None)
             if match is not None:
                 findings.append(_other_currency(normal, view, match, decisions))
@@ -162,7 +162,7 @@ def _other_currency(
     quotes = "; ".join(describe_claim(m, normal.sources) for m in (*match.members, *view.members))
     said = (
         'the analyst marked it "converted": an outlet\'s conversion'
-        if _converted(view)
+        if converted(view)
         else "same donor, recipient and period in two currencies, and no rate between them"
     )
     return OtherCurrency(

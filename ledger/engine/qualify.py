@@ -30,6 +30,7 @@ from ledger.core.money import describe_amount
 from ledger.engine.decide import evidence, evidence_in_words
 from ledger.engine.evidence import NEAR, Matcher, Outcome, near
 from ledger.engine.normalise import NormalClaim, Normalised, Role
+from ledger.engine.originals import converted, originals
 from ledger.engine.views import PledgeView, Stage, at_stake, by_size, in_pledge_currency, misreported
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.engine.words_later import WordsLater
@@ -296,24 +297,17 @@ def find_baselines(stage: Stage) -> tuple[Finding, ...]:
 
 
 def find_converted(stage: Stage) -> tuple[Finding, ...]:
-    """A pledge every claim of which is an outlet's conversion: it counts in the original's currency only."""
+    """A pledge every claim of which is an outlet's conversion: it counts in the original's currency only.
+    The original is the claim the analyst names, else the figure the same sentence gives in another
+    currency (`ledger.engine.originals`)."""
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    conversions = [v for v in stage.qualified if all(m.claim.has(QualifierKind.CONVERTED) for m in v.members)]
+    conversions = [v for v in stage.qualified if converted(v)]
     if not conversions:
         return ()
-    pledge_of = {claim: v.id for v in views for claim in v.pledge.claims}
+    converts = originals(views, conversions, normal.claims)
     findings: list[Finding] = []
     for view in conversions:
-        original = tuple(
-            sorted(
-                {
-                    pledge_of[target]
-                    for m in view.members
-                    for target in m.claim.targets(QualifierKind.CONVERTED)
-                    if target in pledge_of and pledge_of[target] != view.id
-                }
-            )
-        )
+        original = converts[view.id]
         quotes = "; ".join(describe_claim(m, normal.sources) for m in view.members)
         of = f" of {', '.join(original)}" if original else ""
         findings.append(
