@@ -13,7 +13,8 @@ and the JSON read back is scored against the analyst's `expected`:
   its sides: a part and its whole, a total and a pledge it can hold, in its currency or another, a pledge
   and its possible duplicate; two parts of one total are not related by it), or one claim's pledge
   inside the other's along a chain of containment (contained findings, part -> whole, and aggregate
-  findings, part -> aggregate, its parts in another currency too), in either direction;
+  findings, part -> aggregate, its parts in another currency too; an outlet's conversion stands where its
+  original does), in either direction;
 - false merges: pairs of claims the engine put in one pledge that the analyst keeps apart (disjoint) or
   never relates. The analyst's relations are read between the analyst's pledges (same-pledge groups):
   a grouped pair whose pledges the analyst relates by containment or aggregation, along any chain, is
@@ -137,6 +138,11 @@ def engine_view(result: Mapping[str, Any]) -> EngineView:
             # its pledges in its currency, and those in another it can hold (linked, not subtracted)
             for part in (*finding["parts"], *finding.get("elsewhere", ())):
                 inside[part].add(finding["aggregate"])
+        elif finding["kind"] == "converted":
+            # an outlet's conversion is the same money as its original: where one sits, the other does
+            for original in finding.get("original", ()):
+                inside[finding["pledge"]].add(original)
+                inside[original].add(finding["pledge"])
     nominal = {t["currency"]: Decimal(t["distinct"]["nominal"]) for t in result["totals"].values()}
     return EngineView(
         pledge_of=pledge_of,
