@@ -44,8 +44,7 @@ def _told_without_period(view: PledgeView) -> bool:
     members = view.members
     if len(members) > 1:
         for member in members:
-            period = member.claim.period
-            if period.start is None and period.end is None:
+            if not member.claim.period.known:
                 return True
     return False
 

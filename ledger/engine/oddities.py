@@ -7,13 +7,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ledger.core.findings import Finding, FindingKind, OtherCurrency, UnitError
+from ledger.core.findings import Converted, Finding, FindingKind, OtherCurrency, UnitError
 from ledger.core.model import Decision, Instrument
 from ledger.engine.decide import evidence
 from ledger.engine.evidence import Matcher
 from ledger.engine.normalise import Normalised, Role
-from ledger.engine.originals import converted, originals
-from ledger.engine.views import PledgeView, Stage, at_stake, by_size
+from ledger.engine.views import PledgeView, Stage, at_stake, by_size, converted
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.names.relations import RecipientRelation
 
@@ -96,14 +95,21 @@ def _place(view: PledgeView) -> str:
 def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
     """Same donor, recipient and period in two currencies with no rate between them: possibly one pledge.
 
-    A pledge the analyst marked "converted" is linked to the figure it converts when it names it, else to
-    the most told pledge of the same donor family, recipient and period in another currency; any other
-    pledge in a second currency is linked to the first such pledge of the first currency.
+    A pledge the analyst marked "converted" is linked to the figure it converts (as the conversion rule
+    found it: named, or told beside it), else to the most told pledge of the same donor family, recipient
+    and period in another currency; any other pledge in a second currency is linked to the first such
+    pledge of the first currency.
     """
     normal, views, decisions = stage.normal, stage.views, stage.decisions
-    # what each conversion converts, as named or told beside it (most ledgers hold no conversion)
-    converts = originals(views, (v for v in stage.qualified if converted(v)), normal.claims)
+    # what each conversion converts, as the conversion rule found it (most ledgers hold no conversion)
+    converts = {f.pledge: f.original for f in stage.found if isinstance(f, Converted) and f.original}
     by_id = {v.id: v for v in views} if converts else {}
+
+    def originals_of(view: PledgeView) -> list[PledgeView]:
+        return [
+            by_id[o] for o in converts.get(view.id, ()) if by_id[o].compare_currency != view.compare_currency
+        ]
+
     blocks: dict[tuple[str, str, str], dict[str, list[PledgeView]]] = defaultdict(lambda: defaultdict(list))
     for view in views:
         if view.role is not Role.PAST:
@@ -125,12 +131,9 @@ def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
             # a conversion links itself to what it converts (below): an original never links to one
             firsts = [v for v in others if v.compare_currency == currencies[0] and not converted(v)]
             for view in sorted(by_currency[currency], key=lambda v: v.id):
-                named = [
-                    by_id[o]
-                    for o in converts.get(view.id, ())
-                    if by_id[o].compare_currency != view.compare_currency
-                ]
-                candidates = named or ([o for o in others if not converted(o)] if converted(view) else firsts)
+                candidates = originals_of(view) or (
+                    [o for o in others if not converted(o)] if converted(view) else firsts
+                )
                 match = next((o for o in candidates if _comparable(view, o)), None)
                 if match is not None:
                     findings.append(_other_currency(normal, view, match, decisions))
@@ -138,13 +141,8 @@ def find_other_currency(stage: Stage) -> tuple[Finding, ...]:
         for view in by_currency[currencies[0]]:
             if not converted(view):
                 continue
-            named = [
-                by_id[o]
-                for o in converts.get(view.id, ())
-                if by_id[o].compare_currency != view.compare_currency
-            ]
             others = (
-                named
+                originals_of(view)
                 or sorted(
                     (v for c in currencies[1:] for v in by_currency[c] if not converted(v)),
                     key=lambda v: (-len(v.members), v.id),

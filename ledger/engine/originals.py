@@ -1,6 +1,6 @@
 """The figure an outlet's conversion converts: the claim the analyst names ("converted from C14"), else the
 figure in another currency the same sentence of the same source gives for the same donor ("pledged around
-$37.5bn (£23bn)"). Shared by the conversion and other-currency rules, so both point at the same original.
+$37.5bn (£23bn)"). The conversion rule records it on its finding; the other-currency rule reads it there.
 """
 
 from __future__ import annotations
@@ -10,14 +10,9 @@ from collections.abc import Iterable, Mapping
 
 from ledger.core.model import QualifierKind
 from ledger.engine.normalise import NormalClaim
-from ledger.engine.views import PledgeView
+from ledger.engine.views import PledgeView, converted
 
-__all__ = ["converted", "originals"]
-
-
-def converted(view: PledgeView) -> bool:
-    """Whether every claim of the pledge is marked an outlet's conversion."""
-    return all(m.claim.has(QualifierKind.CONVERTED) for m in view.members)
+__all__ = ["originals"]
 
 
 def originals(
@@ -29,12 +24,15 @@ def originals(
     conversions = tuple(conversions)
     if not conversions:
         return {}
-    pledge_of = {claim: v for v in views for claim in v.pledge.claims}
     sentences = {_sentence(m) for v in conversions for m in v.members if m.claim.quote}
     told: dict[tuple[str, str], list[NormalClaim]] = defaultdict(list)
     for claim in claims:
         if claim.claim.quote and _sentence(claim) in sentences:
             told[_sentence(claim)].append(claim)
+    # the pledge of each claim named or told beside a conversion (a few, in a ledger of thousands)
+    wanted = {t for v in conversions for m in v.members for t in m.claim.targets(QualifierKind.CONVERTED)}
+    wanted.update(c.id for beside in told.values() for c in beside)
+    pledge_of = {claim: v for v in views for claim in v.pledge.claims if claim in wanted}
     found: dict[str, tuple[str, ...]] = {}
     for view in conversions:
         named = {

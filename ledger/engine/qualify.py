@@ -30,8 +30,16 @@ from ledger.core.money import describe_amount
 from ledger.engine.decide import evidence, evidence_in_words
 from ledger.engine.evidence import NEAR, Matcher, Outcome, near
 from ledger.engine.normalise import NormalClaim, Normalised, Role
-from ledger.engine.originals import converted, originals
-from ledger.engine.views import PledgeView, Stage, at_stake, by_size, in_pledge_currency, misreported
+from ledger.engine.originals import originals
+from ledger.engine.views import (
+    PledgeView,
+    Stage,
+    at_stake,
+    by_size,
+    converted,
+    in_pledge_currency,
+    misreported,
+)
 from ledger.engine.wording import describe_claim, describe_pledge
 from ledger.engine.words_later import WordsLater
 

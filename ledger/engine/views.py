@@ -51,6 +51,11 @@ def misreported(view: PledgeView) -> bool:
     return all(m.claim.has(QualifierKind.MISREPORT) for m in view.members)
 
 
+def converted(view: PledgeView) -> bool:
+    """Whether every report of the pledge is marked an outlet's conversion."""
+    return all(m.claim.has(QualifierKind.CONVERTED) for m in view.members)
+
+
 def in_pledge_currency(view: PledgeView, amount: Decimal) -> Decimal:
     """An amount in the view's compare currency, in its pledge's own currency (the analyst's rate, backwards)."""
     if view.pledge.currency == view.compare_currency or view.compare_range.nominal == 0:
